@@ -1,0 +1,204 @@
+"""The Python API. Each CLI command is a thin shell over the function of the same name."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .books import open_book
+from .errors import SheetsSyncError, WorkbookError
+from .grid import Cell, a1
+from .indicators import example_indicators, load_indicators
+from .problems import ERROR, Problem, problem
+from .scorecard import (META_SHEET, SheetResult, evaluate, meta_updates, read_meta,
+                        recorded_values)
+from .template import ScoringOptions, Template, load_template
+from .trace import Trace, trace
+
+
+@dataclass
+class SheetReport:
+    sheet: str
+    rows: list[dict]
+    totals: dict
+    changed_cells: int
+    problems: list[Problem]
+
+    def to_dict(self) -> dict:
+        return {"sheet": self.sheet, "rows": self.rows, "totals": self.totals,
+                "changed_cells": self.changed_cells, "problems": [p.to_dict() for p in self.problems]}
+
+
+@dataclass
+class Report:
+    book: str
+    sheets: list[SheetReport] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def changed_cells(self) -> int:
+        return sum(s.changed_cells for s in self.sheets)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for s in self.sheets for p in s.problems]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    def to_dict(self) -> dict:
+        return {"sheets": [s.to_dict() for s in self.sheets]}
+
+
+def _num(v):
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _sheet_report(res: SheetResult, changed: int, problems: list[Problem] | None = None) -> SheetReport:
+    rows = []
+    if len(res.rows):
+        for r in res.rows.index:
+            rows.append({"code": res.inputs.at[r, "code"], "score": _num(res.rows.at[r, "score"]),
+                         "percentage": _num(res.rows.at[r, "percentage"]),
+                         "weighted_score": _num(res.rows.at[r, "weighted_score"]),
+                         "status": res.rows.at[r, "status"]})
+    t = res.totals
+    totals = {"weight": _num(t.get("weight")), "weighted_score": _num(t.get("weighted_score")),
+              "percentage": _num(t.get("percentage")), "complete": bool(t.get("complete", False)),
+              "reported": t.get("reported", 0), "indicators": t.get("indicators", 0)}
+    return SheetReport(res.sheet, rows, totals, changed, problems if problems is not None else res.problems)
+
+
+def _template_for(meta: dict, template: str | Template | None) -> Template:
+    if isinstance(template, Template):
+        return template
+    return load_template(template or meta.get("template") or "scorecard")
+
+
+def _evaluate_book(book, template, options):
+    grids = book.grids()
+    meta = read_meta(grids.get(META_SHEET))
+    tpl = _template_for(meta, template)
+    results = []
+    for name, grid in grids.items():
+        if name == META_SHEET:
+            continue
+        res = evaluate(grid, tpl, options, recorded_values(meta, name))
+        if res is not None:
+            results.append(res)
+    if not results:
+        p = problem("no_scorecard", book.name)
+        raise WorkbookError(f"{book.name}: {p.message_th}", f"{book.name}: {p.message_en}")
+    return grids, meta, tpl, results
+
+
+def _notes(results: list[SheetResult], tpl: Template, options: ScoringOptions | None) -> dict[str, dict[Cell, str]]:
+    out = {}
+    for res in results:
+        if "score" not in res.layout.columns or not len(res.numbers):
+            continue
+        col = res.layout.columns["score"]
+        out[res.sheet] = {(r, col): explain_row(res, r, tpl, options).note() for r in res.numbers.index}
+    return out
+
+
+def explain_row(res: SheetResult, row: int, tpl: Template, options: ScoringOptions | None = None) -> Trace:
+    opts = options or tpl.scoring
+    return trace(res.inputs.at[row, "code"], res.numbers.loc[row], opts)
+
+
+def recalc(target: str | Path, *, template: str | Template | None = None,
+           options: ScoringOptions | None = None, dry_run: bool = False, **book_options) -> Report:
+    """Compute and write only the computed cells of every scorecard sheet in ``target``.
+
+    Nothing else in the workbook changes; when every computed cell already holds
+    its value, nothing is written at all.
+    """
+    book = open_book(target, **book_options)
+    grids, meta, tpl, results = _evaluate_book(book, template, options)
+    cells = {res.sheet: res.changes for res in results if res.changes}
+    notes = _notes(results, tpl, options)
+    notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
+    if META_SHEET in grids and cells:
+        extra = meta_updates(grids[META_SHEET], results)
+        if extra:
+            cells[META_SHEET] = extra
+    report = Report(book.name)
+    for res in results:
+        probs = [_replaced(p) if p.kind == "computed_overwritten" and not dry_run else p for p in res.problems]
+        report.sheets.append(_sheet_report(res, len(res.changes), probs))
+    if (cells or notes_changed) and not dry_run:
+        book.write(cells, notes)
+        report.written = True
+    return report
+
+
+def _replaced(p: Problem) -> Problem:
+    args = dict(p.args)
+    return problem("computed_replaced", p.sheet, p.cell, p.code, value=args["value"], expected=args["expected"])
+
+
+def validate(target: str | Path, *, template: str | Template | None = None,
+             options: ScoringOptions | None = None, **book_options) -> Report:
+    """Report every problem of every scorecard sheet; writes nothing."""
+    book = open_book(target, **book_options)
+    _, _, _, results = _evaluate_book(book, template, options)
+    report = Report(book.name)
+    for res in results:
+        report.sheets.append(_sheet_report(res, len(res.changes)))
+    return report
+
+
+def explain(target: str | Path, code: str, *, template: str | Template | None = None,
+            options: ScoringOptions | None = None, **book_options) -> list[Trace]:
+    """The working behind the score of indicator ``code`` (one trace per sheet holding it)."""
+    book = open_book(target, **book_options)
+    _, _, tpl, results = _evaluate_book(book, template, options)
+    wanted = code.replace(" ", "")
+    out = []
+    for res in results:
+        for r in res.numbers.index:
+            if str(res.inputs.at[r, "code"]).replace(" ", "") == wanted:
+                t = explain_row(res, r, tpl, options)
+                out.append((res.sheet, a1(r, res.layout.columns["score"]), t))
+    if not out:
+        raise SheetsSyncError(f"ไม่พบตัวชี้วัดรหัส {code} ใน {book.name}", f"indicator {code} not found in {book.name}")
+    return out
+
+
+def init(out: str | Path, *, kind: str = "scorecard", indicators: str | Path | pd.DataFrame | None = None,
+         unit: str | None = None, period: str | None = None, template: str | Template | None = None,
+         overwrite: bool = False) -> Path:
+    """Write a new workbook in the canonical template's layout."""
+    from .backends.xlsx_template import write_plan
+    from .plan import build_plan
+
+    tpl = template if isinstance(template, Template) else load_template(template or kind)
+    if tpl.kind != kind:
+        raise SheetsSyncError(f"แม่แบบ {tpl.name} เป็นชนิด {tpl.kind} ไม่ใช่ {kind}",
+                              f"template {tpl.name} is of kind {tpl.kind}, not {kind}")
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise SheetsSyncError(f"มีไฟล์ {out} อยู่แล้ว ไม่เขียนทับ (ใช้ --overwrite ถ้าต้องการ)",
+                              f"{out} already exists; not overwriting it (pass --overwrite to replace it)")
+    if isinstance(indicators, pd.DataFrame):
+        from .indicators import normalise_indicators
+        frame = normalise_indicators(indicators, tpl)
+    elif indicators is not None:
+        frame = load_indicators(indicators, tpl)
+    else:
+        frame = example_indicators(tpl)
+    if period:
+        _check_period(period)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_plan(build_plan(tpl, frame, unit=unit, period=period), out)
+    return out
+
+
+def _check_period(period: str) -> None:
+    import re
+    if not re.fullmatch(r"[1-4]/25\d\d", period.strip()):
+        raise SheetsSyncError(f"รอบรายงาน {period!r} ต้องเป็น ไตรมาส/ปี พ.ศ. เช่น 2/2567",
+                              f"period {period!r} must be quarter/Buddhist-Era year, e.g. 2/2567")

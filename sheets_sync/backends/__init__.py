@@ -1,0 +1,1 @@
+"""Backends only read and write cells; all logic lives above them."""

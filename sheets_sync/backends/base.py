@@ -1,0 +1,21 @@
+"""What every backend offers: one batched read, one batched write."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..grid import Cell, Grid
+
+
+class Book(Protocol):
+    """A workbook somewhere (local file, Google spreadsheet, open Excel book)."""
+
+    name: str
+
+    def grids(self) -> dict[str, Grid]:
+        """Every sheet's cells, read in as few calls as the backend allows."""
+
+    def notes(self) -> dict[str, dict[Cell, str]]:
+        """The score-trace notes sheets-sync left last time."""
+
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]]) -> None:
+        """Write values (RAW, never as formulas) and replace our notes, all at once."""

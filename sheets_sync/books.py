@@ -1,0 +1,16 @@
+"""Open a Book from what a user passes on the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .backends.base import Book
+from .errors import WorkbookError
+
+
+def open_book(target: str | Path, **options) -> Book:
+    text = str(target)
+    if text.lower().endswith((".xlsx", ".xlsm")) or Path(text).exists():
+        from .backends.xlsx_book import XlsxBook
+        return XlsxBook(text)
+    raise WorkbookError(f"ไม่รู้จักปลายทาง {text} (ต้องเป็นไฟล์ .xlsx)",
+                        f"unknown workbook {text}: expected an .xlsx path")

@@ -1,0 +1,167 @@
+"""``sheets-sync`` command line: each command calls the sheets_sync function of the same name."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import sheets_sync as ss
+
+from .errors import SheetsSyncError
+from .problems import ERROR
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere.")
+console = Console()
+err = Console(stderr=True)
+
+
+class Kind(str, Enum):
+    scorecard = "scorecard"
+
+
+def friendly(fn):
+    """Users see a clear message, never a traceback (SHEETS_SYNC_DEBUG=1 shows it)."""
+    @wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SheetsSyncError as e:
+            err.print(f"[bold red]ผิดพลาด:[/] {e.th}", highlight=False)
+            if e.en != e.th:
+                err.print(f"[bold red]Error:[/] {e.en}", highlight=False)
+            raise typer.Exit(e.exit_code)
+        except PermissionError as e:
+            err.print(f"[bold red]ผิดพลาด:[/] เขียนไฟล์ {e.filename} ไม่ได้ (ไฟล์อาจเปิดอยู่ใน Excel)\n"
+                      f"[bold red]Error:[/] cannot write {e.filename} (is it open in Excel?)", highlight=False)
+            raise typer.Exit(2)
+        except Exception as e:  # noqa: BLE001 - last line of defence for people, not developers
+            if os.environ.get("SHEETS_SYNC_DEBUG"):
+                raise
+            err.print(f"[bold red]ผิดพลาดที่ไม่คาดคิด / unexpected error:[/] {type(e).__name__}: {e}\n"
+                      "ไม่มีการเขียนไฟล์ใด ๆ ถ้าไม่เสร็จสมบูรณ์ / nothing is written unless complete. "
+                      "SHEETS_SYNC_DEBUG=1 shows details.", highlight=False)
+            raise typer.Exit(3)
+    return run
+
+
+def _problems_table(problems) -> Table:
+    t = Table(title="ปัญหา / problems", show_lines=False)
+    for col in ("ระดับ", "ตำแหน่ง / where", "รายละเอียด", "detail"):
+        t.add_column(col, overflow="fold")
+    for p in problems:
+        sev = "[red]error[/]" if p.severity == ERROR else "[yellow]warning[/]"
+        t.add_row(sev, p.where, p.message_th, p.message_en)
+    return t
+
+
+def _totals_table(report) -> Table:
+    t = Table(title=report.book)
+    for col in ("แผ่นงาน / sheet", "น้ำหนักรวม", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "เปลี่ยน / changed"):
+        t.add_column(col, justify="right")
+    for s in report.sheets:
+        tt = s.totals
+        fmt = lambda v, d: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
+        t.add_row(s.sheet, fmt(tt["weight"], 2), fmt(tt["weighted_score"], 3), fmt(tt["percentage"], 2),
+                  f"{tt['reported']}/{tt['indicators']}", str(s.changed_cells))
+    return t
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+@friendly
+def init(out: Path = typer.Option(..., "--out", help="workbook to create (.xlsx)"),
+         kind: Kind = typer.Option(Kind.scorecard, "--kind"),
+         indicators: Optional[Path] = typer.Option(None, "--indicators", help="indicator list (.csv or .yaml)"),
+         unit: Optional[str] = typer.Option(None, "--unit", help="unit name for the title"),
+         period: Optional[str] = typer.Option(None, "--period", help="quarter/year, e.g. 2/2567"),
+         template: Optional[str] = typer.Option(None, "--template", help="template name or YAML path"),
+         overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing file")):
+    """Create a workbook in the canonical template's layout."""
+    path = ss.init(out, kind=kind.value, indicators=indicators, unit=unit, period=period,
+                   template=template, overwrite=overwrite)
+    console.print(f"สร้างแล้ว / created: [bold]{path}[/]")
+
+
+@app.command()
+@friendly
+def recalc(target: str = typer.Argument(..., help=".xlsx path"),
+           as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+           dry_run: bool = typer.Option(False, "--dry-run", help="compute and report, write nothing")):
+    """Compute and write only the computed cells (score, percentage, weighted score, status, totals)."""
+    report = ss.recalc(target, dry_run=dry_run)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    console.print(_totals_table(report))
+    if report.problems:
+        console.print(_problems_table(report.problems))
+    if report.written:
+        console.print(f"เขียนแล้ว {report.changed_cells} ช่อง / wrote {report.changed_cells} cells")
+    elif dry_run:
+        console.print(f"ทดลองเท่านั้น ไม่ได้เขียน / dry run: {report.changed_cells} cells would change")
+    else:
+        console.print("ไม่มีอะไรเปลี่ยน ไม่ได้เขียนไฟล์ / nothing changed, file not written")
+
+
+@app.command()
+@friendly
+def validate(target: str = typer.Argument(..., help=".xlsx path"),
+             as_json: bool = typer.Option(False, "--json")):
+    """Report problems (exit status 1 when there are errors)."""
+    report = ss.validate(target)
+    if as_json:
+        _print_json({"book": report.book, "problems": [p.to_dict() for p in report.problems],
+                     "errors": len(report.errors)})
+    elif report.problems:
+        console.print(_problems_table(report.problems))
+    else:
+        console.print("ไม่พบปัญหา / no problems")
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
+@friendly
+def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--code", help="indicator code")):
+    """Show how the score of one indicator was worked out."""
+    for sheet, cell, t in ss.explain(target, code):
+        console.print(f"[bold]{sheet}!{cell}[/]", highlight=False)
+        console.print(t.text(), highlight=False)
+
+
+@app.command()
+@friendly
+def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks")):
+    """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
+    units = ss.demo(out)
+    t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)")
+    for col in ("หน่วยงาน / unit", "ไฟล์ / file", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
+        t.add_column(col)
+    for u in units:
+        s = u.report.sheets[0]
+        w = s.totals["weighted_score"]
+        t.add_row(u.name, str(u.path), f"{w:.3f}", f"{s.totals['percentage']:.2f}",
+                  f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
+    console.print(t)
+    console.print(f"ไฟล์อยู่ที่ / workbooks in: [bold]{out.resolve()}[/]")
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":
+    main()

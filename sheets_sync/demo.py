@@ -1,0 +1,55 @@
+"""The main job out of the box: a few unit workbooks, results typed in, recalculated."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import Report, init, recalc
+from .backends.xlsx import XlsxWorkbook
+from .books import open_book
+from .scorecard import evaluate
+from .template import load_template, templates_dir
+
+# Seed 000's results, and two other units' (one has not reported ศปท.4 yet).
+UNITS = (
+    ("ศปท", "ศูนย์ปฏิบัติการต่อต้านการทุจริต", {"ศปท.1": 2, "ศปท.2": 4, "ศปท.3": 2, "ศปท.4": 0, "ศปท.5": 10, "ศปท.6": 5, "ศปท.7": 70}),
+    ("กค", "กองคลัง", {"ศปท.1": 3, "ศปท.2": 5, "ศปท.3": "๘๒.๕", "ศปท.4": "78 %", "ศปท.5": 12, "ศปท.6": 4, "ศปท.7": 85}),
+    ("กบค", "กองบริหารทรัพยากรบุคคล", {"ศปท.1": 1, "ศปท.2": 3, "ศปท.3": 91, "ศปท.4": None, "ศปท.5": 6, "ศปท.6": 5, "ศปท.7": 55}),
+)
+
+
+@dataclass
+class DemoUnit:
+    code: str
+    name: str
+    path: Path
+    report: Report
+
+
+def type_results(path: Path, results: dict[str, object]) -> None:
+    """Type results into the result cells, found by indicator code, as a person would."""
+    book = open_book(path)
+    tpl = load_template()
+    grids = book.grids()
+    wb = XlsxWorkbook(path)
+    for name, grid in grids.items():
+        res = evaluate(grid, tpl)
+        if res is None:
+            continue
+        col = res.layout.columns["result"]
+        cells = {(r, col): results[code] for r, code in res.inputs["code"].items() if results.get(code) is not None}
+        wb.set_cells(name, cells)
+    wb.save()
+
+
+def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567") -> list[DemoUnit]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    indicators = templates_dir() / "examples" / "scorecard_seed000.csv"
+    units = []
+    for code, name, results in UNITS:
+        path = out / f"{code}.xlsx"
+        init(path, indicators=indicators, unit=name, period=period, overwrite=True)
+        type_results(path, results)
+        units.append(DemoUnit(code, name, path, recalc(path)))
+    return units

@@ -1,0 +1,65 @@
+"""A backend-neutral view of one sheet: cell values and formulas by (row, col), 1-based.
+
+Backends (xlsx, Google, Excel) fill a Grid; everything above them works on Grids only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+Cell = tuple[int, int]
+
+
+def a1(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(ref: str) -> Cell:
+    m = _A1.match(ref)
+    if not m:
+        raise ValueError(f"not an A1 cell reference: {ref!r}")
+    return int(m.group(2)), column_index_from_string(m.group(1).upper())
+
+
+@dataclass
+class Grid:
+    name: str
+    values: dict[Cell, object] = field(default_factory=dict)
+    formulas: dict[Cell, str] = field(default_factory=dict)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.values), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.values), default=0)
+
+    def get(self, row: int, col: int):
+        return self.values.get((row, col))
+
+    def row(self, r: int) -> dict[int, object]:
+        return {c: v for (rr, c), v in self.values.items() if rr == r}
+
+    @classmethod
+    def from_rows(cls, name: str, rows: list[list], formulas: dict[Cell, str] | None = None) -> "Grid":
+        """From a list of rows (Sheets API ``values`` or a used range), empty strings dropped."""
+        vals = {(r + 1, c + 1): v for r, row in enumerate(rows) for c, v in enumerate(row)
+                if v is not None and v != ""}
+        return cls(name, vals, dict(formulas or {}))
+
+
+def same_value(current, desired) -> bool:
+    """Equal as a person would see it: numbers within rounding noise, text exactly."""
+    if current in (None, "") and desired in (None, ""):
+        return True
+    if isinstance(current, bool) or isinstance(desired, bool):
+        return current == desired
+    if isinstance(current, (int, float)) and isinstance(desired, (int, float)):
+        return abs(float(current) - float(desired)) < 1e-9
+    return current == desired

@@ -1,0 +1,103 @@
+"""Problems found in a sheet: where (sheet, cell) and what, in Thai and English."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+# kind -> (severity, Thai, English). Placeholders are filled from Problem.args.
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    "result_not_number": (ERROR,
+        "ผลการดำเนินงาน {value!r} ไม่ใช่ตัวเลข (ถ้ายังไม่มีผลให้เว้นว่างไว้)",
+        "result {value!r} is not a number (leave it empty if not reported yet)"),
+    "result_not_reported": (WARNING,
+        "ตัวชี้วัด {code} ยังไม่รายงานผล ยอดรวมจึงยังไม่ครบ",
+        "indicator {code} has no result yet; totals are incomplete"),
+    "milestone_not_step": (WARNING,
+        "ตัวชี้วัดระดับความสำเร็จ {code}: ผล {value} ควรเป็นขั้นที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
+        "milestone indicator {code}: result {value} should be a whole step 0-5"),
+    "weight_not_number": (ERROR,
+        "น้ำหนัก {value!r} ไม่ใช่ตัวเลข", "weight {value!r} is not a number"),
+    "weight_sum": (ERROR,
+        "น้ำหนักรวม {total} ไม่เท่ากับ {expected}", "weights sum to {total}, not {expected}"),
+    "criteria_missing": (ERROR,
+        "เกณฑ์การให้คะแนนระดับ {level} ของ {code} ว่างหรือไม่ใช่ตัวเลข ({value!r})",
+        "scoring threshold of level {level} for {code} is missing or not a number ({value!r})"),
+    "criteria_not_monotonic": (ERROR,
+        "เกณฑ์การให้คะแนนของ {code} ต้องเรียงขึ้นหรือลงตลอด (ได้ {values})",
+        "scoring thresholds of {code} must strictly rise or strictly fall (got {values})"),
+    "direction_conflict": (ERROR,
+        "ทิศทาง {direction!r} ของ {code} ไม่ตรงกับเกณฑ์ที่เรียง{order}",
+        "direction {direction!r} of {code} contradicts thresholds that {order_en}"),
+    "method_unknown": (ERROR,
+        "วิธีให้คะแนน {value!r} ของ {code} ไม่รู้จัก (ใช้ step หรือ interpolation)",
+        "scoring method {value!r} of {code} is unknown (use step or interpolation)"),
+    "duplicate_code": (ERROR,
+        "รหัสตัวชี้วัด {code} ซ้ำกับแถว {first_row}", "indicator code {code} repeats row {first_row}"),
+    "computed_overwritten": (ERROR,
+        "ช่องคำนวณถูกแก้ด้วยมือ ({value!r}) ค่าที่คำนวณได้คือ {expected}",
+        "computed cell was changed by hand ({value!r}); the computed value is {expected}"),
+    "computed_formula": (ERROR,
+        "ช่องคำนวณมีสูตรที่พิมพ์เอง {value!r} sheets-sync จะเขียนค่าแทน",
+        "computed cell holds a hand-written formula {value!r}; sheets-sync writes the value instead"),
+    "computed_replaced": (WARNING,
+        "ค่าที่พิมพ์ทับช่องคำนวณ {value!r} ถูกแทนด้วย {expected} (ค่าเดิมบันทึกไว้ที่นี่)",
+        "value {value!r} typed over a computed cell was replaced by {expected} (kept here for the record)"),
+    "result_without_code": (WARNING,
+        "แถวนี้มีผลการดำเนินงาน {value!r} แต่ไม่มีรหัสตัวชี้วัด จึงไม่ถูกนำไปคำนวณ",
+        "this row has a result {value!r} but no indicator code, so it is not scored"),
+    "missing_column": (ERROR,
+        "ไม่พบคอลัมน์ {label} ในแถวหัวตาราง", "column {label} not found in the header rows"),
+    "duplicate_column": (ERROR,
+        "คอลัมน์ {label} มีซ้ำ (คอลัมน์ {first} และ {second})", "column {label} appears twice ({first} and {second})"),
+    "missing_total_row": (WARNING,
+        "ไม่พบแถว {label} จึงไม่ได้เขียนยอดรวมนั้น", "row {label} not found, so that total is not written"),
+    "no_scorecard": (ERROR,
+        "ไม่พบแผ่นงานตัวชี้วัดในไฟล์ (ต้องมีหัวตาราง ตัวชี้วัด / ผลการดำเนินงาน / ค่าคะแนนที่ได้)",
+        "no scorecard sheet found (header row needs ตัวชี้วัด / ผลการดำเนินงาน / ค่าคะแนนที่ได้)"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    sheet: str
+    cell: str
+    args: tuple = ()
+    code: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.kind][0]
+
+    def _fill(self, text: str) -> str:
+        return text.format(**dict(self.args))
+
+    @property
+    def message_th(self) -> str:
+        return self._fill(CATALOGUE[self.kind][1])
+
+    @property
+    def message_en(self) -> str:
+        return self._fill(CATALOGUE[self.kind][2])
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        return f"[{self.where}] {self.message_th} / {self.message_en}"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("args")
+        d.update(severity=self.severity, message_th=self.message_th, message_en=self.message_en)
+        return d
+
+
+def problem(kind: str, sheet: str, cell: str = "", code: str | None = None, **args) -> Problem:
+    if kind not in CATALOGUE:
+        raise KeyError(kind)
+    args.setdefault("code", code or "")
+    return Problem(kind, sheet, cell, tuple(sorted(args.items())), code)
