@@ -63,7 +63,7 @@ def score(frame: pd.DataFrame, options: ScoringOptions) -> pd.Series:
     lo = np.take_along_axis(c, lo_i[:, None], axis=1)[:, 0]
     hi = np.take_along_axis(c, (lo_i + 1)[:, None], axis=1)[:, 0]
     span = hi - lo
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         frac = np.where(span != 0, (r - lo) / span, 0.0)
     interp = np.where(k >= 5, options.max_score,
                       np.where(k == 0, options.below_level_1, k + np.clip(frac, 0, 1)))

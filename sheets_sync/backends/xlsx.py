@@ -63,6 +63,7 @@ class XlsxWorkbook:
         if "xl/workbook.xml" not in self.parts:
             raise WorkbookError(f"ไฟล์ {path} ไม่ใช่สมุดงาน Excel", f"{path} has no xl/workbook.xml: not an Excel workbook")
         self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()  # only these are re-serialised; the rest stay byte for byte
         self.sheets = self._sheet_parts()
         self.shared = self._shared_strings()
 
@@ -143,7 +144,9 @@ class XlsxWorkbook:
     # -- writing ------------------------------------------------------------------
     def set_cells(self, name: str, updates: dict[Cell, object]) -> int:
         """Write values into existing or new ``<c>`` elements; returns formulas dropped."""
-        root = self._xml(self.sheet(name).part)
+        part = self.sheet(name).part
+        root = self._xml(part)
+        self._dirty.add(part)
         sheet_data = root.find(f"{Q}sheetData")
         rows = {int(r.get("r")): r for r in sheet_data.findall(f"{Q}row") if r.get("r")}
         col_styles = self._col_styles(root)
@@ -213,7 +216,9 @@ class XlsxWorkbook:
         """Replace our score-trace notes: data-validation input messages shown when
         the cell is selected. They live in the sheet part itself, so no comments or
         VML parts are touched."""
-        root = self._xml(self.sheet(name).part)
+        part = self.sheet(name).part
+        root = self._xml(part)
+        self._dirty.add(part)
         dvs = root.find(f"{Q}dataValidations")
         if dvs is not None:
             for dv in dvs.findall(f"{Q}dataValidation"):
@@ -244,8 +249,9 @@ class XlsxWorkbook:
     def save(self, path: str | Path | None = None, drop_calc_chain: bool = False) -> None:
         """Write atomically: a crash mid-write leaves the old file as it was."""
         path = Path(path or self.path)
-        for part, tree in self._trees.items():
-            self.parts[part] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+        for part in self._dirty:
+            self.parts[part] = etree.tostring(self._trees[part], xml_declaration=True, encoding="UTF-8",
+                                              standalone=True)
         if drop_calc_chain:
             self._drop_calc_chain()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
