@@ -139,7 +139,7 @@ def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--
     """Show how the score of one indicator was worked out."""
     for sheet, cell, t in ss.explain(target, code):
         console.print(f"[bold]{sheet}!{cell}[/]", highlight=False)
-        console.print(t.text(), highlight=False)
+        console.print(t.text(), highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -1,0 +1,108 @@
+"""validate: every problem names sheet and cell and says what is wrong in Thai and English."""
+import json
+
+import openpyxl
+import pytest
+
+from conftest import SHEET, code_rows, header_columns, type_results
+
+
+def edit(path, **cells):
+    wb = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        wb[SHEET][ref] = value
+    wb.save(path)
+
+
+def problems(cli, path, code=None):
+    res = cli("validate", path, "--json", code=code)
+    return json.loads(res.stdout)
+
+
+def kinds(report):
+    return {(p["kind"], p["cell"]) for p in report["problems"]}
+
+
+def test_clean_workbook_validates_with_exit_zero(seed_book, cli):
+    cli("recalc", seed_book)
+    report = problems(cli, seed_book, code=0)
+    assert report["problems"] == [] and report["errors"] == 0
+
+
+# Seed book layout: weights in E, criteria G..K, result L, score M, rows 5 6 7 9 11 12 14, totals 15/16.
+@pytest.mark.parametrize("cells,expected", [
+    ({"E5": 20}, ("weight_sum", "E15")),
+    ({"E5": "สิบห้า"}, ("weight_not_number", "E5")),
+    ({"H7": None}, ("criteria_missing", "H7")),
+    ({"I7": 74}, ("criteria_not_monotonic", "G7:K7")),
+    ({"L9": "N/A"}, ("result_not_number", "L9")),
+    ({"L9": "-"}, ("result_not_number", "L9")),
+    ({"C6": "ศปท.1"}, ("duplicate_code", "C6")),
+    ({"S7": "lower"}, ("direction_conflict", "S7")),
+    ({"R7": "fuzzy"}, ("method_unknown", "R7")),
+])
+def test_each_input_problem_is_an_error_at_its_cell(seed_book, cli, cells, expected):
+    cli("recalc", seed_book)
+    edit(seed_book, **cells)
+    report = problems(cli, seed_book, code=1)
+    assert expected in kinds(report)
+    p = next(p for p in report["problems"] if (p["kind"], p["cell"]) == expected)
+    assert p["sheet"] == SHEET and p["severity"] == "error"
+    assert p["message_th"] and p["message_en"] and p["message_th"] != p["message_en"]
+
+
+def test_computed_cell_overwritten_by_hand(seed_book, cli):
+    cli("recalc", seed_book)
+    edit(seed_book, M5=5)
+    report = problems(cli, seed_book, code=1)
+    p = next(p for p in report["problems"] if p["kind"] == "computed_overwritten")
+    assert p["cell"] == "M5" and "5" in p["message_en"] and "2.000" in p["message_en"]
+    # recalc restores the computed value and keeps the typed one in its report
+    out = json.loads(cli("recalc", seed_book, "--json").stdout)
+    replaced = [p for p in out["sheets"][0]["problems"] if p["kind"] == "computed_replaced"]
+    assert replaced and replaced[0]["cell"] == "M5" and "5" in replaced[0]["message_en"]
+    assert openpyxl.load_workbook(seed_book)[SHEET]["M5"].value == 2.0
+    assert problems(cli, seed_book, code=0)["errors"] == 0
+
+
+def test_stale_computed_cells_after_a_new_result_are_not_hand_edits(seed_book, cli):
+    cli("recalc", seed_book)
+    type_results(seed_book, {"ศปท.1": 5})
+    assert "computed_overwritten" not in {k for k, _ in kinds(problems(cli, seed_book, code=0))}
+
+
+def test_unreported_result_is_a_warning(seed_book, cli):
+    type_results(seed_book, {"ศปท.4": None})
+    report = problems(cli, seed_book, code=0)
+    assert ("result_not_reported", "L9") in kinds(report)
+
+
+def test_milestone_result_must_be_a_whole_step(seed_book, cli):
+    type_results(seed_book, {"ศปท.1": 2.5})
+    assert ("milestone_not_step", "L5") in kinds(problems(cli, seed_book, code=0))
+
+
+def test_result_typed_in_a_row_without_code(seed_book, cli):
+    edit(seed_book, L17="99")
+    assert ("result_without_code", "L17") in kinds(problems(cli, seed_book, code=0))
+
+
+def test_text_result_is_not_scored_and_named(seed_book, cli):
+    type_results(seed_book, {"ศปท.4": "N/A"})
+    out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
+    row = next(r for r in out["rows"] if r["code"] == "ศปท.4")
+    assert row["score"] is None and row["status"] == "grey"
+    assert out["totals"]["complete"] is False
+    assert openpyxl.load_workbook(seed_book)[SHEET]["L9"].value == "N/A"
+
+
+def test_missing_column_is_named(seed_book, cli):
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb[SHEET]
+    cols = header_columns(ws)
+    ws.cell(3, cols["ร้อยละที่ได้"]).value = "อื่น ๆ"
+    wb.save(seed_book)
+    report = problems(cli, seed_book, code=1)
+    p = next(p for p in report["problems"] if p["kind"] == "missing_column")
+    assert "ร้อยละที่ได้" in p["message_en"] and p["cell"] == "3:3"
+    assert code_rows(ws, cols["รหัส"])  # still a scorecard, just an incomplete header
