@@ -168,33 +168,45 @@ def explain(target: str | Path, code: str, *, template: str | Template | None = 
     return out
 
 
-def init(out: str | Path, *, kind: str = "scorecard", indicators: str | Path | pd.DataFrame | None = None,
-         unit: str | None = None, period: str | None = None, template: str | Template | None = None,
-         overwrite: bool = False) -> Path:
-    """Write a new workbook in the canonical template's layout."""
+def init(out: str | Path | None = None, *, kind: str = "scorecard",
+         indicators: str | Path | pd.DataFrame | None = None, unit: str | None = None, period: str | None = None,
+         template: str | Template | None = None, overwrite: bool = False, google: bool = False,
+         share: list[str] = (), owners: list[str] = (), **google_options) -> Path | str:
+    """Write a new workbook in the canonical template's layout (an .xlsx file, or a
+    Google spreadsheet with ``google=True``: returns its URL)."""
     from .backends.xlsx_template import write_plan
-    from .plan import build_plan
+    from .plan import build_plan, title_text
 
     tpl = template if isinstance(template, Template) else load_template(template or kind)
     if tpl.kind != kind:
         raise SheetsSyncError(f"แม่แบบ {tpl.name} เป็นชนิด {tpl.kind} ไม่ใช่ {kind}",
                               f"template {tpl.name} is of kind {tpl.kind}, not {kind}")
+    frame = _indicator_frame(indicators, tpl)
+    if period:
+        _check_period(period)
+    plan = build_plan(tpl, frame, unit=unit, period=period)
+    if google:
+        from .google.create import create_spreadsheet
+        title = str(out) if out else title_text(tpl, unit, period)
+        return create_spreadsheet(plan, title, share=list(share), owners=list(owners), **google_options)
+    if out is None:
+        raise SheetsSyncError("ต้องระบุ --out", "--out is required (or --google)")
     out = Path(out)
     if out.exists() and not overwrite:
         raise SheetsSyncError(f"มีไฟล์ {out} อยู่แล้ว ไม่เขียนทับ (ใช้ --overwrite ถ้าต้องการ)",
                               f"{out} already exists; not overwriting it (pass --overwrite to replace it)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_plan(plan, out)
+    return out
+
+
+def _indicator_frame(indicators, tpl: Template) -> pd.DataFrame:
     if isinstance(indicators, pd.DataFrame):
         from .indicators import normalise_indicators
-        frame = normalise_indicators(indicators, tpl)
-    elif indicators is not None:
-        frame = load_indicators(indicators, tpl)
-    else:
-        frame = example_indicators(tpl)
-    if period:
-        _check_period(period)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_plan(build_plan(tpl, frame, unit=unit, period=period), out)
-    return out
+        return normalise_indicators(indicators, tpl)
+    if indicators is not None:
+        return load_indicators(indicators, tpl)
+    return example_indicators(tpl)
 
 
 def _check_period(period: str) -> None:

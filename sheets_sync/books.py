@@ -12,5 +12,8 @@ def open_book(target: str | Path, **options) -> Book:
     if text.lower().endswith((".xlsx", ".xlsm")) or Path(text).exists():
         from .backends.xlsx_book import XlsxBook
         return XlsxBook(text)
-    raise WorkbookError(f"ไม่รู้จักปลายทาง {text} (ต้องเป็นไฟล์ .xlsx)",
-                        f"unknown workbook {text}: expected an .xlsx path")
+    from .google.book import GoogleBook, spreadsheet_key
+    if spreadsheet_key(text):
+        return GoogleBook(text, **options)
+    raise WorkbookError(f"ไม่รู้จักปลายทาง {text} (ต้องเป็นไฟล์ .xlsx หรือ URL/รหัสสเปรดชีต Google)",
+                        f"unknown workbook {text}: expected an .xlsx path or a Google spreadsheet URL/key")

@@ -81,28 +81,53 @@ def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+CREDENTIALS = typer.Option(None, "--credentials", envvar="SHEETS_SYNC_CREDENTIALS",
+                           help="Google service-account JSON or OAuth client secret")
+ENDPOINT = typer.Option(None, "--endpoint", envvar="SHEETS_SYNC_GOOGLE_ENDPOINT",
+                        help="Google API base URL override (loopback only, e.g. the emulator)")
+ALLOW_REMOTE = typer.Option(False, "--allow-remote-endpoint", help="accept a non-loopback --endpoint")
+
+
+def _google(credentials, endpoint, allow_remote) -> dict:
+    return {"credentials": credentials, "endpoint": endpoint, "allow_remote_endpoint": allow_remote}
+
+
+def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
+    from .google.book import spreadsheet_key
+    return _google(credentials, endpoint, allow_remote) if spreadsheet_key(target) and not Path(target).exists() else {}
+
+
 @app.command()
 @friendly
-def init(out: Path = typer.Option(..., "--out", help="workbook to create (.xlsx)"),
+def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to create (.xlsx), or the title with --google"),
          kind: Kind = typer.Option(Kind.scorecard, "--kind"),
          indicators: Optional[Path] = typer.Option(None, "--indicators", help="indicator list (.csv or .yaml)"),
          unit: Optional[str] = typer.Option(None, "--unit", help="unit name for the title"),
          period: Optional[str] = typer.Option(None, "--period", help="quarter/year, e.g. 2/2567"),
          template: Optional[str] = typer.Option(None, "--template", help="template name or YAML path"),
-         overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing file")):
+         overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing file"),
+         google: bool = typer.Option(False, "--google", help="create a Google spreadsheet instead"),
+         share: list[str] = typer.Option([], "--share", help="e-mail to share the spreadsheet with (writer)"),
+         owner: list[str] = typer.Option([], "--owner", help="e-mail that may edit template/computed columns"),
+         credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+         allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Create a workbook in the canonical template's layout."""
+    extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
     path = ss.init(out, kind=kind.value, indicators=indicators, unit=unit, period=period,
-                   template=template, overwrite=overwrite)
+                   template=template, overwrite=overwrite, google=google, share=share, owners=owner, **extra)
     console.print(f"สร้างแล้ว / created: [bold]{path}[/]")
 
 
 @app.command()
 @friendly
-def recalc(target: str = typer.Argument(..., help=".xlsx path"),
+def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"),
            as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
-           dry_run: bool = typer.Option(False, "--dry-run", help="compute and report, write nothing")):
+           dry_run: bool = typer.Option(False, "--dry-run", help="compute and report, write nothing"),
+           credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+           allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Compute and write only the computed cells (score, percentage, weighted score, status, totals)."""
-    report = ss.recalc(target, dry_run=dry_run)
+    report = ss.recalc(target, dry_run=dry_run,
+                       **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json(report.to_dict())
         return
@@ -119,10 +144,12 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path"),
 
 @app.command()
 @friendly
-def validate(target: str = typer.Argument(..., help=".xlsx path"),
-             as_json: bool = typer.Option(False, "--json")):
+def validate(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"),
+             as_json: bool = typer.Option(False, "--json"),
+             credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+             allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Report problems (exit status 1 when there are errors)."""
-    report = ss.validate(target)
+    report = ss.validate(target, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json({"book": report.book, "problems": [p.to_dict() for p in report.problems],
                      "errors": len(report.errors)})
@@ -135,9 +162,12 @@ def validate(target: str = typer.Argument(..., help=".xlsx path"),
 
 @app.command()
 @friendly
-def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--code", help="indicator code")):
+def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--code", help="indicator code"),
+            credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Show how the score of one indicator was worked out."""
-    for sheet, cell, t in ss.explain(target, code):
+    for sheet, cell, t in ss.explain(target, code, **_book_options(target, credentials, endpoint,
+                                                                     allow_remote_endpoint)):
         console.print(f"[bold]{sheet}!{cell}[/]", highlight=False)
         console.print(t.text(), highlight=False, soft_wrap=True)
 
@@ -157,6 +187,32 @@ def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folde
                   f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
     console.print(t)
     console.print(f"ไฟล์อยู่ที่ / workbooks in: [bold]{out.resolve()}[/]")
+
+
+@app.command()
+@friendly
+def emulator(port: int = typer.Option(8765, "--port"), host: str = typer.Option("127.0.0.1", "--host"),
+             credentials_out: Path = typer.Option(Path("emulator-credentials.json"), "--credentials-out",
+                                                  help="where to write a fresh service-account key for it"),
+             latency: float = typer.Option(0.0, "--latency", help="seconds added to every API call"),
+             reads_per_minute: Optional[int] = typer.Option(None, "--reads-per-minute"),
+             writes_per_minute: Optional[int] = typer.Option(None, "--writes-per-minute")):
+    """Run the local Google Sheets/Drive/OAuth emulator on loopback."""
+    from .emulator import Emulator
+    try:
+        emu = Emulator(host, port)
+    except ValueError as e:
+        raise SheetsSyncError("ตัวจำลองรับเฉพาะ loopback", str(e)) from None
+    info = emu.service_account(credentials_out)
+    emu.state.latency = latency
+    emu.state.quota.reads_per_user, emu.state.quota.writes_per_user = reads_per_minute, writes_per_minute
+    console.print(f"emulator: {emu.base_url}\nservice account: {info['client_email']} -> {credentials_out}\n"
+                  f"export SHEETS_SYNC_GOOGLE_ENDPOINT={emu.base_url} SHEETS_SYNC_CREDENTIALS={credentials_out}",
+                  highlight=False)
+    try:
+        emu.serve_forever()
+    except KeyboardInterrupt:
+        pass
 
 
 def main() -> None:  # console-script entry point

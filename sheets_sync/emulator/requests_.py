@@ -1,0 +1,294 @@
+"""spreadsheets.batchUpdate request kinds the emulator understands.
+
+Each function mutates a working copy of the spreadsheet and returns the reply;
+state.batch_update commits the copy only when every request succeeded.
+"""
+from __future__ import annotations
+
+import copy
+import secrets
+
+from .state import ApiError, Sheet, Spreadsheet, _formatted, invalid
+
+
+def _box(ss: Spreadsheet, grid_range: dict) -> tuple[Sheet, int, int, int, int]:
+    sheet = ss.sheet_by_id(grid_range.get("sheetId", 0))
+    return (sheet, grid_range.get("startRowIndex", 0), grid_range.get("startColumnIndex", 0),
+            grid_range.get("endRowIndex", sheet.rows), grid_range.get("endColumnIndex", sheet.cols))
+
+
+def _split_fields(fields: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in fields:
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def _set_path(target: dict, source: dict, path: str) -> None:
+    keys = path.split(".")
+    src, dst = source, target
+    for k in keys[:-1]:
+        src = src.get(k, {}) if isinstance(src, dict) else {}
+        dst = dst.setdefault(k, {})
+    if isinstance(src, dict) and keys[-1] in src:
+        dst[keys[-1]] = copy.deepcopy(src[keys[-1]])
+    else:
+        dst.pop(keys[-1], None)
+
+
+def _merge_cell(old: dict, new: dict, fields: str) -> dict:
+    cell = copy.deepcopy(old)
+    paths = ["userEnteredValue", "userEnteredFormat", "note", "dataValidation"] if fields.strip() == "*" \
+        else _split_fields(fields)
+    for path in paths:
+        _set_path(cell, new, path)
+    for k in [k for k, v in cell.items() if v == {}]:
+        del cell[k]
+    cell.pop("effectiveValue", None)
+    cell.pop("formattedValue", None)
+    uev = cell.get("userEnteredValue")
+    if uev and "formulaValue" not in uev:
+        cell["effectiveValue"] = dict(uev)
+        cell["formattedValue"] = _formatted(uev, cell.get("userEnteredFormat"))
+    return cell
+
+
+def _store(sheet: Sheet, key, cell: dict) -> None:
+    if cell:
+        sheet.cells[key] = cell
+    else:
+        sheet.cells.pop(key, None)
+
+
+def _check_fields(args: dict, i: int, kind: str) -> str:
+    fields = args.get("fields")
+    if not fields:
+        raise invalid(f"Invalid requests[{i}].{kind}: At least one field must be updated, but 'fields' is empty.")
+    return fields
+
+
+def update_cells(state, ss, args, i, caller):
+    fields = _check_fields(args, i, "updateCells")
+    if "start" in args:
+        sheet = ss.sheet_by_id(args["start"].get("sheetId", 0))
+        r0, c0 = args["start"].get("rowIndex", 0), args["start"].get("columnIndex", 0)
+        r1 = c1 = None
+    else:
+        sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+    for di, row in enumerate(args.get("rows", [])):
+        for dj, value in enumerate(row.get("values", [])):
+            r, c = r0 + di, c0 + dj
+            if r >= sheet.rows or c >= sheet.cols or (r1 is not None and (r >= r1 or c >= c1)):
+                raise invalid(f"Invalid requests[{i}].updateCells: Attempting to write row: {r}, beyond the last "
+                              f"requested row of: {sheet.rows - 1}" if r >= sheet.rows else
+                              f"Invalid requests[{i}].updateCells: Attempting to write column: {c}, beyond the last "
+                              f"requested column of: {sheet.cols - 1}")
+            _store(sheet, (r, c), _merge_cell(sheet.cells.get((r, c), {}), value, fields))
+    return {}
+
+
+def repeat_cell(state, ss, args, i, caller):
+    fields = _check_fields(args, i, "repeatCell")
+    sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+    for r in range(r0, min(r1, sheet.rows)):
+        for c in range(c0, min(c1, sheet.cols)):
+            _store(sheet, (r, c), _merge_cell(sheet.cells.get((r, c), {}), args.get("cell", {}), fields))
+    return {}
+
+
+def add_sheet(state, ss, args, i, caller):
+    props = args.get("properties", {})
+    title = props.get("title") or f"Sheet{len(ss.sheets) + 1}"
+    if any(s.title == title for s in ss.sheets):
+        raise invalid(f"Invalid requests[{i}].addSheet: A sheet with the name \"{title}\" already exists. "
+                      "Please enter another name.")
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = secrets.randbelow(2**31 - 1) + 1
+    grid = props.get("gridProperties", {})
+    index = props.get("index", len(ss.sheets))
+    sheet = Sheet(sheet_id, title, index, grid.get("rowCount", 1000), grid.get("columnCount", 26),
+                  hidden=props.get("hidden", False), frozen_rows=grid.get("frozenRowCount", 0),
+                  frozen_cols=grid.get("frozenColumnCount", 0))
+    ss.sheets.insert(index, sheet)
+    for n, s in enumerate(ss.sheets):
+        s.index = n
+    return {"addSheet": {"properties": sheet.properties()}}
+
+
+def delete_sheet(state, ss, args, i, caller):
+    sheet = ss.sheet_by_id(args["sheetId"])
+    if len(ss.sheets) == 1:
+        raise invalid(f"Invalid requests[{i}].deleteSheet: You can't remove all the sheets in a document.")
+    ss.sheets.remove(sheet)
+    for n, s in enumerate(ss.sheets):
+        s.index = n
+    return {}
+
+
+def update_sheet_properties(state, ss, args, i, caller):
+    fields = _check_fields(args, i, "updateSheetProperties")
+    props = args.get("properties", {})
+    sheet = ss.sheet_by_id(props.get("sheetId", 0))
+    grid = props.get("gridProperties", {})
+    for f in _split_fields(fields):
+        if f == "title":
+            sheet.title = props.get("title", sheet.title)
+        elif f == "hidden":
+            sheet.hidden = bool(props.get("hidden", False))
+        elif f == "index":
+            ss.sheets.remove(sheet)
+            ss.sheets.insert(props.get("index", 0), sheet)
+            for n, s in enumerate(ss.sheets):
+                s.index = n
+        elif f in ("gridProperties.frozenRowCount", "gridProperties"):
+            sheet.frozen_rows = grid.get("frozenRowCount", 0)
+            if f == "gridProperties":
+                sheet.frozen_cols = grid.get("frozenColumnCount", 0)
+                sheet.rows = grid.get("rowCount", sheet.rows)
+                sheet.cols = grid.get("columnCount", sheet.cols)
+        elif f == "gridProperties.frozenColumnCount":
+            sheet.frozen_cols = grid.get("frozenColumnCount", 0)
+        elif f == "gridProperties.rowCount":
+            sheet.rows = grid.get("rowCount", sheet.rows)
+        elif f == "gridProperties.columnCount":
+            sheet.cols = grid.get("columnCount", sheet.cols)
+        elif f in ("tabColor", "tabColorStyle"):
+            sheet.tab_color = props.get("tabColorStyle") or ({"rgbColor": props["tabColor"]} if props.get("tabColor") else None)
+    return {}
+
+
+def update_spreadsheet_properties(state, ss, args, i, caller):
+    fields = _check_fields(args, i, "updateSpreadsheetProperties")
+    props = args.get("properties", {})
+    for f in _split_fields(fields):
+        if f == "title":
+            ss.title = props.get("title", ss.title)
+        elif f == "locale":
+            ss.locale = props.get("locale", ss.locale)
+        elif f == "timeZone":
+            ss.time_zone = props.get("timeZone", ss.time_zone)
+    return {}
+
+
+def merge_cells(state, ss, args, i, caller):
+    sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+    for m in sheet.merges:
+        if not (m["endRowIndex"] <= r0 or r1 <= m["startRowIndex"] or m["endColumnIndex"] <= c0 or c1 <= m["startColumnIndex"]):
+            raise invalid(f"Invalid requests[{i}].mergeCells: You can't merge cells that are already merged.")
+    sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
+                         "startColumnIndex": c0, "endColumnIndex": c1})
+    return {}
+
+
+def unmerge_cells(state, ss, args, i, caller):
+    sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+    sheet.merges = [m for m in sheet.merges if not (r0 <= m["startRowIndex"] and m["endRowIndex"] <= r1
+                                                     and c0 <= m["startColumnIndex"] and m["endColumnIndex"] <= c1)]
+    return {}
+
+
+def update_dimension_properties(state, ss, args, i, caller):
+    rng = args["range"]
+    sheet = ss.sheet_by_id(rng.get("sheetId", 0))
+    if rng.get("dimension") == "COLUMNS" and "pixelSize" in args.get("properties", {}):
+        for c in range(rng.get("startIndex", 0), rng.get("endIndex", sheet.cols)):
+            sheet.col_meta[c] = {"pixelSize": args["properties"]["pixelSize"]}
+    return {}
+
+
+def add_protected_range(state, ss, args, i, caller):
+    pr = copy.deepcopy(args["protectedRange"])
+    pr["protectedRangeId"] = secrets.randbelow(2**31 - 1) + 1
+    sheet = ss.sheet_by_id(pr.get("range", {}).get("sheetId", 0))
+    pr.setdefault("range", {"sheetId": sheet.sheet_id})
+    if not pr.get("warningOnly"):
+        editors = pr.setdefault("editors", {})
+        users = editors.setdefault("users", [])
+        if caller not in users:
+            users.append(caller)  # Google always keeps the requester an editor
+    sheet.protected.append(pr)
+    return {"addProtectedRange": {"protectedRange": pr}}
+
+
+def delete_protected_range(state, ss, args, i, caller):
+    for s in ss.sheets:
+        before = len(s.protected)
+        s.protected = [p for p in s.protected if p["protectedRangeId"] != args["protectedRangeId"]]
+        if len(s.protected) != before:
+            return {}
+    raise invalid(f"Invalid requests[{i}].deleteProtectedRange: No protected range with id: {args['protectedRangeId']}")
+
+
+def set_data_validation(state, ss, args, i, caller):
+    sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+    for r in range(r0, min(r1, sheet.rows)):
+        for c in range(c0, min(c1, sheet.cols)):
+            cell = sheet.cells.get((r, c), {})
+            if args.get("rule"):
+                cell["dataValidation"] = copy.deepcopy(args["rule"])
+            else:
+                cell.pop("dataValidation", None)
+            _store(sheet, (r, c), cell)
+    return {}
+
+
+def add_conditional_format_rule(state, ss, args, i, caller):
+    rule = copy.deepcopy(args["rule"])
+    sheet = ss.sheet_by_id(rule["ranges"][0].get("sheetId", 0))
+    sheet.conditional.insert(args.get("index", len(sheet.conditional)), rule)
+    return {}
+
+
+def create_developer_metadata(state, ss, args, i, caller):
+    md = copy.deepcopy(args["developerMetadata"])
+    md["metadataId"] = secrets.randbelow(2**31 - 1) + 1
+    md.setdefault("location", {"spreadsheet": True, "locationType": "SPREADSHEET"})
+    ss.developer_metadata.append(md)
+    return {"createDeveloperMetadata": {"developerMetadata": md}}
+
+
+def update_developer_metadata(state, ss, args, i, caller):
+    fields = _check_fields(args, i, "updateDeveloperMetadata")
+    key = args["dataFilters"][0].get("developerMetadataLookup", {}).get("metadataKey")
+    hits = [m for m in ss.developer_metadata if m.get("metadataKey") == key]
+    for m in hits:
+        for f in _split_fields(fields):
+            _set_path(m, args["developerMetadata"], f)
+    return {"updateDeveloperMetadata": {"developerMetadata": copy.deepcopy(hits)}}
+
+
+def accepted(state, ss, args, i, caller):
+    """Formatting-only requests with nothing the project reads back."""
+    return {}
+
+
+HANDLERS = {
+    "updateCells": update_cells, "repeatCell": repeat_cell, "addSheet": add_sheet, "deleteSheet": delete_sheet,
+    "updateSheetProperties": update_sheet_properties, "updateSpreadsheetProperties": update_spreadsheet_properties,
+    "mergeCells": merge_cells, "unmergeCells": unmerge_cells, "updateDimensionProperties": update_dimension_properties,
+    "addProtectedRange": add_protected_range, "deleteProtectedRange": delete_protected_range,
+    "setDataValidation": set_data_validation, "addConditionalFormatRule": add_conditional_format_rule,
+    "createDeveloperMetadata": create_developer_metadata, "updateDeveloperMetadata": update_developer_metadata,
+    "updateBorders": accepted, "autoResizeDimensions": accepted,
+}
+
+
+def apply_request(state, ss, kind: str, args: dict, i: int, caller: str) -> dict:
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        raise invalid(f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': Cannot find field.")
+    try:
+        return handler(state, ss, args, i, caller)
+    except (KeyError, TypeError) as e:
+        raise invalid(f"Invalid requests[{i}].{kind}: missing or malformed field {e}") from None
+    except ApiError:
+        raise

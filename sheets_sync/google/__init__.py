@@ -1,0 +1,1 @@
+"""Google Sheets backend: real gspread + google-auth, economical and quota-aware."""
