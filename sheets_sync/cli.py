@@ -20,8 +20,8 @@ from .problems import ERROR
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # paths, URLs and messages must stay copyable
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Kind(str, Enum):
@@ -115,7 +115,7 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
     extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
     path = ss.init(out, kind=kind.value, indicators=indicators, unit=unit, period=period,
                    template=template, overwrite=overwrite, google=google, share=share, owners=owner, **extra)
-    console.print(f"สร้างแล้ว / created: [bold]{path}[/]")
+    console.print(f"สร้างแล้ว / created: [bold]{path}[/]", soft_wrap=True, highlight=False)
 
 
 @app.command()

@@ -85,3 +85,57 @@ def seed_book(tmp_path, cli) -> Path:
 
 def recalc_json(cli, path) -> dict:
     return json.loads(cli("recalc", path, "--json").stdout)
+
+
+# --- Google: the emulator on loopback, reached through real gspread + google-auth ---------
+
+STAFF = "staff@unit.go.th"
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    from sheets_sync.emulator import Emulator
+    with Emulator() as emu:
+        emu.creds = tmp_path / "sa.json"
+        emu.account = emu.service_account(emu.creds)["client_email"]
+        yield emu
+
+
+@pytest.fixture
+def fast_retry():
+    from sheets_sync.google.client import RetryPolicy
+    return RetryPolicy(attempts=4, base=0.01, cap=0.05)
+
+
+@pytest.fixture
+def google_opts(emulator, fast_retry):
+    return {"credentials": emulator.creds, "endpoint": emulator.base_url, "retry": fast_retry}
+
+
+def sheet_key(url: str) -> str:
+    return url.split("/d/")[1].split("/")[0]
+
+
+def type_google_results(emu, key: str, results: dict, who: str = STAFF) -> None:
+    """Staff type results in the Google Sheets UI (USER_ENTERED, as typing does)."""
+    ss = emu.state.spreadsheets[key]
+    sheet = ss.sheets[0]
+    codes = {cell["effectiveValue"]["stringValue"]: r for (r, c), cell in sheet.cells.items()
+             if c == 2 and "stringValue" in cell.get("effectiveValue", {})}
+    for code, value in results.items():
+        emu.state.values_update(key, who, f"'{sheet.title}'!L{codes[code] + 1}",
+                                [["" if value is None else str(value)]], "USER_ENTERED")
+
+
+@pytest.fixture
+def google_seed(emulator, cli, google_opts):
+    """Seed 000 through `init --google`, shared with staff, results typed in Google."""
+    res = cli("init", "--google", "--kind", "scorecard", "--indicators", SEED000_CSV, "--unit", "ศปท",
+              "--period", "2/2567", "--share", STAFF, "--credentials", emulator.creds,
+              "--endpoint", emulator.base_url)
+    url = res.stdout.split("created:")[1].strip()
+    key = sheet_key(url)
+    type_google_results(emulator, key, SEED000_RESULTS)
+    emulator.state.reset_stats()
+    emulator.state.write_log.clear()
+    return url

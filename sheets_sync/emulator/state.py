@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import secrets
 import threading
 import time
@@ -130,6 +131,9 @@ class Spreadsheet:
 
 # --- values -----------------------------------------------------------------------
 
+_ASCII_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+
+
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -159,11 +163,12 @@ def user_entered(value) -> dict:
     if isinstance(value, str):
         if value.startswith("="):
             return {"formulaValue": value}
-        try:
-            return {"numberValue": float(value) if "." in value or "e" in value.lower() else int(value)}
-        except ValueError:
-            if value.upper() in ("TRUE", "FALSE"):
-                return {"boolValue": value.upper() == "TRUE"}
+        # Only ASCII numerals: Python's int() would also take Thai digits, Sheets (en_US) does not.
+        if _ASCII_NUMBER.match(value.strip()):
+            v = value.strip()
+            return {"numberValue": float(v) if any(ch in v for ch in ".eE") else int(v)}
+        if value.upper() in ("TRUE", "FALSE"):
+            return {"boolValue": value.upper() == "TRUE"}
     return typed(value)
 
 
@@ -266,6 +271,7 @@ class EmulatorState:
         self.scopes_seen: list[str] = []
         self.faults: list[dict] = []
         self.latency = 0.0
+        self.write_log: list[tuple[str, str, dict]] = []   # (spreadsheet id, caller, batchUpdate body)
 
     # -- accounts and tokens --------------------------------------------------------
     def add_service_account(self, email: str, public_key_pem: bytes) -> None:
@@ -562,6 +568,7 @@ class EmulatorState:
         from .requests_ import apply_request
         with self.lock:
             ss = self._get(sid, caller, write=True)
+            self.write_log.append((sid, caller, copy.deepcopy(body)))
             work = copy.deepcopy(ss)
             replies = []
             for i, req in enumerate(body.get("requests", [])):
