@@ -200,7 +200,7 @@ def test_init_google_builds_the_template_layout(emulator, google_opts):
     protected_cols = {(p["range"]["startColumnIndex"], p["range"].get("endColumnIndex")) for p in main.protected}
     assert (12, 15) in protected_cols and (0, 11) in protected_cols  # computed M..O, template A..K
     for p in main.protected:
-        assert not p["warningOnly"] and emulator.account in p["editors"]["users"]
+        assert not p.get("warningOnly") and emulator.account in p["editors"]["users"]
         assert "kpi@ministry.go.th" in p["editors"]["users"]
         rng = p["range"]
         unit_cols = {11, 15}  # L result, P details

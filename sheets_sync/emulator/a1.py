@@ -48,6 +48,10 @@ def parse_cells(cells: str, rows: int, cols: int) -> tuple[int, int, int, int]:
     r0 = int(m1.group(2)) - 1 if m1.group(2) else 0
     c1 = column_index_from_string(m2.group(1).upper()) if m2.group(1) else cols
     r1 = int(m2.group(2)) if m2.group(2) else rows
+    if r1 <= r0:  # 'D4:A1' is the same range as 'A1:D4'
+        r0, r1 = r1 - 1, r0 + 1
+    if c1 <= c0:
+        c0, c1 = c1 - 1, c0 + 1
     return r0, c0, r1, c1
 
 

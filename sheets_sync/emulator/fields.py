@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 def parse_mask(mask: str) -> dict:
+    mask = mask.replace("/", ".")  # gspread writes paths with '/', Google accepts both
     tree: dict = {}
     i = 0
 
@@ -47,3 +48,32 @@ def apply_mask(obj, tree):
 
 def filter_fields(obj, mask: str | None):
     return obj if not mask or mask.strip() == "*" else apply_mask(obj, parse_mask(mask))
+
+
+def mentions_grid_data(mask: str | None) -> bool:
+    """A fields mask that names sheets.data asks for grid data, whatever includeGridData says."""
+    if not mask:
+        return False
+    sheets = parse_mask(mask).get("sheets")
+    return sheets is True or (isinstance(sheets, dict) and "data" in sheets)
+
+
+def trim_grid(body: dict) -> dict:
+    """Google leaves out trailing empty cells and rows once a mask has emptied them."""
+    for sheet in body.get("sheets", []):
+        for block in sheet.get("data", []):
+            rows = block.get("rowData")
+            if rows is None:
+                continue
+            for row in rows:
+                vals = row.get("values")
+                if vals is not None:
+                    while vals and vals[-1] == {}:
+                        vals.pop()
+                    if not vals:
+                        del row["values"]
+            while rows and rows[-1] == {}:
+                rows.pop()
+            if not rows:
+                del block["rowData"]
+    return body

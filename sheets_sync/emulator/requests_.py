@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import secrets
 
-from .state import ApiError, Sheet, Spreadsheet, _formatted, invalid
+from .state import ApiError, Sheet, Spreadsheet, _formatted, _proto, invalid
 
 
 def _box(ss: Spreadsheet, grid_range: dict) -> tuple[Sheet, int, int, int, int]:
@@ -18,6 +18,7 @@ def _box(ss: Spreadsheet, grid_range: dict) -> tuple[Sheet, int, int, int, int]:
 
 
 def _split_fields(fields: str) -> list[str]:
+    fields = fields.replace("/", ".")  # gspread writes 'gridProperties/rowCount'
     out, depth, cur = [], 0, ""
     for ch in fields:
         if ch == "," and depth == 0:
@@ -50,7 +51,7 @@ def _merge_cell(old: dict, new: dict, fields: str) -> dict:
         else _split_fields(fields)
     for path in paths:
         _set_path(cell, new, path)
-    for k in [k for k, v in cell.items() if v == {}]:
+    for k in [k for k, v in cell.items() if v == {} or (k == "note" and v == "")]:
         del cell[k]
     cell.pop("effectiveValue", None)
     cell.pop("formattedValue", None)
@@ -144,6 +145,8 @@ def update_sheet_properties(state, ss, args, i, caller):
             sheet.title = props.get("title", sheet.title)
         elif f == "hidden":
             sheet.hidden = bool(props.get("hidden", False))
+            if all(s.hidden for s in ss.sheets):
+                raise invalid(f"Invalid requests[{i}].updateSheetProperties: You can't hide all the sheets in a document.")
         elif f == "index":
             ss.sheets.remove(sheet)
             ss.sheets.insert(props.get("index", 0), sheet)
@@ -161,6 +164,9 @@ def update_sheet_properties(state, ss, args, i, caller):
             sheet.rows = grid.get("rowCount", sheet.rows)
         elif f == "gridProperties.columnCount":
             sheet.cols = grid.get("columnCount", sheet.cols)
+        elif f.startswith("gridProperties."):
+            key = f.split(".", 1)[1]
+            sheet.grid_extra[key] = grid.get(key)
         elif f in ("tabColor", "tabColorStyle"):
             sheet.tab_color = props.get("tabColorStyle") or ({"rgbColor": props["tabColor"]} if props.get("tabColor") else None)
     return {}
@@ -181,11 +187,19 @@ def update_spreadsheet_properties(state, ss, args, i, caller):
 
 def merge_cells(state, ss, args, i, caller):
     sheet, r0, c0, r1, c1 = _box(ss, args["range"])
-    for m in sheet.merges:
-        if not (m["endRowIndex"] <= r0 or r1 <= m["startRowIndex"] or m["endColumnIndex"] <= c0 or c1 <= m["startColumnIndex"]):
-            raise invalid(f"Invalid requests[{i}].mergeCells: You can't merge cells that are already merged.")
-    sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
-                         "startColumnIndex": c0, "endColumnIndex": c1})
+    # Merging over existing merges replaces them, as Sheets does.
+    sheet.merges = [m for m in sheet.merges if m["endRowIndex"] <= r0 or r1 <= m["startRowIndex"]
+                    or m["endColumnIndex"] <= c0 or c1 <= m["startColumnIndex"]]
+    kind = args.get("mergeType", "MERGE_ALL")
+    if kind == "MERGE_ROWS":
+        boxes = [(r, c0, r + 1, c1) for r in range(r0, r1)]
+    elif kind == "MERGE_COLUMNS":
+        boxes = [(r0, c, r1, c + 1) for c in range(c0, c1)]
+    else:
+        boxes = [(r0, c0, r1, c1)]
+    for a, b, c, d in boxes:
+        sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": a, "endRowIndex": c,
+                             "startColumnIndex": b, "endColumnIndex": d})
     return {}
 
 
@@ -206,17 +220,25 @@ def update_dimension_properties(state, ss, args, i, caller):
 
 
 def add_protected_range(state, ss, args, i, caller):
-    pr = copy.deepcopy(args["protectedRange"])
-    pr["protectedRangeId"] = secrets.randbelow(2**31 - 1) + 1
-    sheet = ss.sheet_by_id(pr.get("range", {}).get("sheetId", 0))
-    pr.setdefault("range", {"sheetId": sheet.sheet_id})
-    if not pr.get("warningOnly"):
-        editors = pr.setdefault("editors", {})
-        users = editors.setdefault("users", [])
+    given = copy.deepcopy(args["protectedRange"])
+    sheet = ss.sheet_by_id(given.get("range", {}).get("sheetId", 0))
+    # Google's reply order and defaults; the requester may always edit, without being listed.
+    pr = {"protectedRangeId": secrets.randbelow(2**31 - 1) + 1, "range": given.get("range", {"sheetId": sheet.sheet_id})}
+    for k in ("namedRangeId", "description", "warningOnly", "unprotectedRanges"):
+        if given.get(k):
+            pr[k] = given[k]
+    pr["requestingUserCanEdit"] = True
+    if not given.get("warningOnly"):
+        pr["editors"] = given.get("editors", {})
+    reply = _proto(pr)
+    # Stored, the requester is listed among the editors (the reply does not show it).
+    stored = copy.deepcopy(pr)
+    if "editors" in stored:
+        users = stored["editors"].setdefault("users", [])
         if caller not in users:
-            users.append(caller)  # Google always keeps the requester an editor
-    sheet.protected.append(pr)
-    return {"addProtectedRange": {"protectedRange": pr}}
+            users.insert(0, caller)
+    sheet.protected.append(stored)
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def delete_protected_range(state, ss, args, i, caller):

@@ -96,6 +96,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(400, ApiError(400, f"Invalid JSON payload received. {e}", "INVALID_ARGUMENT").body())
         except (BrokenPipeError, ConnectionResetError):
             return None
+        except Exception as e:  # an emulator bug must surface as Google's 500, not kill the thread
+            state.count("error.500")
+            return self._send(500, ApiError(500, f"Internal error encountered. ({type(e).__name__}: {e})",
+                                            "INTERNAL").body())
 
     @staticmethod
     def _q(query, name, default=None):
@@ -121,6 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, state.batch_update(sid, caller, json.loads(raw or b"{}"))
         if rest == "/values:batchGet" and method == "GET":
             return 200, state.values_batch_get(sid, caller, query.get("ranges", []), render, major)
+        if rest == "/values:batchClear" and method == "POST":
+            return 200, state.values_batch_clear(sid, caller, json.loads(raw or b"{}").get("ranges", []))
         if rest == "/values:batchUpdate" and method == "POST":
             body = json.loads(raw or b"{}")
             return 200, state.values_batch_update(sid, caller, body.get("data", []), body.get("valueInputOption", ""))
@@ -208,7 +214,9 @@ class Emulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> "Emulator":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator", daemon=True)
+        # a short poll keeps stop() quick: tests start and stop many emulators
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="sheets-emulator", daemon=True)
         self._thread.start()
         return self
 

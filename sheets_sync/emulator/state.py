@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from .a1 import format_range, parse_cells, split_range
-from .fields import filter_fields
+from .fields import filter_fields, mentions_grid_data, trim_grid
 
 DEFAULTS = json.loads((Path(__file__).parent / "google_defaults.json").read_text())["properties"]
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -74,6 +74,7 @@ class Sheet:
     hidden: bool = False
     frozen_rows: int = 0
     frozen_cols: int = 0
+    grid_extra: dict = field(default_factory=dict)       # hideGridlines and friends
     cells: dict = field(default_factory=dict)            # (row, col) 0-based -> CellData dict
     merges: list = field(default_factory=list)
     protected: list = field(default_factory=list)
@@ -87,6 +88,7 @@ class Sheet:
             grid["frozenRowCount"] = self.frozen_rows
         if self.frozen_cols:
             grid["frozenColumnCount"] = self.frozen_cols
+        grid.update({k: v for k, v in self.grid_extra.items() if v})
         p = {"sheetId": self.sheet_id, "title": self.title, "index": self.index, "sheetType": "GRID",
              "gridProperties": grid}
         if self.hidden:
@@ -400,6 +402,7 @@ class EmulatorState:
             fields: str | None = None) -> dict:
         with self.lock:
             ss = self._get(sid, caller)
+            include_grid = include_grid or mentions_grid_data(fields)
             sheets = []
             wanted = None
             if ranges:
@@ -412,9 +415,9 @@ class EmulatorState:
                     continue
                 entry: dict = {"properties": s.properties()}
                 if s.merges:
-                    entry["merges"] = copy.deepcopy(s.merges)
+                    entry["merges"] = [_proto(m) for m in s.merges]
                 if s.protected:
-                    entry["protectedRanges"] = copy.deepcopy(s.protected)
+                    entry["protectedRanges"] = [_proto(p) for p in s.protected]
                 if s.conditional:
                     entry["conditionalFormats"] = copy.deepcopy(s.conditional)
                 if include_grid:
@@ -430,7 +433,8 @@ class EmulatorState:
             if ss.developer_metadata:
                 body["developerMetadata"] = copy.deepcopy(ss.developer_metadata)
             body["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{ss.id}/edit"
-            return filter_fields(body, fields)
+            out = filter_fields(body, fields)
+            return trim_grid(out) if fields else out
 
     def _grid_data(self, s: Sheet, box=None) -> dict:
         r0, c0, r1, c1 = box or (0, 0, s.rows, s.cols)
@@ -508,6 +512,10 @@ class EmulatorState:
     def _write_values(self, ss, rng, values, option) -> dict:
         if option not in ("RAW", "USER_ENTERED"):
             raise invalid("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
+        if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
+            msg = f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), {json.dumps(values, ensure_ascii=False)}"
+            raise ApiError(400, msg, "INVALID_ARGUMENT", [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                                                           "fieldViolations": [{"field": "data.values", "description": msg}]}])
         sheet, (r0, c0, _, _) = self._range(ss, rng)
         parse = user_entered if option == "USER_ENTERED" else typed
         n_rows = len(values)
@@ -530,8 +538,10 @@ class EmulatorState:
                     sheet.cells[key] = cell
                 else:
                     sheet.cells.pop(key, None)
+        written = [(i, j) for i, row in enumerate(values) for j, v in enumerate(row) if v is not None]
         return {"updatedRange": format_range(sheet.title, r0, c0, r0 + max(n_rows, 1), c0 + max(n_cols, 1)),
-                "updatedRows": n_rows, "updatedColumns": n_cols, "updatedCells": sum(len(r) for r in values)}
+                "updatedRows": len({i for i, _ in written}), "updatedColumns": len({j for _, j in written}),
+                "updatedCells": len(written)}
 
     def values_batch_update(self, sid: str, caller: str, data: list[dict], option: str) -> dict:
         with self.lock:
@@ -549,6 +559,11 @@ class EmulatorState:
                     "totalUpdatedCells": sum(r["updatedCells"] for r in responses),
                     "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in responses}),
                     "responses": responses}
+
+    def values_batch_clear(self, sid: str, caller: str, ranges: list[str]) -> dict:
+        with self.lock:
+            return {"spreadsheetId": sid,
+                    "clearedRanges": [self.values_clear(sid, caller, r)["clearedRange"] for r in ranges]}
 
     def values_clear(self, sid: str, caller: str, rng: str) -> dict:
         with self.lock:
@@ -632,6 +647,18 @@ class EmulatorState:
             ss.permissions[who] = "reader" if body["role"] == "commenter" else body["role"]
             return {"kind": "drive#permission", "id": secrets.token_hex(8), "type": body.get("type", "user"),
                     "role": body["role"]}
+
+
+def _proto(obj: dict) -> dict:
+    """Proto3 JSON leaves out default values: sheetId 0, false, empty text."""
+    out = {}
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            v = _proto(v)
+        if (k == "sheetId" and v == 0) or v is None or v is False or v == "" or v == []:
+            continue
+        out[k] = v
+    return out
 
 
 def _b64(s: str) -> bytes:
