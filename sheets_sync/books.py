@@ -8,6 +8,8 @@ from .errors import WorkbookError
 
 
 def open_book(target: str | Path, **options) -> Book:
+    if hasattr(target, "grids") and hasattr(target, "write"):
+        return target  # already a Book (e.g. an open Excel workbook)
     text = str(target)
     if text.lower().endswith((".xlsx", ".xlsm")) or Path(text).exists():
         from .backends.xlsx_book import XlsxBook

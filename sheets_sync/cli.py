@@ -215,6 +215,40 @@ def emulator(port: int = typer.Option(8765, "--port"), host: str = typer.Option(
         pass
 
 
+excel_app = typer.Typer(help="The Excel ribbon add-in (xlwings).", no_args_is_help=True)
+app.add_typer(excel_app, name="excel-addin")
+
+
+@excel_app.command("build")
+@friendly
+def excel_addin_build(out: Path = typer.Option(Path("dist"), "--out", help="folder for xl_addin.xlam")):
+    """Build xl_addin.xlam from xlwings' ribbon add-in template."""
+    from .excel_addin import build
+    console.print(f"สร้างแล้ว / built: [bold]{build(out)}[/]", highlight=False)
+
+
+@excel_app.command("install")
+@friendly
+def excel_addin_install(path: Path = typer.Argument(Path("dist/xl_addin.xlam"))):
+    """Install the add-in into Excel (Windows/macOS) through xlwings' `addin install`."""
+    from .excel_addin import install
+    console.print(install(path) or "ติดตั้งแล้ว / installed", highlight=False)
+
+
+@app.command("serve-excel")
+@friendly
+def serve_excel(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+                token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
+                                                    help="shared token the clients must send")):
+    """Serve xlwings' remote-interpreter protocol for Excel on the web / Office.js."""
+    if not token:
+        raise SheetsSyncError("ต้องกำหนดรหัสผ่านร่วม SHEETS_SYNC_EXCEL_TOKEN หรือ --token",
+                              "a shared token is required: set SHEETS_SYNC_EXCEL_TOKEN or pass --token")
+    os.environ["SHEETS_SYNC_EXCEL_TOKEN"] = token
+    import uvicorn
+    uvicorn.run("xl_addin.server:app", host=host, port=port)
+
+
 def main() -> None:  # console-script entry point
     app()
 

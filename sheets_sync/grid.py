@@ -47,9 +47,11 @@ class Grid:
         return {c: v for (rr, c), v in self.values.items() if rr == r}
 
     @classmethod
-    def from_rows(cls, name: str, rows: list[list], formulas: dict[Cell, str] | None = None) -> "Grid":
-        """From a list of rows (Sheets API ``values`` or a used range), empty strings dropped."""
-        vals = {(r + 1, c + 1): v for r, row in enumerate(rows) for c, v in enumerate(row)
+    def from_rows(cls, name: str, rows: list[list], formulas: dict[Cell, str] | None = None,
+                  first_row: int = 1, first_col: int = 1) -> "Grid":
+        """From a list of rows (Sheets API ``values`` or a used range starting at
+        ``first_row``/``first_col``), empty strings dropped."""
+        vals = {(r + first_row, c + first_col): v for r, row in enumerate(rows) for c, v in enumerate(row)
                 if v is not None and v != ""}
         return cls(name, vals, dict(formulas or {}))
 

@@ -115,7 +115,8 @@ def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = 
     plan.meta = [("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
                  ("template", template.name), ("kind", template.kind),
                  ("template_version", template.version), ("unit", unit or ""), ("period", period or ""),
-                 ("created", datetime.now(timezone.utc).isoformat(timespec="seconds"))]
+                 # not ISO 8601: xlwings' remote engine parses such strings as dates
+                 ("created", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))]
     # Fill the computed cells so a new file is already consistent, and record them.
     result = evaluate(plan.grid(), template, recorded={})
     plan.values.update({c: v for c, v in result.desired.items() if v is not None})

@@ -1,0 +1,105 @@
+"""Recalculate and Validate for Excel: the same core as the CLI, on an ``xw.Book``."""
+from __future__ import annotations
+
+import json
+
+import xlwings as xw
+
+import sheets_sync as ss
+from sheets_sync.grid import a1, parse_a1
+from sheets_sync.problems import ERROR
+from sheets_sync.scorecard import META_SHEET, read_meta
+from sheets_sync.template import load_template
+
+from .excel_book import ExcelBook
+
+HIGHLIGHT = (255, 199, 206)  # Excel's light red "bad" fill
+ALERT_LIMIT = 12
+
+
+def _problem_cells(report) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for p in report.problems:
+        # row-wide problems ("3:3") are listed in the alert, not painted
+        if p.severity == ERROR and p.cell and p.cell[0].isalpha():
+            out.setdefault(p.sheet, set()).add(p.cell)
+    return out
+
+
+def _fill_by_owner(book: ExcelBook, sheet: str, ref: str, template) -> tuple | None:
+    """The template's fill of a cell, to restore after a problem is fixed."""
+    from sheets_sync.layout import discover
+    grid = book.grids()[sheet]
+    layout = discover(grid, template)
+    r, c = parse_a1(ref.split(":")[0])
+    style = template.style
+    owner = next((template.field(k).owner for k, col in (layout.columns.items() if layout else []) if col == c), None)
+    if owner == "computed":
+        hexa = style.get("computed_fill")
+    elif owner == "template":
+        hexa = style.get("template_fill")
+    else:
+        return None
+    return tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4)) if hexa else None
+
+
+def _message(report, title_ok: str) -> str:
+    lines = [f"[{p.where}] {p.message_th}\n    {p.message_en}" for p in report.problems[:ALERT_LIMIT]]
+    more = len(report.problems) - ALERT_LIMIT
+    if more > 0:
+        lines.append(f"... และอีก {more} รายการ / and {more} more")
+    return "\n".join(lines) if lines else title_ok
+
+
+def _highlight(xbook, book: ExcelBook, report, template) -> None:
+    grids = book.grids()
+    meta = read_meta(grids.get(META_SHEET))
+    now = _problem_cells(report)
+    for sheet in {s.sheet for s in report.sheets} | set(now):
+        before = set(json.loads(meta.get(f"highlighted:{sheet}") or "[]"))
+        for ref in sorted(before - now.get(sheet, set())):
+            xbook.sheets[sheet].range(ref).color = _fill_by_owner(book, sheet, ref, template)
+        for ref in sorted(now.get(sheet, set()) - before):
+            xbook.sheets[sheet].range(ref).color = HIGHLIGHT
+        if META_SHEET in grids and before != now.get(sheet, set()):
+            _remember(xbook, grids[META_SHEET], f"highlighted:{sheet}", sorted(now.get(sheet, set())))
+
+
+def _remember(xbook, meta_grid, key: str, value) -> None:
+    row = next((r for r in range(1, meta_grid.max_row + 1) if meta_grid.get(r, 1) == key), None)
+    if row is None:
+        row = meta_grid.max_row + 1
+        meta_grid.values[(row, 1)] = key
+    xbook.sheets[META_SHEET].range((row, 1), (row, 2)).value = [[key, json.dumps(value)]]
+    meta_grid.values[(row, 2)] = json.dumps(value)
+
+
+def _run(fn, book):
+    xbook = book or xw.Book.caller()
+    excel = ExcelBook(xbook)
+    try:
+        report = fn(excel)
+        template = load_template(read_meta(excel.grids().get(META_SHEET)).get("template") or "scorecard")
+        _highlight(xbook, excel, report, template)
+    except ss.SheetsSyncError as e:
+        xbook.app.alert(f"{e.th}\n{e.en}", title="sheets-sync", mode="critical")
+        return None
+    except Exception as e:  # noqa: BLE001 - staff see a message box, never a traceback
+        xbook.app.alert(f"เกิดข้อผิดพลาดที่ไม่คาดคิด ไม่มีการเปลี่ยนแปลงข้อมูลที่พิมพ์ไว้\n"
+                        f"Unexpected error; nothing you typed was changed: {type(e).__name__}: {e}",
+                        title="sheets-sync", mode="critical")
+        return None
+    if report.problems:
+        xbook.app.alert(_message(report, ""), title="sheets-sync: ปัญหา / problems",
+                        mode="critical" if report.errors else "info")
+    return report
+
+
+def recalculate(book=None):
+    """Ribbon button: compute and write the computed cells, show problems."""
+    return _run(lambda excel: ss.recalc(excel), book)
+
+
+def validate(book=None):
+    """Show every problem of the workbook; writes nothing but the highlights."""
+    return _run(lambda excel: ss.validate(excel), book)
