@@ -141,13 +141,27 @@ def _replaced(p: Problem) -> Problem:
 
 
 def validate(target: str | Path, *, template: str | Template | None = None,
-             options: ScoringOptions | None = None, **book_options) -> Report:
-    """Report every problem of every scorecard sheet; writes nothing."""
+             options: ScoringOptions | None = None, canonical: str | Path | None = None,
+             **book_options) -> Report:
+    """Report every problem of every scorecard sheet; writes nothing. With ``canonical``
+    (the ministry's definition), a sheet on an older template version is a problem too."""
     book = open_book(target, **book_options)
-    _, _, _, results = _evaluate_book(book, template, options)
+    _, meta, _, results = _evaluate_book(book, template, options)
     report = Report(book.name)
-    for res in results:
-        report.sheets.append(_sheet_report(res, len(res.changes)))
+    extra = []
+    if canonical is not None:
+        from .canonical import load_canonical
+        want = load_canonical(canonical).version
+        have = meta.get("template_version")
+        try:
+            outdated = have is None or int(have) < want
+        except (TypeError, ValueError):
+            outdated = True
+        if outdated:
+            extra.append(problem("template_outdated", META_SHEET, "B4", have=have if have is not None else "?",
+                                 want=want))
+    for i, res in enumerate(results):
+        report.sheets.append(_sheet_report(res, len(res.changes), res.problems + (extra if i == 0 else [])))
     return report
 
 
@@ -171,7 +185,8 @@ def explain(target: str | Path, code: str, *, template: str | Template | None = 
 def init(out: str | Path | None = None, *, kind: str = "scorecard",
          indicators: str | Path | pd.DataFrame | None = None, unit: str | None = None, period: str | None = None,
          template: str | Template | None = None, overwrite: bool = False, google: bool = False,
-         share: list[str] = (), owners: list[str] = (), **google_options) -> Path | str:
+         share: list[str] = (), owners: list[str] = (), version: int | None = None,
+         **google_options) -> Path | str:
     """Write a new workbook in the canonical template's layout (an .xlsx file, or a
     Google spreadsheet with ``google=True``: returns its URL)."""
     from .backends.xlsx_template import write_plan
@@ -184,7 +199,7 @@ def init(out: str | Path | None = None, *, kind: str = "scorecard",
     frame = _indicator_frame(indicators, tpl)
     if period:
         _check_period(period)
-    plan = build_plan(tpl, frame, unit=unit, period=period)
+    plan = build_plan(tpl, frame, unit=unit, period=period, version=version)
     if google:
         from .google.create import create_spreadsheet
         title = str(out) if out else title_text(tpl, unit, period)

@@ -146,10 +146,13 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
 @friendly
 def validate(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"),
              as_json: bool = typer.Option(False, "--json"),
+             canonical: Optional[Path] = typer.Option(None, "--canonical",
+                                                      help="ministry definition: report an older template version"),
              credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
              allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Report problems (exit status 1 when there are errors)."""
-    report = ss.validate(target, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    report = ss.validate(target, canonical=canonical,
+                         **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json({"book": report.book, "problems": [p.to_dict() for p in report.problems],
                      "errors": len(report.errors)})
@@ -213,6 +216,67 @@ def emulator(port: int = typer.Option(8765, "--port"), host: str = typer.Option(
         emu.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+def _over_units(fn, units_file, **kwargs):
+    from rich.progress import Progress
+    from .units import load_units
+    units = load_units(units_file)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("หน่วยงาน / units", total=len(units))
+        return fn(units, progress=lambda u: bar.advance(task), **kwargs)
+
+
+def _outcome_table(outcomes, title: str) -> Table:
+    t = Table(title=title)
+    for col in ("หน่วยงาน / unit", "ผล / outcome", "ที่อยู่ / where", "หมายเหตุ / note"):
+        t.add_column(col, overflow="fold")
+    for o in outcomes:
+        note = o.error or o.details.get("note", "")
+        if o.plan is not None and not o.error:
+            note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
+        t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
+    return t
+
+
+@app.command()
+@friendly
+def provision(units: Path = typer.Option(..., "--units", help="units.yaml"),
+              template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or indicator .csv)"),
+              period: Optional[str] = typer.Option(None, "--period"),
+              credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+              allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Create every missing unit sheet from the template; leave existing ones alone."""
+    out = _over_units(ss.provision, units, template=template, period=period,
+                      **_google(credentials, endpoint, allow_remote_endpoint))
+    console.print(_outcome_table(out, "provision"))
+    raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
+
+
+@app.command("push-template")
+@friendly
+def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
+                  template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or .csv)"),
+                  dry_run: bool = typer.Option(False, "--dry-run", help="show the per-unit diff, write nothing"),
+                  as_json: bool = typer.Option(False, "--json"),
+                  credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+                  allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Bring every unit sheet to the canonical template; unit-owned cells never change."""
+    out = _over_units(ss.push_template, units, template=template, dry_run=dry_run,
+                      **_google(credentials, endpoint, allow_remote_endpoint))
+    if as_json:
+        _print_json({"dry_run": dry_run, "units": [o.to_dict() for o in out]})
+    else:
+        console.print(_outcome_table(out, "push-template" + (" (dry run: nothing written)" if dry_run else "")))
+        for o in out:
+            if o.plan is not None and o.plan.changes:
+                t = Table(title=f"{o.unit.code}: {o.plan.sheet}")
+                for col in ("kind", "code", "field", "cell", "old", "new"):
+                    t.add_column(col, overflow="fold")
+                for c in o.plan.changes:
+                    t.add_row(c.kind, c.code, c.field, c.cell, str(c.old), str(c.new))
+                console.print(t)
+    raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
 
 
 excel_app = typer.Typer(help="The Excel ribbon add-in (xlwings).", no_args_is_help=True)

@@ -5,6 +5,7 @@ so both produce the same sheet: seed 000's layout.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -48,8 +49,31 @@ def title_text(template: Template, unit: str | None, period: str | None) -> str:
     return template.title.format(unit=f" {unit}" if unit else "", period=period or "…/…").strip()
 
 
+ARCHIVE_SHEET = "เก็บถาวร"
+AUDIT_SHEET = "ประวัติการแก้ไข"
+AUDIT_HEADER = ["เวลา / time", "แผ่นงาน / sheet", "ช่อง / cell", "รหัส / code", "ข้อมูล / field",
+                "ค่าที่หน่วยงานแก้ / unit's value", "ค่ามาตรฐาน / canonical value"]
+
+
+def archive_header(template: Template) -> list[str]:
+    return ["เวลาที่ยกเลิก / retired at"] + [f.label if not f.group else f"{f.group} {f.label}"
+                                              for f in template.fields]
+
+
+def template_cells(template: Template, columns: dict[str, int], rows: list[int], value_of) -> dict[str, object]:
+    """Template-owned cells of indicator rows -> value: what sheets-sync last wrote there."""
+    from .grid import a1
+    out = {}
+    for r in rows:
+        for f in template.fields:
+            if f.owner == "template" and f.key in columns:
+                v = value_of(r, columns[f.key])
+                out[a1(r, columns[f.key])] = None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+    return out
+
+
 def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = None,
-               period: str | None = None) -> SheetPlan:
+               period: str | None = None, version: int | None = None) -> SheetPlan:
     plan = SheetPlan(template, template.sheet_name)
     cols = {f.key: i for i, f in enumerate(template.fields, 1)}
     plan.columns = cols
@@ -114,11 +138,13 @@ def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = 
 
     plan.meta = [("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
                  ("template", template.name), ("kind", template.kind),
-                 ("template_version", template.version), ("unit", unit or ""), ("period", period or ""),
+                 ("template_version", version or template.version), ("unit", unit or ""), ("period", period or ""),
                  # not ISO 8601: xlwings' remote engine parses such strings as dates
                  ("created", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))]
     # Fill the computed cells so a new file is already consistent, and record them.
     result = evaluate(plan.grid(), template, recorded={})
     plan.values.update({c: v for c, v in result.desired.items() if v is not None})
     plan.meta.append((f"computed:{plan.name}", recorded_blob(result)))
+    tcells = template_cells(template, cols, plan.indicator_rows, lambda r, c: plan.values.get((r, c)))
+    plan.meta.append((f"template:{plan.name}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":"))))
     return plan

@@ -58,10 +58,12 @@ def test_decorated_workbook_comes_back_whole(seed_book, cli):
     after_parts = parts(seed_book)
 
     assert set(after_parts) == set(before_parts)
-    sheet_part = "xl/worksheets/sheet1.xml"
+    from sheets_sync.backends.xlsx import XlsxWorkbook
+    wb = XlsxWorkbook(seed_book)
+    sheet_part, meta_part = wb.sheet(SHEET).part, wb.sheet("_sheets_sync").part
     changed = {n for n in after_parts if after_parts[n] != before_parts[n]}
     # The image, chart, comment (and its VML), styles, other sheets, names: byte for byte.
-    assert changed == {sheet_part, "xl/worksheets/sheet2.xml"}  # the sheet and our metadata sheet
+    assert changed == {sheet_part, meta_part}  # the scorecard and our metadata sheet
     assert any(n.startswith("xl/media/") for n in after_parts)
     assert any(n.startswith("xl/charts/") for n in after_parts)
     assert any(n.startswith("xl/comments") for n in after_parts)

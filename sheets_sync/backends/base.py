@@ -17,5 +17,7 @@ class Book(Protocol):
     def notes(self) -> dict[str, dict[Cell, str]]:
         """The score-trace notes sheets-sync left last time."""
 
-    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]]) -> None:
-        """Write values (RAW, never as formulas) and replace our notes, all at once."""
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
+              ops: list[tuple] = ()) -> None:
+        """Apply row operations (("insert"|"delete", sheet, row, n, style_row), in order),
+        then write values (RAW, never as formulas) and replace our notes, all at once."""

@@ -19,7 +19,11 @@ class XlsxBook:
     def notes(self) -> dict[str, dict[Cell, str]]:
         return {s.name: n for s in self.workbook.sheets if (n := self.workbook.notes(s.name))}
 
-    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]]) -> None:
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
+              ops: list[tuple] = ()) -> None:
+        from .xlsx_rows import move_rows
+        for kind, sheet, row, n, style_from in ops:
+            move_rows(self.workbook, sheet, row, n if kind == "insert" else -n, style_from)
         dropped = 0
         for sheet, updates in cells.items():
             if updates:

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..grid import a1
-from ..plan import SheetPlan
+from ..plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, SheetPlan, archive_header
 from ..scorecard import META_SHEET
 
 _THIN = Side(style="thin", color="808080")
@@ -79,6 +79,13 @@ def write_plan(plan: SheetPlan, path: str | Path) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{plan.header_rows[0]}:{plan.header_rows[1]}"
 
+    for title, header in ((ARCHIVE_SHEET, archive_header(tpl)), (AUDIT_SHEET, AUDIT_HEADER)):
+        extra = wb.create_sheet(title)
+        extra.append(header)
+        for cell in extra[1]:
+            cell.font = bold
+            cell.fill = fills.get("header", PatternFill())
+        extra.freeze_panes = "A2"
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate(plan.meta, 1):
         meta.cell(row=i, column=1, value=k)

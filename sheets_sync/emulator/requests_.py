@@ -314,3 +314,65 @@ def apply_request(state, ss, kind: str, args: dict, i: int, caller: str) -> dict
         raise invalid(f"Invalid requests[{i}].{kind}: missing or malformed field {e}") from None
     except ApiError:
         raise
+
+
+def _shift_range(rng: dict, at: int, n: int, sheet_id: int) -> dict | None:
+    if rng.get("sheetId", 0) != sheet_id:
+        return rng
+    out = dict(rng)
+    for key in ("startRowIndex", "endRowIndex"):
+        if key in out:
+            v = out[key]
+            if n > 0:
+                out[key] = v + n if v > at or (v == at and key == "startRowIndex") else v
+            else:
+                lo, hi = at, at - n
+                out[key] = v if v <= lo else (lo if v <= hi else v + n)
+    if out.get("startRowIndex", 0) >= out.get("endRowIndex", 1 << 30):
+        return None
+    return out
+
+
+def _move_rows(sheet: Sheet, at: int, n: int, inherit: bool) -> None:
+    cells = {}
+    for (r, c), cell in sheet.cells.items():
+        if n < 0 and at <= r < at - n:
+            continue
+        cells[(r + n if r >= at else r, c)] = cell
+    if n > 0 and inherit and at > 0:
+        for (r, c), cell in list(sheet.cells.items()):
+            if r == at - 1 and "userEnteredFormat" in cell:
+                for i in range(n):
+                    cells[(at + i, c)] = {"userEnteredFormat": copy.deepcopy(cell["userEnteredFormat"])}
+    sheet.cells = cells
+    sheet.rows += n
+    sheet.merges = [m for m in (_shift_range(m, at, n, sheet.sheet_id) for m in sheet.merges) if m]
+    for pr in sheet.protected:
+        pr["range"] = _shift_range(pr["range"], at, n, sheet.sheet_id) or pr["range"]
+    for rule in sheet.conditional:
+        rule["ranges"] = [r for r in (_shift_range(x, at, n, sheet.sheet_id) for x in rule["ranges"]) if r]
+
+
+def insert_dimension(state, ss, args, i, caller):
+    rng = args["range"]
+    sheet = ss.sheet_by_id(rng.get("sheetId", 0))
+    if rng.get("dimension") != "ROWS":
+        raise invalid(f"Invalid requests[{i}].insertDimension: only ROWS are emulated")
+    start, end = rng["startIndex"], rng["endIndex"]
+    _move_rows(sheet, start, end - start, bool(args.get("inheritFromBefore")))
+    return {}
+
+
+def delete_dimension(state, ss, args, i, caller):
+    rng = args["range"]
+    sheet = ss.sheet_by_id(rng.get("sheetId", 0))
+    if rng.get("dimension") != "ROWS":
+        raise invalid(f"Invalid requests[{i}].deleteDimension: only ROWS are emulated")
+    start, end = rng["startIndex"], rng["endIndex"]
+    if end > sheet.rows:
+        raise invalid(f"Invalid requests[{i}].deleteDimension: Cannot delete rows beyond the grid")
+    _move_rows(sheet, start, -(end - start), False)
+    return {}
+
+
+HANDLERS.update({"insertDimension": insert_dimension, "deleteDimension": delete_dimension})

@@ -138,9 +138,14 @@ class GoogleBook:
         self.grids()
         return self._notes
 
-    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]]) -> None:
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
+              ops: list[tuple] = ()) -> None:
         self.grids()
         reqs = []
+        for kind, sheet, row, n, _style in ops:
+            rng = {"sheetId": self.sheet_ids[sheet], "dimension": "ROWS", "startIndex": row - 1, "endIndex": row - 1 + n}
+            reqs.append({"insertDimension": {"range": rng, "inheritFromBefore": row > 1}} if kind == "insert"
+                        else {"deleteDimension": {"range": rng}})
         for sheet, updates in cells.items():
             reqs += cell_requests(self.sheet_ids[sheet], updates)
         for sheet, wanted in notes.items():

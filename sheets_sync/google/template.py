@@ -10,10 +10,10 @@ from the service account, which Google always keeps an editor.
 from __future__ import annotations
 
 from ..grid import Cell
-from ..plan import SheetPlan
+from ..plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, SheetPlan, archive_header
 from ..scorecard import META_SHEET
 
-MAIN_ID, META_ID = 0, 9999
+MAIN_ID, META_ID, ARCHIVE_ID, AUDIT_ID = 0, 9999, 9001, 9002
 
 
 def _rgb(hex6: str) -> dict:
@@ -65,6 +65,14 @@ def plan_requests(plan: SheetPlan, account: str, owners: list[str] = ()) -> list
         {"addSheet": {"properties": {"sheetId": META_ID, "title": META_SHEET, "hidden": True,
                                      "gridProperties": {"rowCount": 200, "columnCount": 2}}}},
     ]
+    for sheet_id, title, header in ((ARCHIVE_ID, ARCHIVE_SHEET, archive_header(tpl)),
+                                    (AUDIT_ID, AUDIT_SHEET, AUDIT_HEADER)):
+        reqs.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": {
+            "rowCount": 500, "columnCount": max(len(header), 8), "frozenRowCount": 1}}}})
+        reqs.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                                     "rows": [{"values": [{"userEnteredValue": {"stringValue": h}, "userEnteredFormat": {
+                                         "textFormat": {"fontFamily": font, "bold": True}}} for h in header]}],
+                                     "fields": "userEnteredValue,userEnteredFormat"}})
     rows = []
     for r in range(1, last_row + 1):
         rows.append({"values": [_cell(plan, (r, c), plan.roles[(r, c)], font) if (r, c) in plan.roles else {}

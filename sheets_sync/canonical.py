@@ -1,0 +1,51 @@
+"""The ministry's canonical definition: which sheet template, which indicators, which version.
+
+    template: scorecard        # templates/scorecard.yaml (layout, scoring options)
+    version: 2                 # bump when indicators, weights or criteria change
+    indicators: kpi_2567.csv   # CSV/YAML path (relative to this file) or an inline list
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import TemplateError
+from .indicators import load_indicators, normalise_indicators
+from .template import Template, load_template
+
+
+@dataclass
+class Canonical:
+    template: Template
+    version: int
+    indicators: pd.DataFrame
+    source: str
+
+
+def load_canonical(path: str | Path) -> Canonical:
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        tpl = load_template()
+        return Canonical(tpl, tpl.version, load_indicators(path, tpl), path.name)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TemplateError(f"ไม่พบแม่แบบกลาง {path}", f"canonical template not found: {path}") from None
+    except yaml.YAMLError as e:
+        raise TemplateError(f"{path} ไม่ใช่ YAML: {e}", f"{path} is not valid YAML: {e}") from None
+    if not isinstance(data, dict) or "indicators" not in data:
+        raise TemplateError(f"{path}: ต้องมี indicators", f"{path}: needs 'indicators' (a file or a list)")
+    tpl = load_template(data.get("template", "scorecard"))
+    try:
+        version = int(data.get("version", 1))
+    except (TypeError, ValueError):
+        raise TemplateError(f"{path}: version ต้องเป็นตัวเลข", f"{path}: version must be a whole number") from None
+    ind = data["indicators"]
+    if isinstance(ind, str):
+        frame = load_indicators(path.parent / ind, tpl)
+    else:
+        frame = normalise_indicators(pd.DataFrame(ind, dtype=object), tpl, source=path.name)
+    return Canonical(tpl, version, frame, path.name)
