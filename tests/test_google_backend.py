@@ -187,8 +187,9 @@ def test_init_google_builds_the_template_layout(emulator, google_opts):
     url = ss.init(indicators=SEED000_CSV, unit="กองคลัง", period="2/2567", google=True, share=[STAFF],
                   owners=["kpi@ministry.go.th"], **{k: v for k, v in google_opts.items() if k != "retry"})
     sheet = emulator.state.spreadsheets[sheet_key(url)]
-    main, meta = sheet.sheets
-    assert main.title == TITLE and meta.title == "_sheets_sync" and meta.hidden
+    main, meta = sheet.sheets[0], sheet.sheet_by_title("_sheets_sync")
+    assert main.title == TITLE and meta.hidden
+    assert [s.title for s in sheet.sheets] == [TITLE, "_sheets_sync", "เก็บถาวร", "ประวัติการแก้ไข"]
     assert sheet.permissions == {STAFF: "writer", "kpi@ministry.go.th": "writer"}
     merges = {(m["startRowIndex"], m["startColumnIndex"], m["endRowIndex"], m["endColumnIndex"]) for m in main.merges}
     assert (1, 6, 2, 11) in merges and (1, 11, 2, 15) in merges  # เกณฑ์การให้คะแนน G2:K2, ผลการดำเนินงาน L2:O2
