@@ -179,17 +179,18 @@ def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--
 @friendly
 def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks")):
     """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
-    units = ss.demo(out)
+    units, summary = ss.demo(out)
     t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)")
     for col in ("หน่วยงาน / unit", "ไฟล์ / file", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
         t.add_column(col)
     for u in units:
         s = u.report.sheets[0]
         w = s.totals["weighted_score"]
-        t.add_row(u.name, str(u.path), f"{w:.3f}", f"{s.totals['percentage']:.2f}",
+        t.add_row(u.name, u.path.name, f"{w:.3f}", f"{s.totals['percentage']:.2f}",
                   f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
     console.print(t)
-    console.print(f"ไฟล์อยู่ที่ / workbooks in: [bold]{out.resolve()}[/]")
+    console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{out.resolve()}[/]", highlight=False)
+    console.print(f"สรุปของกระทรวง / ministry summary: [bold]{Path(summary.out).resolve()}[/]", highlight=False)
 
 
 @app.command()
@@ -277,6 +278,45 @@ def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
                     t.add_row(c.kind, c.code, c.field, c.cell, str(c.old), str(c.new))
                 console.print(t)
     raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
+
+
+@app.command()
+@friendly
+def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
+                out: str = typer.Option(..., "--out", help="summary .xlsx path or Google spreadsheet URL/key"),
+                period: str = typer.Option("", "--period"),
+                publish: bool = typer.Option(False, "--publish", help="write a read-only overview into each unit"),
+                reads_per_minute: int = typer.Option(60, "--rpm", help="Sheets reads per minute per account"),
+                workers: int = typer.Option(8, "--workers", help="units read at once"),
+                credentials: list[Path] = typer.Option([], "--credentials", envvar="SHEETS_SYNC_CREDENTIALS",
+                                                       help="service account(s); several spread the quota"),
+                endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Collect every unit's sheet into the ministry summary (exit 2 when some unit is missing)."""
+    from rich.progress import Progress
+    from .consolidate import consolidate as run
+    from .google.ratelimit import Quotas
+    from .units import load_units
+    unit_list = load_units(units)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
+        result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
+                     workers=workers, quotas=Quotas(reads_per_minute=reads_per_minute),
+                     progress=lambda u: bar.advance(task), endpoint=endpoint,
+                     allow_remote_endpoint=allow_remote_endpoint)
+    s = result.summary
+    t = Table(title=f"สรุปภาพรวม / summary {period}")
+    for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
+        t.add_column(col)
+    for rec in s.overview.itertuples(index=False):
+        t.add_row(str(rec[0]), f"{rec[1]} {rec[2]}", f"{rec[3]:.3f}", f"{rec[4]:.2f}", f"{rec[5]}/{rec[6]}", str(rec[13]))
+    console.print(t)
+    for rec in s.missing.itertuples(index=False):
+        err.print(f"[red]ขาด / missing:[/] {rec[0]} {rec[1]}: {rec[2]}", highlight=False)
+    console.print(f"สรุปอยู่ที่ / summary: [bold]{result.out}[/]" +
+                  (f" (ฉบับก่อนหน้า / previous: {result.history})" if result.history else ""), highlight=False)
+    if result.published:
+        console.print(f"เผยแพร่แล้ว / published to: {', '.join(result.published)}")
+    raise typer.Exit(result.exit_code)
 
 
 excel_app = typer.Typer(help="The Excel ribbon add-in (xlwings).", no_args_is_help=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import Report, init, recalc
+from .api import Report, recalc
 from .backends.xlsx import XlsxWorkbook
 from .books import open_book
 from .scorecard import evaluate
@@ -42,14 +42,26 @@ def type_results(path: Path, results: dict[str, object]) -> None:
     wb.save()
 
 
-def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567") -> list[DemoUnit]:
+def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567"):
+    """The whole flow on local files: registry, provision, results typed, recalc, consolidate.
+    Returns (units, consolidation result)."""
+    from .consolidate import consolidate
+    from .registry_ops import provision
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "units").mkdir(parents=True, exist_ok=True)
     indicators = templates_dir() / "examples" / "scorecard_seed000.csv"
+    canonical = out / "ministry.yaml"
+    canonical.write_text(f"template: scorecard\nversion: 1\nindicators: {indicators.resolve()}\n", encoding="utf-8")
+    registry = out / "units.yaml"
+    registry.write_text("units:\n" + "".join(f"  - {{code: {c}, name: {n}, sheet: units/{c}.xlsx}}\n"
+                                               for c, n, _ in UNITS), encoding="utf-8")
+    for code, _, _ in UNITS:
+        (out / "units" / f"{code}.xlsx").unlink(missing_ok=True)
+    provision(registry, canonical, period=period)
     units = []
     for code, name, results in UNITS:
-        path = out / f"{code}.xlsx"
-        init(path, indicators=indicators, unit=name, period=period, overwrite=True)
+        path = out / "units" / f"{code}.xlsx"
         type_results(path, results)
         units.append(DemoUnit(code, name, path, recalc(path)))
-    return units
+    summary = consolidate(registry, str(out / "summary.xlsx"), period=period)
+    return units, summary

@@ -89,10 +89,16 @@ def test_empty_template_has_one_example_row_per_dimension(tmp_path, cli):
     assert wb["_sheets_sync"].sheet_state == "hidden"
 
 
-def test_demo_prints_unit_totals(tmp_path, cli):
+def test_demo_runs_the_whole_flow(tmp_path, cli):
     out = cli("demo", "--out", tmp_path / "demo").stdout
     assert "3.050" in out and "61.00" in out
-    assert len(list((tmp_path / "demo").glob("*.xlsx"))) == 3
+    assert len(list((tmp_path / "demo" / "units").glob("*.xlsx"))) == 3
+    summary = openpyxl.load_workbook(tmp_path / "demo" / "summary.xlsx")["ภาพรวม"]
+    rows = {r[1]: r for r in summary.iter_rows(min_row=3, values_only=True)}
+    assert rows["ศปท"][3] == 3.05 and rows["ศปท"][4] == 61
+    assert "summary.xlsx" in out
+    # running it again starts over and gives the same figures
+    assert "3.050" in cli("demo", "--out", tmp_path / "demo").stdout
 
 
 def test_console_script_runs(tmp_path):

@@ -212,6 +212,50 @@ class XlsxWorkbook:
         if new != ref and not (len(parts) == 1 and ref == new.split(":")[0]):
             dim.set("ref", new)
 
+    def replace_sheet(self, name: str, rows: list[list], protect: bool = True) -> None:
+        """Give sheet ``name`` exactly these values (adding the sheet if missing), protected
+        so people read it rather than edit it. Other parts stay as they were."""
+        if not self.has_sheet(name):
+            self._add_sheet_part(name)
+        part = self.sheet(name).part
+        root = self._xml(part)
+        self._dirty.add(part)
+        data = root.find(f"{Q}sheetData")
+        for row in list(data):
+            data.remove(row)
+        self.set_cells(name, {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)
+                              if v is not None and v != ""})
+        if protect and root.find(f"{Q}sheetProtection") is None:
+            data.addnext(etree.Element(f"{Q}sheetProtection", sheet="1", objects="1", scenarios="1"))
+
+    def _add_sheet_part(self, name: str) -> None:
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in self.parts:
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        self.parts[part] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                            f'<worksheet xmlns="{NS}" xmlns:r="{R_NS}"><sheetData/></worksheet>').encode()
+        self.infos.append(zipfile.ZipInfo(part, date_time=(2024, 1, 1, 0, 0, 0)))
+        self.infos[-1].compress_type = zipfile.ZIP_DEFLATED
+        rels_part = "xl/_rels/workbook.xml.rels"
+        rels = etree.fromstring(self.parts[rels_part])
+        ids = {r.get("Id") for r in rels}
+        rid = next(f"rId{i}" for i in range(1, 10_000) if f"rId{i}" not in ids)
+        etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Target=f"worksheets/sheet{n}.xml",
+                         Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet")
+        self.parts[rels_part] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+        ct = etree.fromstring(self.parts["[Content_Types].xml"])
+        etree.SubElement(ct, "{http://schemas.openxmlformats.org/package/2006/content-types}Override",
+                         PartName=f"/{part}",
+                         ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml")
+        self.parts["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
+        wb = self._xml("xl/workbook.xml")
+        self._dirty.add("xl/workbook.xml")
+        sheets = wb.find(f"{Q}sheets")
+        sid = max((int(s.get("sheetId")) for s in sheets), default=0) + 1
+        etree.SubElement(sheets, f"{Q}sheet", name=name, sheetId=str(sid)).set(f"{{{R_NS}}}id", rid)
+        self.sheets.append(SheetPart(name, part, False))
+
     def set_notes(self, name: str, notes: dict[Cell, str]) -> None:
         """Replace our score-trace notes: data-validation input messages shown when
         the cell is selected. They live in the sheet part itself, so no comments or

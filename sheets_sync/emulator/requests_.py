@@ -84,6 +84,12 @@ def update_cells(state, ss, args, i, caller):
         r1 = c1 = None
     else:
         sheet, r0, c0, r1, c1 = _box(ss, args["range"])
+        # With a range, the listed fields of cells the rows do not cover are cleared.
+        rows = args.get("rows", [])
+        for (r, c) in [k for k in sheet.cells if r0 <= k[0] < r1 and c0 <= k[1] < c1]:
+            di, dj = r - r0, c - c0
+            if di >= len(rows) or dj >= len(rows[di].get("values", [])):
+                _store(sheet, (r, c), _merge_cell(sheet.cells[(r, c)], {}, fields))
     for di, row in enumerate(args.get("rows", [])):
         for dj, value in enumerate(row.get("values", [])):
             r, c = r0 + di, c0 + dj
@@ -375,4 +381,12 @@ def delete_dimension(state, ss, args, i, caller):
     return {}
 
 
-HANDLERS.update({"insertDimension": insert_dimension, "deleteDimension": delete_dimension})
+def add_chart(state, ss, args, i, caller):
+    chart = copy.deepcopy(args["chart"])
+    chart["chartId"] = secrets.randbelow(2**31 - 1) + 1
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+    ss.sheet_by_id(anchor.get("sheetId", 0)).charts.append(chart)
+    return {"addChart": {"chart": chart}}
+
+
+HANDLERS.update({"insertDimension": insert_dimension, "deleteDimension": delete_dimension, "addChart": add_chart})

@@ -79,6 +79,7 @@ class Sheet:
     merges: list = field(default_factory=list)
     protected: list = field(default_factory=list)
     conditional: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
     col_meta: dict = field(default_factory=dict)         # col -> {"pixelSize": n}
     tab_color: dict | None = None
 
@@ -420,6 +421,8 @@ class EmulatorState:
                     entry["protectedRanges"] = [_proto(p) for p in s.protected]
                 if s.conditional:
                     entry["conditionalFormats"] = copy.deepcopy(s.conditional)
+                if s.charts:
+                    entry["charts"] = copy.deepcopy(s.charts)
                 if include_grid:
                     entry["data"] = [self._grid_data(s, wanted.get(s.sheet_id) if wanted else None)]
                 sheets.append(entry)

@@ -1,0 +1,113 @@
+"""The ministry summary as an .xlsx: Thai look, native Excel charts, atomic replace."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .consolidate import plain
+from .summary import MATRIX, OVERVIEW, Summary, tables
+
+
+def _put(ws, r, c, value, font):
+    cell = ws.cell(r, c)
+    v = plain(value)
+    cell.value = v
+    if isinstance(v, str) and v.startswith("="):
+        cell.data_type = "s"  # a unit's '=IMPORTXML(...)' is text here, never a formula
+    cell.font = font
+    return cell
+
+
+def build_workbook(summary: Summary) -> bytes:
+    tpl = summary.template
+    font = Font(name=tpl.font_name, size=tpl.font_size)
+    bold = Font(name=tpl.font_name, size=tpl.font_size, bold=True)
+    head_fill = PatternFill("solid", fgColor=tpl.style.get("header_fill", "D9E1F2"))
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame, formats in tables(summary):
+        ws = wb.create_sheet(name)
+        title = f"{name} {summary.period}".strip()
+        _put(ws, 1, 1, title, bold)
+        for c, col in enumerate(frame.columns, 1):
+            cell = _put(ws, 2, c, str(col), bold)
+            cell.fill = head_fill
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            ws.column_dimensions[get_column_letter(c)].width = max(10, min(40, len(str(col)) + 4))
+        for r, rec in enumerate(frame.itertuples(index=False), 3):
+            for c, v in enumerate(rec, 1):
+                cell = _put(ws, r, c, v, font)
+                fmt = formats.get(frame.columns[c - 1])
+                if fmt:
+                    cell.number_format = fmt
+        ws.freeze_panes = "A3"
+    _charts(wb, summary)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _charts(wb, summary: Summary) -> None:
+    n = len(summary.overview)
+    if n:
+        ws = wb[OVERVIEW]
+        col = list(summary.overview.columns).index("ร้อยละ") + 1
+        name_col = list(summary.overview.columns).index("หน่วยงาน") + 1
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "ร้อยละรายหน่วยงาน / unit percentage"
+        chart.add_data(Reference(ws, min_col=col, min_row=2, max_row=n + 2), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=name_col, min_row=3, max_row=n + 2))
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        ws.add_chart(chart, f"{get_column_letter(len(summary.overview.columns) + 2)}3")
+    m = len(summary.matrix)
+    if m:
+        ws = wb[MATRIX]
+        cols = list(summary.matrix.columns)
+        k = len(cols)
+        ws.cell(2, k + 1, "ระดับ 3")
+        ws.cell(2, k + 2, "ระดับ 5")
+        for r in range(3, m + 3):
+            ws.cell(r, k + 1, 3)
+            ws.cell(r, k + 2, 5)
+        bars = BarChart()
+        bars.title = "คะแนนเฉลี่ยรายตัวชี้วัด เทียบระดับ 3 และ 5 / mean score vs levels 3 and 5"
+        bars.add_data(Reference(ws, min_col=cols.index("เฉลี่ย") + 1, min_row=2, max_row=m + 2), titles_from_data=True)
+        bars.set_categories(Reference(ws, min_col=2, min_row=3, max_row=m + 2))
+        lines = LineChart()
+        lines.add_data(Reference(ws, min_col=k + 1, max_col=k + 2, min_row=2, max_row=m + 2), titles_from_data=True)
+        bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, 5
+        bars += lines
+        ws.add_chart(bars, f"{get_column_letter(k + 4)}3")
+
+
+def write_summary(summary: Summary, path: Path) -> str:
+    """Build in memory, keep the previous summary in <name>-history/, then replace atomically."""
+    data = build_workbook(summary)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    history = ""
+    if path.exists():
+        hist_dir = path.parent / f"{path.stem}-history"
+        hist_dir.mkdir(exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        history = str(hist_dir / f"{path.stem}-{stamp}{path.suffix}")
+        shutil.copy2(path, history)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return history

@@ -1,0 +1,183 @@
+"""consolidate: unit sheets into the ministry summary, on .xlsx and Google."""
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+import sheets_sync as ss
+from conftest import SEED000_CSV, SEED000_RESULTS, STAFF, sheet_key, type_google_results, type_results
+from sheets_sync.summary import MATRIX, MISSING, OVERVIEW, PROBLEMS
+
+RESULTS = {
+    "A": SEED000_RESULTS,
+    "B": {**SEED000_RESULTS, "ศปท.1": 4, "ศปท.3": 88},
+    "C": {**SEED000_RESULTS, "ศปท.1": 4, "ศปท.3": 88},        # ties with B
+    "D": {"ศปท.3": 75, "ศปท.5": "๘"},
+}
+
+
+def table(ws):
+    rows = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+    head = rows[0]
+    return [dict(zip(head, r)) for r in rows[1:]]
+
+
+@pytest.fixture
+def registry(tmp_path):
+    (tmp_path / "units").mkdir()
+    lines = []
+    for code, results in RESULTS.items():
+        path = tmp_path / "units" / f"{code}.xlsx"
+        ss.init(path, indicators=SEED000_CSV, unit=f"หน่วย {code}")
+        type_results(path, results)
+        ss.recalc(path)
+        lines.append(f"  - {{code: {code}, name: หน่วย {code}, sheet: units/{code}.xlsx}}\n")
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n" + "".join(lines), encoding="utf-8")
+    return tmp_path, units
+
+
+def own_totals(path):
+    return ss.recalc(path, dry_run=True).sheets[0]
+
+
+def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
+    tmp_path, units = registry
+    out = tmp_path / "summary.xlsx"
+    res = cli("consolidate", "--units", units, "--out", out, "--period", "2/2567")
+    assert "summary.xlsx" in res.stdout
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [OVERVIEW, MATRIX, PROBLEMS, MISSING]
+    overview = {r["รหัสหน่วยงาน"]: r for r in table(wb[OVERVIEW])}
+    for code in RESULTS:
+        own = own_totals(tmp_path / "units" / f"{code}.xlsx")
+        assert overview[code]["คะแนนถ่วงน้ำหนักรวม"] == own.totals["weighted_score"]
+        assert overview[code]["ร้อยละ"] == own.totals["percentage"]
+        assert overview[code]["รายงานแล้ว"] == own.totals["reported"]
+        statuses = [r["status"] for r in own.rows]
+        assert [overview[code][k] for k in ("เขียว", "เหลือง", "แดง", "เทา")] == \
+               [statuses.count(s) for s in ("green", "yellow", "red", "grey")]
+        assert overview[code]["จำนวนปัญหา"] == len(own.problems)
+    # B and C tie: same rank, and the next rank skips
+    ranks = {c: overview[c]["ลำดับ"] for c in RESULTS}
+    assert ranks["B"] == ranks["C"] == 1 and ranks["A"] == 3 and ranks["D"] == 4
+    # the matrix, cell for cell, against each unit's own scores
+    matrix = {r["รหัส"]: r for r in table(wb[MATRIX])}
+    for code in RESULTS:
+        for row in own_totals(tmp_path / "units" / f"{code}.xlsx").rows:
+            assert matrix[row["code"]][code] == row["score"], (code, row["code"])
+    r = matrix["ศปท.1"]
+    assert r["ต่ำสุด"] == 2 and r["สูงสุด"] == 4 and r["ต่ำกว่าระดับ 3"] == "A"
+    assert r["เฉลี่ย"] == pytest.approx((2 + 4 + 4) / 3)
+    assert matrix["ศปท.1"]["D"] is None  # D did not report it
+    assert wb[OVERVIEW]._charts and wb[MATRIX]._charts
+    assert wb[OVERVIEW]["A3"].font.name == "TH SarabunPSK"
+    assert table(wb[MISSING]) == []
+
+
+def test_failures_do_not_spread_and_exit_is_incomplete(registry, cli):
+    tmp_path, units = registry
+    (tmp_path / "units" / "C.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    text = units.read_text(encoding="utf-8") + "  - {code: E, name: หน่วย E, sheet: units/E.xlsx}\n"
+    units.write_text(text, encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    res = cli("consolidate", "--units", units, "--out", out, code=2)
+    assert "C" in res.output and "E" in res.output
+    wb = openpyxl.load_workbook(out)
+    assert {r["รหัสหน่วยงาน"] for r in table(wb[OVERVIEW])} == {"A", "B", "D"}
+    missing = {r["รหัสหน่วยงาน"]: r["สาเหตุ / reason"] for r in table(wb[MISSING])}
+    assert "not a readable .xlsx" in missing["C"] and "file not found" in missing["E"]
+
+
+def test_previous_summary_is_kept_and_a_crash_leaves_it_readable(registry, monkeypatch):
+    tmp_path, units = registry
+    out = tmp_path / "summary.xlsx"
+    ss.consolidate(units, str(out))
+    first = out.read_bytes()
+    second = ss.consolidate(units, str(out))
+    assert second.history and open(second.history, "rb").read() == first
+    import sheets_sync.summary_xlsx as writer
+
+    def crash(*a):
+        raise OSError("disk full")
+    monkeypatch.setattr(writer.os, "replace", crash)
+    before = out.read_bytes()
+    with pytest.raises(OSError):
+        ss.consolidate(units, str(out))
+    assert out.read_bytes() == before and openpyxl.load_workbook(out)[OVERVIEW]
+    assert not list(tmp_path.glob(".summary.xlsx.*.tmp"))
+
+
+def test_publish_writes_a_read_only_overview_into_each_unit(registry):
+    tmp_path, units = registry
+    result = ss.consolidate(units, str(tmp_path / "summary.xlsx"), publish=True)
+    assert result.published == ["A", "B", "C", "D"]
+    for code in RESULTS:
+        path = tmp_path / "units" / f"{code}.xlsx"
+        wb = openpyxl.load_workbook(path)
+        ws = wb["สรุปภาพรวม"]
+        assert ws.protection.sheet
+        codes = [r[1] for r in ws.iter_rows(min_row=3, values_only=True)]
+        assert sorted(codes) == sorted(RESULTS)
+        assert ss.recalc(path).changed_cells == 0          # the scorecard itself untouched
+    # publishing again replaces the copy instead of adding another
+    ss.consolidate(units, str(tmp_path / "summary.xlsx"), publish=True)
+    assert openpyxl.load_workbook(tmp_path / "units" / "A.xlsx").sheetnames.count("สรุปภาพรวม") == 1
+
+
+def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google_opts):
+    keys = {}
+    for code in ("GA", "GB", "GC"):
+        url = ss.init(indicators=SEED000_CSV, unit=code, google=True, share=[STAFF],
+                      credentials=emulator.creds, endpoint=emulator.base_url)
+        keys[code] = sheet_key(url)
+    type_google_results(emulator, keys["GA"], SEED000_RESULTS)
+    type_google_results(emulator, keys["GB"], {**SEED000_RESULTS, "ศปท.4": "=IMPORTXML(\"http://x\",\"//a\")"})
+    type_google_results(emulator, keys["GC"], RESULTS["B"])
+    # staff typed the formula-like text: in Sheets it was kept as text by RAW entry
+    sheet = emulator.state.spreadsheets[keys["GB"]].sheets[0]
+    row4 = next(r for (r, c), cell in sheet.cells.items() if c == 2 and cell.get("effectiveValue", {}).get("stringValue") == "ศปท.4")
+    emulator.state.values_update(keys["GB"], STAFF, f"'{sheet.title}'!L{row4 + 1}", [["=IMPORTXML(\"http://x\",\"//a\")"]], "RAW")
+    unshared = emulator.state.create_spreadsheet("ไม่ได้แชร์", "someone@else.go.th")
+    summary = emulator.state.create_spreadsheet("สรุป", emulator.account)
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n" + "".join(f"  - {{code: {c}, name: หน่วย {c}, sheet: {k}}}\n" for c, k in keys.items())
+                     + f"  - {{code: GX, name: หน่วย GX, sheet: {unshared.id}}}\n", encoding="utf-8")
+    for k in keys.values():
+        ss.recalc(k, **google_opts)
+    emulator.state.reset_stats()
+    emulator.state.write_log.clear()
+    result = ss.consolidate(units, summary.id, credentials=emulator.creds, endpoint=emulator.base_url,
+                            publish=True)
+    assert result.exit_code == 2
+    stats = emulator.state.stats()
+    units_read = 4
+    # per unit: one Sheets read (+ one Drive read for its modified time); summary: 1 read + 1 write;
+    # publish: one write per readable unit, no read.
+    assert stats["sheets.read"] == units_read + 1
+    assert stats["drive"] == 3
+    assert stats["sheets.write"] == 1 + 3
+    ids = {s.title: s for s in emulator.state.spreadsheets[summary.id].sheets}
+    overview = emulator.state.values_get(summary.id, emulator.account, f"'{OVERVIEW}'!A2:N10", "UNFORMATTED_VALUE")["values"]
+    got = {row[1]: row for row in overview[1:]}
+    for code, key in keys.items():
+        own = ss.recalc(key, dry_run=True, **google_opts).sheets[0]
+        assert got[code][3] == own.totals["weighted_score"] and got[code][4] == own.totals["percentage"]
+    assert got["GA"][0] == 2 and got["GC"][0] == 1
+    missing = emulator.state.values_get(summary.id, emulator.account, f"'{MISSING}'!A3:C5", "UNFORMATTED_VALUE")["values"]
+    assert missing[0][0] == "GX" and "share it (Editor)" in missing[0][2] and emulator.account in missing[0][2]
+    problems = emulator.state.values_get(summary.id, emulator.account, f"'{PROBLEMS}'!A3:G20", "FORMULA")["values"]
+    assert any('=IMPORTXML("http://x","//a")' in str(row[6]) for row in problems)  # text, not a formula
+    for _, _, body in emulator.state.write_log:
+        for req in body["requests"]:
+            for row in req.get("updateCells", {}).get("rows", []):
+                for v in row.get("values", []):
+                    assert "formulaValue" not in v.get("userEnteredValue", {})
+    assert len(ids[OVERVIEW].charts) == 1 and len(ids[MATRIX].charts) == 1
+    published = emulator.state.values_get(keys["GA"], STAFF, "'สรุปภาพรวม'!A2:C3", "UNFORMATTED_VALUE")["values"]
+    assert published[0][1] == "รหัสหน่วยงาน"
+    # a second run keeps the previous summary as hidden history sheets
+    ss.consolidate(units, summary.id, credentials=emulator.creds, endpoint=emulator.base_url)
+    titles = [s.title for s in emulator.state.spreadsheets[summary.id].sheets]
+    assert titles.count(OVERVIEW) == 1 and any(t.startswith("ก่อนหน้า ") and t.endswith(OVERVIEW) for t in titles)
