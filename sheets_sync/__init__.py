@@ -11,9 +11,10 @@ from .api import Report, SheetReport, explain, init, recalc, validate
 from .demo import demo
 from .errors import SheetsSyncError, TemplateError, WorkbookError
 from .consolidate import consolidate
+from .importers import import_file
 from .registry_ops import provision, push_template
 from .template import ScoringOptions, load_template
 
-__all__ = ["init", "recalc", "validate", "explain", "demo", "provision", "push_template", "consolidate", "Report", "SheetReport",
+__all__ = ["init", "recalc", "validate", "explain", "demo", "provision", "push_template", "consolidate", "import_file", "Report", "SheetReport",
            "SheetsSyncError", "TemplateError", "WorkbookError", "ScoringOptions", "load_template"]
 __version__ = "0.1.0"

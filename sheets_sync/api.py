@@ -57,6 +57,9 @@ def _num(v):
 
 
 def _sheet_report(res: SheetResult, changed: int, problems: list[Problem] | None = None) -> SheetReport:
+    if hasattr(res, "report_rows"):  # ITA / action plan
+        return SheetReport(res.sheet, res.report_rows(), dict(res.totals), changed,
+                           problems if problems is not None else res.problems)
     rows = []
     if len(res.rows):
         for r in res.rows.index:
@@ -77,9 +80,20 @@ def _template_for(meta: dict, template: str | Template | None) -> Template:
     return load_template(template or meta.get("template") or "scorecard")
 
 
+KIND_TEMPLATES = {"scorecard": "scorecard", "ita": "ita", "action-plan": "action_plan"}
+
+
 def _evaluate_book(book, template, options):
     grids = book.grids()
     meta = read_meta(grids.get(META_SHEET))
+    kind = meta.get("kind") or (template.kind if isinstance(template, Template) else None)
+    if kind in ("ita", "action-plan"):
+        from .table_kind import evaluate_table
+        tpl = _template_for(meta, template or KIND_TEMPLATES[kind])
+        res = evaluate_table(grids, tpl)
+        if res is None:
+            raise WorkbookError(f"{book.name}: ไม่พบตาราง {kind}", f"{book.name}: no {kind} table found")
+        return grids, meta, tpl, [res]
     tpl = _template_for(meta, template)
     results = []
     for name, grid in grids.items():
@@ -97,7 +111,8 @@ def _evaluate_book(book, template, options):
 def _notes(results: list[SheetResult], tpl: Template, options: ScoringOptions | None) -> dict[str, dict[Cell, str]]:
     out = {}
     for res in results:
-        if "score" not in res.layout.columns or not len(res.numbers):
+        if getattr(res, "kind", "scorecard") != "scorecard" or "score" not in res.layout.columns \
+                or not len(res.numbers):
             continue
         col = res.layout.columns["score"]
         out[res.sheet] = {(r, col): explain_row(res, r, tpl, options).note() for r in res.numbers.index}
@@ -119,6 +134,8 @@ def recalc(target: str | Path, *, template: str | Template | None = None,
     book = open_book(target, **book_options)
     grids, meta, tpl, results = _evaluate_book(book, template, options)
     cells = {res.sheet: res.changes for res in results if res.changes}
+    for res in results:
+        cells.update(getattr(res, "extra", {}))
     notes = _notes(results, tpl, options)
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
     if META_SHEET in grids and cells:
@@ -128,7 +145,8 @@ def recalc(target: str | Path, *, template: str | Template | None = None,
     report = Report(book.name)
     for res in results:
         probs = [_replaced(p) if p.kind == "computed_overwritten" and not dry_run else p for p in res.problems]
-        report.sheets.append(_sheet_report(res, len(res.changes), probs))
+        report.sheets.append(_sheet_report(res, len(res.changes) + sum(len(v) for v in getattr(res, "extra", {}).values()),
+                                           probs))
     if (cells or notes_changed) and not dry_run:
         book.write(cells, notes)
         report.written = True
@@ -192,13 +210,15 @@ def init(out: str | Path | None = None, *, kind: str = "scorecard",
     from .backends.xlsx_template import write_plan
     from .plan import build_plan, title_text
 
-    tpl = template if isinstance(template, Template) else load_template(template or kind)
+    tpl = template if isinstance(template, Template) else load_template(template or KIND_TEMPLATES.get(kind, kind))
     if tpl.kind != kind:
         raise SheetsSyncError(f"แม่แบบ {tpl.name} เป็นชนิด {tpl.kind} ไม่ใช่ {kind}",
                               f"template {tpl.name} is of kind {tpl.kind}, not {kind}")
-    frame = _indicator_frame(indicators, tpl)
     if period:
         _check_period(period)
+    if kind in ("ita", "action-plan"):
+        return _init_table(out, tpl, indicators, unit, period, overwrite, version)
+    frame = _indicator_frame(indicators, tpl)
     plan = build_plan(tpl, frame, unit=unit, period=period, version=version)
     if google:
         from .google.create import create_spreadsheet
@@ -212,6 +232,18 @@ def init(out: str | Path | None = None, *, kind: str = "scorecard",
                               f"{out} already exists; not overwriting it (pass --overwrite to replace it)")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_plan(plan, out)
+    return out
+
+
+def _init_table(out, tpl, rows, unit, period, overwrite, version):
+    from .table_workbook import example_rows, write_table_workbook
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise SheetsSyncError(f"มีไฟล์ {out} อยู่แล้ว ไม่เขียนทับ", f"{out} already exists; not overwriting it")
+    frame = rows if isinstance(rows, pd.DataFrame) else example_rows(tpl)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_table_workbook(tpl, frame, out, unit, period, version)
+    recalc(out)
     return out
 
 

@@ -26,6 +26,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 class Kind(str, Enum):
     scorecard = "scorecard"
+    ita = "ita"
+    action_plan = "action-plan"
 
 
 def friendly(fn):
@@ -317,6 +319,21 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
     if result.published:
         console.print(f"เผยแพร่แล้ว / published to: {', '.join(result.published)}")
     raise typer.Exit(result.exit_code)
+
+
+@app.command("import")
+@friendly
+def import_(source: Path = typer.Argument(..., help="existing report: .txt/.csv export or seed-000-like .xlsx"),
+            kind: Kind = typer.Option(..., "--kind"),
+            out: Path = typer.Option(..., "--out", help="canonical workbook to write (.xlsx)"),
+            unit: Optional[str] = typer.Option(None, "--unit"), period: Optional[str] = typer.Option(None, "--period"),
+            overwrite: bool = typer.Option(False, "--overwrite")):
+    """Read an existing report into the canonical template, listing every row not placed."""
+    imported = ss.import_file(source, kind.value, out, unit=unit, period=period, overwrite=overwrite)
+    console.print(f"นำเข้า {len(imported.rows)} แถว / imported {len(imported.rows)} rows -> [bold]{out}[/]",
+                  highlight=False)
+    for skip in imported.skipped:
+        err.print(f"[yellow]ไม่ได้นำเข้า / not placed:[/] {skip}", highlight=False)
 
 
 excel_app = typer.Typer(help="The Excel ribbon add-in (xlwings).", no_args_is_help=True)

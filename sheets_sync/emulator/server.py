@@ -185,6 +185,11 @@ class _Handler(BaseHTTPRequestHandler):
             return {"ok": True}
         if path == "/__emulator/expire-tokens" and method == "POST":
             return {"expired": state.expire_tokens()}
+        if path == "/__emulator/service-accounts" and method == "POST":
+            # another service account of the same project (benchmarks spread quota over several)
+            info, public_pem = new_service_account(self.server.base_url)
+            state.add_service_account(info["client_email"], public_pem)
+            return info
         if path == "/__emulator/spreadsheets" and method == "POST":
             ss = state.create_spreadsheet(body.get("title", "Untitled"), body["owner"], body.get("share"))
             return {"id": ss.id}

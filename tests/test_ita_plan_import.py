@@ -1,0 +1,161 @@
+"""ITA and action-plan sheets, and importing the reports units already have (the seeds)."""
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import sheets_sync as ss
+from conftest import SEED000_GOLDEN, SHARED, SHEET
+from sheets_sync.ita import indicator_summary, measure_level, tool_summary
+from sheets_sync.template import load_template
+
+SEEDS = SHARED / "seeds"
+
+
+def seed(n: str):
+    return next(SEEDS.glob(f"{n}_*.txt"))
+
+
+def test_import_seed000_then_recalc_gives_the_golden_figures(tmp_path, cli):
+    out = tmp_path / "s000.xlsx"
+    res = cli("import", seed("000"), "--kind", "scorecard", "--out", out, "--period", "2/2567")
+    assert "imported 7 rows" in res.stdout
+    assert "7 5 2 0 4" in res.output  # the stray line is reported, not dropped silently
+    report = json.loads(cli("recalc", out, "--json").stdout)["sheets"][0]
+    got = {r["code"]: (r["score"], r["percentage"], r["weighted_score"]) for r in report["rows"]}
+    assert got == SEED000_GOLDEN
+    assert report["totals"]["weighted_score"] == 3.05 and report["totals"]["percentage"] == 61.0
+    ws = openpyxl.load_workbook(out)[SHEET]
+    rows = {ws.cell(r, 3).value: r for r in range(1, ws.max_row + 1)}
+    r = rows["ศปท.4"]
+    assert [ws.cell(r, c).value for c in range(5, 12)] == [15, 80, 68, 71, 74, 77, 80]
+    assert ws.cell(r, 12).value == 0 and ws.cell(r, 16).value == "(ร่าง) N/A"
+
+
+def test_import_seed000_shaped_xlsx(tmp_path, cli):
+    # a seed-000-like workbook: the pipe export's rows typed into a sheet
+    src = tmp_path / "legacy.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in seed("000").read_text(encoding="utf-8").splitlines():
+        ws.append([c.strip() or None for c in line.split("|")])
+    wb.save(src)
+    out = tmp_path / "canonical.xlsx"
+    cli("import", src, "--kind", "scorecard", "--out", out)
+    assert ss.recalc(out).sheets[0].totals["weighted_score"] == 3.05
+
+
+def test_import_seed001_ita_items_codes_scores_and_levels(tmp_path, cli):
+    out = tmp_path / "ita.xlsx"
+    res = cli("import", seed("001"), "--kind", "ita", "--out", out)
+    assert "imported 32 rows" in res.stdout
+    from sheets_sync.importers import import_ita
+    doc = import_ita(seed("001")).rows.set_index("code")
+    ws = openpyxl.load_workbook(out)["ITA"]
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(1, 9)] for r in range(3, ws.max_row + 1)}
+    assert len(rows) == 32
+    for code in ("I1", "I23", "E14", "O41", "I11", "I3", "E7", "O8"):
+        assert code in rows
+    expected = {"I1": 86.19, "I3": 83.90, "I7": 63.66, "I23": 74.72, "E14": 82.62, "E7": 85.48, "O8": 0.0,
+                "O41": 0.0}
+    for code, score in expected.items():
+        assert rows[code][3] == pytest.approx(score)
+    # the computed measure level agrees with the document on every item
+    for code, row in rows.items():
+        assert row[4] == doc.at[code, "doc_level"], code
+    assert rows["I1"][1] == 1 and rows["E14"][1] == 8 and rows["O41"][1] == 10
+    assert all("<" not in str(v) for row in rows.values() for v in row)  # no HTML left in cells
+
+
+def test_seed002_indicators_ranked_lowest_first_with_gaps():
+    spec = load_template("ita").raw
+    # seed 002's five IIT indicator scores after the first 5-month round (../shared/domain.md)
+    scores = {1: 97.11, 2: 90.08, 3: 91.04, 4: 87.99, 5: 91.81}
+    items = pd.DataFrame({"code": [f"I{i}" for i in scores], "indicator": list(scores), "score": list(scores.values())})
+    summary = indicator_summary(items, spec)
+    assert summary["name"].tolist()[:2] == ["การใช้ทรัพย์สินของราชการ", "การใช้งบประมาณ"]
+    assert summary["score"].tolist()[:2] == [87.99, 90.08]
+    gaps = dict(zip(summary["indicator"], summary["gap"].round(2)))
+    assert gaps == {4: -4.51, 2: -2.42, 3: -1.46, 5: -0.69, 1: 4.61}
+    assert summary["rank_lowest"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_ita_level_rule_grade_and_tool_weights():
+    spec = load_template("ita").raw
+    levels = measure_level(pd.Series([86.19, 83.90, 85.0, 84.99, None]), spec["levels"]).tolist()
+    assert levels == ["ยกระดับ", "แก้ไขเร่งด่วน", "ยกระดับ", "แก้ไขเร่งด่วน", None]
+    items = pd.DataFrame({"code": ["I1", "I2", "E1", "O1"], "indicator": [1, 1, 6, 9], "score": [90, 80, 70, 100]})
+    tools, total, band = tool_summary(items, spec)
+    # IIT mean 85, EIT 70, OIT 100 weighted 30/30/40 -> 25.5 + 21 + 40 = 86.5 -> A
+    assert total == pytest.approx(86.5) and band == "A"
+    assert tools.set_index("tool")["score"].to_dict() == {"IIT": 85.0, "EIT": 70.0, "OIT": 100.0}
+
+
+def test_ita_workbook_recalc_and_validate(tmp_path, cli):
+    out = tmp_path / "ita.xlsx"
+    cli("import", seed("001"), "--kind", "ita", "--out", out)
+    wb = openpyxl.load_workbook(out)
+    summary = [list(r) for r in wb["สรุป ITA"].iter_rows(values_only=True)]
+    first, second = summary[2], summary[3]
+    # indicators 9 and 10 both score 0.00 (O8, O41): a tie at rank 1, then indicator order
+    assert (first[0], first[1], second[0], second[1]) == (1, 9, 1, 10)
+    assert first[4] == 0.0 and first[6] == pytest.approx(-92.5)
+    total = next(r for r in summary if r[0] and str(r[0]).startswith("คะแนนรวม"))[1]
+    assert total is not None and next(r for r in summary if r[0] and str(r[0]).startswith("ระดับผล"))[1] in \
+        ("AA", "A", "B", "C", "D", "E", "F")
+    ws = wb["ITA"]
+    r = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "I3")
+    ws.cell(r, 4).value = "๙๐"        # a Thai-digit score typed by staff
+    ws.cell(r + 1, 4).value = "N/A"
+    wb.save(out)
+    report = json.loads(cli("recalc", out, "--json").stdout)["sheets"][0]
+    levels = {row["code"]: row["level"] for row in report["rows"]}
+    assert levels["I3"] == "ยกระดับ"
+    kinds = {(p["kind"], p["cell"]) for p in report["problems"]}
+    assert ("result_not_number", f"D{r + 1}") in kinds
+    assert cli("recalc", out, "--json").stdout.count('"changed_cells": 0') == 1
+    cli("validate", out, code=1)
+
+
+def test_import_seed004_action_plan_rows(tmp_path, cli):
+    out = tmp_path / "plan.xlsx"
+    res = cli("import", seed("004"), "--kind", "action-plan", "--out", out)
+    from sheets_sync.importers import import_action_plan
+    plan = import_action_plan(seed("004")).rows
+    assert plan["code"].is_unique and len(plan) == 10
+    assert f"imported {len(plan)} rows" in res.stdout
+    ws = openpyxl.load_workbook(out)["แผนปฏิบัติการ"]
+    rows = {ws.cell(r, 3).value: [ws.cell(r, c).value for c in range(1, 15)] for r in range(3, ws.max_row + 1)}
+    assert rows["๑.๑.๑ (๑)"][7] == "สก.สนค. (ฝกจ.)" and rows["๒.๓.๓ (๒)"][7] == "ทุกกอง"
+    assert rows["๑.๑.๑ (๑)"][4] == "ไม่ใช้งบประมาณ"
+    for row in rows.values():
+        for v in row:
+            assert "<u>" not in str(v) and "</" not in str(v)
+    assert "ผลผลิต" in rows["๑.๑.๑ (๑)"][6]
+
+
+def test_action_plan_status_against_the_fiscal_month(tmp_path):
+    from datetime import date
+    from sheets_sync.action_plan import budget_totals, fiscal_month, months_of, plan_status
+    spec = load_template("action_plan").raw
+    assert fiscal_month(date(2024, 10, 5)) == 1 and fiscal_month(date(2025, 9, 1)) == 12
+    assert months_of("ต.ค.-ธ.ค.", spec["months"]) == {1, 2, 3}
+    assert months_of("ส.ค.-ต.ค.", spec["months"]) == {11, 12, 1}
+    frame = pd.DataFrame({"planned": ["ต.ค.-ธ.ค.", "ต.ค.-ธ.ค.", "ก.ค.", "พ.ย."], "done": ["ต.ค.,พ.ย.", "ต.ค.", None, "พ.ย."]})
+    st = plan_status(frame, spec["months"], spec["statuses"], date(2024, 11, 20))   # fiscal month 2
+    assert st["status"].tolist() == ["ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว"]
+    assert st["n_planned"].tolist() == [3, 3, 1, 1] and st["n_done"].tolist() == [2, 1, 0, 1]
+    b = budget_totals(pd.DataFrame({"dimension": ["๑", "๑", "๒"], "budget": ["ไม่ใช้งบประมาณ", "๑๒,๕๐๐", 3000]}),
+                      spec["no_budget"])
+    assert b.set_index("dimension")["sum"].to_dict() == {"๑": 12500.0, "๒": 3000.0}
+
+
+def test_init_ita_and_action_plan_kinds(tmp_path, cli):
+    cli("init", "--kind", "ita", "--out", tmp_path / "i.xlsx", "--unit", "กองคลัง", "--period", "2/2567")
+    cli("init", "--kind", "action-plan", "--out", tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "i.xlsx")
+    assert wb.sheetnames[:2] == ["ITA", "สรุป ITA"] and wb["_sheets_sync"]["B3"].value == "ita"
+    assert wb["สรุป ITA"]._charts
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx")["แผนปฏิบัติการ"]["N3"].value in (
+        "ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว")
