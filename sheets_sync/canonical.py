@@ -44,8 +44,35 @@ def load_canonical(path: str | Path) -> Canonical:
     except (TypeError, ValueError):
         raise TemplateError(f"{path}: version ต้องเป็นตัวเลข", f"{path}: version must be a whole number") from None
     ind = data["indicators"]
+    if tpl.kind != "scorecard":
+        raw = pd.read_csv(path.parent / ind, dtype=str, keep_default_na=False) if isinstance(ind, str) \
+            else pd.DataFrame(ind, dtype=object)
+        return Canonical(tpl, version, table_rows(raw, tpl, path.name), path.name)
     if isinstance(ind, str):
         frame = load_indicators(path.parent / ind, tpl)
     else:
         frame = normalise_indicators(pd.DataFrame(ind, dtype=object), tpl, source=path.name)
     return Canonical(tpl, version, frame, path.name)
+
+
+def table_rows(raw: pd.DataFrame, tpl: Template, source: str) -> pd.DataFrame:
+    """An ITA item list or action-plan activity list: keys or Thai labels as column names."""
+    names = {}
+    for f in tpl.fields:
+        for label in (f.key, *f.labels):
+            names[str(label).replace(" ", "")] = f.key
+    frame = raw.rename(columns={c: names.get(str(c).replace(" ", ""), c) for c in raw.columns}).astype(object)
+    if "code" not in frame.columns:
+        raise TemplateError(f"{source}: ไม่มีคอลัมน์ code", f"{source}: needs a code column")
+    frame["code"] = frame["code"].map(lambda v: " ".join(str(v).split()))
+    dup = frame["code"][frame["code"].duplicated()]
+    if len(dup):
+        raise TemplateError(f"{source}: รหัสซ้ำ {', '.join(dup)}", f"{source}: codes repeat: {', '.join(dup)}")
+    keys = [f.key for f in tpl.fields if f.owner == "template" and f.key in frame.columns]
+    out = frame[keys].where(frame[keys].notna() & (frame[keys] != ""), None).reset_index(drop=True)
+    from .numbers import parse_number
+    for f in tpl.fields:
+        if f.key in out.columns and f.type == "number":
+            # numbers stay numbers; words like "ไม่ใช้งบประมาณ" stay as written
+            out[f.key] = out[f.key].map(lambda v: parse_number(v)[0] if parse_number(v)[0] is not None else v)
+    return out

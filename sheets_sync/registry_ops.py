@@ -59,8 +59,8 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
             elif u.path.exists():
                 out.append(UnitOutcome(u, "exists", str(u.path)))
             else:
-                init(u.path, indicators=canon.indicators, unit=u.name, period=period, template=canon.template,
-                     version=canon.version)
+                init(u.path, kind=canon.template.kind, indicators=canon.indicators, unit=u.name, period=period,
+                     template=canon.template, version=canon.version)
                 out.append(UnitOutcome(u, "created", str(u.path)))
         except SheetsSyncError as e:
             out.append(UnitOutcome(u, "failed", u.target, error=e.en))

@@ -45,37 +45,38 @@ def summary_requests(summary: Summary, existing: dict[str, int]) -> list[dict]:
     for name, frame, formats in tables(summary):
         sid = secrets.randbelow(2**30) + 10_000
         ids[name] = sid
-        extra = 2 if name == MATRIX else 0
+        levels = summary.matrix_levels if name == MATRIX and "เฉลี่ย" in frame.columns else ()
         reqs.append({"addSheet": {"properties": {"sheetId": sid, "title": name, "gridProperties": {
-            "rowCount": len(frame) + 10, "columnCount": len(frame.columns) + extra + 12, "frozenRowCount": 2}}}})
+            "rowCount": len(frame) + 10, "columnCount": len(frame.columns) + len(levels) + 12, "frozenRowCount": 2}}}})
         rows = [{"values": [_cell(f"{name} {summary.period}".strip(), bold=True, font=font)]},
                 {"values": [_cell(c, bold=True, font=font) for c in frame.columns]
-                 + ([_cell("ระดับ 3", bold=True, font=font), _cell("ระดับ 5", bold=True, font=font)] if extra else [])}]
+                 + [_cell(label, bold=True, font=font) for label, _ in levels]}]
         for rec in frame.itertuples(index=False):
             rows.append({"values": [_cell(v, formats.get(frame.columns[i]), font=font) for i, v in enumerate(rec)]
-                         + ([_cell(3), _cell(5)] if extra else [])})
+                         + [_cell(value) for _, value in levels]})
         reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                                      "fields": "userEnteredValue,userEnteredFormat"}})
     n, m = len(summary.overview), len(summary.matrix)
-    if n:
+    if n and summary.chart_value in summary.overview.columns:
         cols = list(summary.overview.columns)
-        sid = ids[OVERVIEW]
+        sid, value = ids[OVERVIEW], summary.chart_value
         reqs.append({"addChart": {"chart": {"spec": {
-            "title": "ร้อยละรายหน่วยงาน / unit percentage", "basicChart": {
+            "title": f"{value} รายหน่วยงาน / per unit", "basicChart": {
                 "chartType": "BAR", "legendPosition": "NO_LEGEND",
                 "domains": [{"domain": {"sourceRange": {"sources": [_grid(sid, 2, cols.index("หน่วยงาน"), n + 2, cols.index("หน่วยงาน") + 1)]}}}],
-                "series": [{"series": {"sourceRange": {"sources": [_grid(sid, 2, cols.index("ร้อยละ"), n + 2, cols.index("ร้อยละ") + 1)]}}}]}},
+                "series": [{"series": {"sourceRange": {"sources": [_grid(sid, 2, cols.index(value), n + 2, cols.index(value) + 1)]}}}]}},
             "position": {"overlayPosition": {"anchorCell": {"sheetId": sid, "rowIndex": 2, "columnIndex": len(cols) + 1}}}}}})
-    if m:
+    if m and "เฉลี่ย" in summary.matrix.columns:
         cols = list(summary.matrix.columns)
         sid, k = ids[MATRIX], len(cols)
+        lines = [{"series": {"sourceRange": {"sources": [_grid(sid, 2, k + i, m + 2, k + i + 1)]}}, "type": "LINE"}
+                 for i in range(len(summary.matrix_levels))]
         reqs.append({"addChart": {"chart": {"spec": {
-            "title": "คะแนนเฉลี่ยรายตัวชี้วัด เทียบระดับ 3 และ 5 / mean score vs levels 3 and 5", "basicChart": {
+            "title": "คะแนนเฉลี่ยรายตัวชี้วัด / mean score by indicator", "basicChart": {
                 "chartType": "COMBO", "legendPosition": "BOTTOM_LEGEND",
                 "domains": [{"domain": {"sourceRange": {"sources": [_grid(sid, 2, 1, m + 2, 2)]}}}],
                 "series": [{"series": {"sourceRange": {"sources": [_grid(sid, 2, cols.index("เฉลี่ย"), m + 2, cols.index("เฉลี่ย") + 1)]}}, "type": "COLUMN"},
-                           {"series": {"sourceRange": {"sources": [_grid(sid, 2, k, m + 2, k + 1)]}}, "type": "LINE"},
-                           {"series": {"sourceRange": {"sources": [_grid(sid, 2, k + 1, m + 2, k + 2)]}}, "type": "LINE"}]}},
+                           *lines]}},
             "position": {"overlayPosition": {"anchorCell": {"sheetId": sid, "rowIndex": 2, "columnIndex": k + 3}}}}}})
     return reqs
 

@@ -58,35 +58,35 @@ def build_workbook(summary: Summary) -> bytes:
 
 def _charts(wb, summary: Summary) -> None:
     n = len(summary.overview)
-    if n:
+    if n and summary.chart_value in summary.overview.columns:
         ws = wb[OVERVIEW]
-        col = list(summary.overview.columns).index("ร้อยละ") + 1
+        col = list(summary.overview.columns).index(summary.chart_value) + 1
         name_col = list(summary.overview.columns).index("หน่วยงาน") + 1
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "ร้อยละรายหน่วยงาน / unit percentage"
+        chart.title = f"{summary.chart_value} รายหน่วยงาน / per unit"
         chart.add_data(Reference(ws, min_col=col, min_row=2, max_row=n + 2), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=name_col, min_row=3, max_row=n + 2))
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = summary.chart_range
         ws.add_chart(chart, f"{get_column_letter(len(summary.overview.columns) + 2)}3")
     m = len(summary.matrix)
-    if m:
+    if m and "เฉลี่ย" in summary.matrix.columns:
         ws = wb[MATRIX]
         cols = list(summary.matrix.columns)
         k = len(cols)
-        ws.cell(2, k + 1, "ระดับ 3")
-        ws.cell(2, k + 2, "ระดับ 5")
-        for r in range(3, m + 3):
-            ws.cell(r, k + 1, 3)
-            ws.cell(r, k + 2, 5)
+        for i, (label, value) in enumerate(summary.matrix_levels, 1):
+            ws.cell(2, k + i, label)
+            for r in range(3, m + 3):
+                ws.cell(r, k + i, value)
         bars = BarChart()
-        bars.title = "คะแนนเฉลี่ยรายตัวชี้วัด เทียบระดับ 3 และ 5 / mean score vs levels 3 and 5"
+        bars.title = "คะแนนเฉลี่ยรายตัวชี้วัด / mean score by indicator"
         bars.add_data(Reference(ws, min_col=cols.index("เฉลี่ย") + 1, min_row=2, max_row=m + 2), titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=2, min_row=3, max_row=m + 2))
-        lines = LineChart()
-        lines.add_data(Reference(ws, min_col=k + 1, max_col=k + 2, min_row=2, max_row=m + 2), titles_from_data=True)
-        bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, 5
-        bars += lines
+        if summary.matrix_levels:
+            lines = LineChart()
+            lines.add_data(Reference(ws, min_col=k + 1, max_col=k + len(summary.matrix_levels), min_row=2,
+                                     max_row=m + 2), titles_from_data=True)
+            bars += lines
         ws.add_chart(bars, f"{get_column_letter(k + 4)}3")
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from .canonical import Canonical
 from .grid import Cell, Grid, a1, same_value
 from .layout import discover, norm
+from .table_kind import discover_table
 from .plan import ARCHIVE_SHEET, AUDIT_SHEET, template_cells
 from .scorecard import META_SHEET, evaluate, read_meta, recorded_blob
 from .template import Template
@@ -68,9 +69,11 @@ def _differs(have, want) -> bool:
 
 def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None = None) -> PushPlan:
     tpl: Template = canonical.template
+    table = tpl.kind != "scorecard"
+    find = discover_table if table else discover
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S UTC")
     sheet_name, layout = next(((n, lay) for n, g in grids.items() if n != META_SHEET
-                               and (lay := discover(g, tpl)) is not None and lay.indicator_rows is not None
+                               and (lay := find(g, tpl)) is not None and lay.indicator_rows is not None
                                and "code" in lay.columns), (None, None))
     if layout is None:
         from .errors import WorkbookError
@@ -82,7 +85,8 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     cols = layout.columns
     tkeys = [f.key for f in tpl.fields if f.owner == "template" and f.key in cols]
     canon = {row["code"]: row for _, row in canonical.indicators.iterrows()}
-    existing = {norm(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
+    code_of = (lambda v: " ".join(str(v).split())) if table else norm
+    existing = {code_of(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
 
     # -- rows: retired leave, new ones join the end of their dimension --------------------
     slots: list = list(range(1, grid.max_row + 1))
@@ -106,11 +110,14 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
                    and s in layout.indicator_rows] + [s for s in slots if isinstance(s, tuple) and s[1] == dim]
         if members:
             anchor = slots.index(members[-1]) + 1
-        elif dim and dim in section_rows:
+        elif dim and dim in section_rows and not table:
             anchor = slots.index(section_rows[dim]) + 1
         else:
             anchor = slots.index(first_total) if first_total in slots else len(slots)
-            if dim and dim not in new_sections:
+            if table:
+                anchor = max((slots.index(s_) for s_ in slots if (isinstance(s_, int) and s_ in layout.indicator_rows)
+                              or (isinstance(s_, tuple) and s_[0] == "new")), default=anchor - 1) + 1
+            elif dim and dim not in new_sections:
                 new_sections[dim] = ("section", dim)
                 slots.insert(anchor, new_sections[dim])
                 anchor += 1
@@ -193,7 +200,13 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         return plan
     final_layout_rows = sorted(final[existing[c]] if c in existing else final[("new", canon[c].get("dimension") or "", c)]
                                for c in canon)
-    result = evaluate(after, tpl, recorded=None)
+    if table:
+        from .table_kind import evaluate_table
+        result = evaluate_table({**grids, sheet_name: after}, tpl)
+        for sheet, summary_cells in result.extra.items():
+            extra.setdefault(sheet, {}).update(summary_cells)
+    else:
+        result = evaluate(after, tpl, recorded=None)
     for cell, v in result.desired.items():
         if not same_value(after.get(*cell), v):
             put(cell, v)

@@ -10,7 +10,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
-from .plan import title_text
+import json
+
+from .plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, archive_header, template_cells, title_text
 from .scorecard import META_SHEET
 from .template import Template
 
@@ -64,12 +66,21 @@ def write_table_workbook(tpl: Template, frame: pd.DataFrame, path: Path, unit: s
         chart.add_data(Reference(summary, min_col=5, max_col=6, min_row=2, max_row=n + 2), titles_from_data=True)
         chart.set_categories(Reference(summary, min_col=3, min_row=3, max_row=n + 2))
         summary.add_chart(chart, "I2")
+    for title, header in ((ARCHIVE_SHEET, archive_header(tpl)), (AUDIT_SHEET, AUDIT_HEADER)):
+        extra = wb.create_sheet(title)
+        extra.append(header)
+        for cell in extra[1]:
+            cell.font, cell.fill = bold, head
+    cols = {f.key: c for c, f in enumerate(tpl.fields, 1)}
+    data_rows = list(range(3, 3 + len(frame)))
+    recorded = template_cells(tpl, cols, data_rows, lambda r, c: ws.cell(r, c).value)
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate([("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
                                 ("template", tpl.name), ("kind", tpl.kind),
                                 ("template_version", version or tpl.version), ("unit", unit or ""),
                                 ("period", period or ""),
-                                ("created", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))], 1):
+                                ("created", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")),
+                                (f"template:{tpl.sheet_name}", json.dumps(recorded, ensure_ascii=False))], 1):
         meta.cell(i, 1, k)
         meta.cell(i, 2, v)
     meta.sheet_state = "hidden"

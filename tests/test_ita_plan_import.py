@@ -159,3 +159,61 @@ def test_init_ita_and_action_plan_kinds(tmp_path, cli):
     assert wb["สรุป ITA"]._charts
     assert openpyxl.load_workbook(tmp_path / "p.xlsx")["แผนปฏิบัติการ"]["N3"].value in (
         "ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว")
+
+
+def _registry(tmp_path, kind_template, rows_v1, rows_v2, header):
+    (tmp_path / "units").mkdir()
+    for v, rows in ((1, rows_v1), (2, rows_v2)):
+        (tmp_path / f"items_v{v}.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        (tmp_path / f"v{v}.yaml").write_text(f"template: {kind_template}\nversion: {v}\nindicators: items_v{v}.csv\n",
+                                             encoding="utf-8")
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n  - {code: A, name: กองคลัง, sheet: units/A.xlsx}\n"
+                     "  - {code: B, name: กองบัญชี, sheet: units/B.xlsx}\n", encoding="utf-8")
+    assert [o.status for o in ss.provision(units, tmp_path / "v1.yaml")] == ["created", "created"]
+    return units
+
+
+def test_ita_through_push_template_and_consolidate(tmp_path):
+    units = _registry(tmp_path, "ita", ["I1,1,ตามขั้นตอน", "I2,1,เท่าเทียม", "E1,6,คุณภาพ"],
+                      ["I1,1,ตามขั้นตอน (ปรับถ้อยคำ)", "E1,6,คุณภาพ", "O1,9,เปิดเผยข้อมูล"], "code,indicator,question")
+    for code, scores in (("A", [90, 70, 88]), ("B", [80, 95, 60])):
+        wb = openpyxl.load_workbook(tmp_path / "units" / f"{code}.xlsx")
+        for r, s in zip((3, 4, 5), scores):
+            wb["ITA"].cell(r, 4).value = s
+        wb.save(tmp_path / "units" / f"{code}.xlsx")
+    out = ss.push_template(units, tmp_path / "v2.yaml")
+    assert [o.status for o in out] == ["updated", "updated"]
+    ws = openpyxl.load_workbook(tmp_path / "units" / "A.xlsx")["ITA"]
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(1, 6)] for r in range(3, ws.max_row + 1)}
+    assert rows["I1"] == ["I1", 1, "ตามขั้นตอน (ปรับถ้อยคำ)", 90, "ยกระดับ"] and rows["E1"][3] == 88
+    assert "I2" not in rows and rows["O1"][1] == 9 and rows["O1"][3] is None
+    archived = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "units" / "A.xlsx")["เก็บถาวร"].iter_rows(min_row=2)]
+    assert archived[0][1] == "I2" and archived[0][4] == 70
+    assert [o.status for o in ss.push_template(units, tmp_path / "v2.yaml")] == ["unchanged", "unchanged"]
+    result = ss.consolidate(units, str(tmp_path / "summary.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    overview = {r[1]: r for r in wb["ภาพรวม"].iter_rows(min_row=3, values_only=True)}
+    # A: IIT 90 (I1), EIT 88, OIT none -> (30x90 + 30x88) / 60 = 89; B: (30x80 + 30x60) / 60 = 70
+    assert overview["A"][3] == pytest.approx(89.0) and overview["A"][4] == "A"
+    assert overview["B"][3] == pytest.approx(70.0) and overview["B"][4] == "C" and overview["A"][0] == 1
+    matrix = {r[1]: r for r in wb["คะแนนรายตัวชี้วัด"].iter_rows(min_row=3, values_only=True)}
+    assert matrix[1][3:5] == (90, 80) and matrix[6][3:5] == (88, 60)
+    assert result.exit_code == 0
+
+
+def test_action_plans_through_push_template_and_consolidate(tmp_path):
+    header = "dimension,code,project,budget,planned,responsible"
+    units = _registry(tmp_path, "action_plan",
+                      ["๑. วัฒนธรรมสุจริต,๑.๑.๑ (๑),อบรมจริยธรรม,ไม่ใช้งบประมาณ,ต.ค.-ธ.ค.,ทุกกอง",
+                       "๒. บริหารโปร่งใส,๒.๑.๑ (๑),เปิดเผยข้อมูล,5000,ม.ค.,สก.สนค."],
+                      ["๑. วัฒนธรรมสุจริต,๑.๑.๑ (๑),อบรมจริยธรรม,ไม่ใช้งบประมาณ,ต.ค.-ธ.ค.,ทุกกอง",
+                       "๒. บริหารโปร่งใส,๒.๑.๑ (๑),เปิดเผยข้อมูล,8000,ม.ค.,สก.สนค."], header)
+    out = ss.push_template(units, tmp_path / "v2.yaml")
+    assert [c.to_dict()["new"] for c in out[0].plan.changes] == [8000]
+    ws = openpyxl.load_workbook(tmp_path / "units" / "A.xlsx")["แผนปฏิบัติการ"]
+    assert ws["E4"].value == 8000 and ws["C3"].value == "๑.๑.๑ (๑)"
+    result = ss.consolidate(units, str(tmp_path / "summary.xlsx"))
+    overview = [r for r in openpyxl.load_workbook(tmp_path / "summary.xlsx")["ภาพรวม"].iter_rows(min_row=3, values_only=True)]
+    assert {r[1] for r in overview} == {"A", "B"} and all(r[3] == 2 and r[8] == 8000 for r in overview)
+    assert result.exit_code == 0
