@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
-
-from .errors import TemplateError
+from .errors import TemplateError, read_yaml
 from .indicators import load_indicators, normalise_indicators
 from .template import Template, load_template
 
@@ -30,12 +28,7 @@ def load_canonical(path: str | Path) -> Canonical:
     if path.suffix.lower() == ".csv":
         tpl = load_template()
         return Canonical(tpl, tpl.version, load_indicators(path, tpl), path.name)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateError(f"ไม่พบแม่แบบกลาง {path}", f"canonical template not found: {path}") from None
-    except yaml.YAMLError as e:
-        raise TemplateError(f"{path} ไม่ใช่ YAML: {e}", f"{path} is not valid YAML: {e}") from None
+    data = read_yaml(path, TemplateError, "แม่แบบกลาง", "canonical template")
     if not isinstance(data, dict) or "indicators" not in data:
         raise TemplateError(f"{path}: ต้องมี indicators", f"{path}: needs 'indicators' (a file or a list)")
     tpl = load_template(data.get("template", "scorecard"))

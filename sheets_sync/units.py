@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .errors import SheetsSyncError
+from .errors import SheetsSyncError, read_yaml
 
 _GOOGLE_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{25,})(/.*)?$")
 _GOOGLE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
@@ -48,12 +46,7 @@ class Unit:
 def load_units(path: str | Path) -> list[Unit]:
     """Read and check units.yaml; every problem is listed at once, with its entry."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UnitsError(f"ไม่พบทะเบียนหน่วยงาน {path}", f"unit registry not found: {path}") from None
-    except yaml.YAMLError as e:
-        raise UnitsError(f"{path} ไม่ใช่ YAML ที่ถูกต้อง: {e}", f"{path} is not valid YAML: {e}") from None
+    data = read_yaml(path, UnitsError, "ทะเบียนหน่วยงาน", "unit registry")
     entries = data.get("units") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise UnitsError(f"{path}: ต้องมีรายการ units:", f"{path}: expected a non-empty 'units:' list")

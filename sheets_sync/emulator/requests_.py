@@ -359,26 +359,25 @@ def _move_rows(sheet: Sheet, at: int, n: int, inherit: bool) -> None:
         rule["ranges"] = [r for r in (_shift_range(x, at, n, sheet.sheet_id) for x in rule["ranges"]) if r]
 
 
-def insert_dimension(state, ss, args, i, caller):
+def _dimension(args, ss, i, kind: str, insert: bool):
     rng = args["range"]
     sheet = ss.sheet_by_id(rng.get("sheetId", 0))
     if rng.get("dimension") != "ROWS":
-        raise invalid(f"Invalid requests[{i}].insertDimension: only ROWS are emulated")
+        raise invalid(f"Invalid requests[{i}].{kind}: only ROWS are emulated")
     start, end = rng["startIndex"], rng["endIndex"]
-    _move_rows(sheet, start, end - start, bool(args.get("inheritFromBefore")))
+    if not insert and end > sheet.rows:
+        raise invalid(f"Invalid requests[{i}].{kind}: Cannot delete rows beyond the grid")
+    _move_rows(sheet, start, (end - start) if insert else -(end - start),
+               insert and bool(args.get("inheritFromBefore")))
     return {}
+
+
+def insert_dimension(state, ss, args, i, caller):
+    return _dimension(args, ss, i, "insertDimension", insert=True)
 
 
 def delete_dimension(state, ss, args, i, caller):
-    rng = args["range"]
-    sheet = ss.sheet_by_id(rng.get("sheetId", 0))
-    if rng.get("dimension") != "ROWS":
-        raise invalid(f"Invalid requests[{i}].deleteDimension: only ROWS are emulated")
-    start, end = rng["startIndex"], rng["endIndex"]
-    if end > sheet.rows:
-        raise invalid(f"Invalid requests[{i}].deleteDimension: Cannot delete rows beyond the grid")
-    _move_rows(sheet, start, -(end - start), False)
-    return {}
+    return _dimension(args, ss, i, "deleteDimension", insert=False)
 
 
 def add_chart(state, ss, args, i, caller):
