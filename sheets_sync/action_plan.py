@@ -41,10 +41,27 @@ def months_of(text, months: list[str]) -> set[int]:
     return out
 
 
+MARK = "✓"
+
+
+def marked(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    """Months (1..12) whose column ``prefix_N`` holds any mark (✓, /, x, 1, ●...)."""
+    def one(row):
+        def mark(v):
+            return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+        return {i for i in range(1, 13) if mark(row.get(f"{prefix}_{i}")) not in ("", "-", "0")}
+    return frame.apply(one, axis=1) if len(frame) else pd.Series([], dtype=object)
+
+
+def marks_from_text(text, months: list[str], prefix: str) -> dict:
+    """'ต.ค.-ธ.ค.' -> {plan_1: ✓, plan_2: ✓, plan_3: ✓} (a canonical list may name months)."""
+    return {f"{prefix}_{m}": MARK for m in sorted(months_of(text, months))}
+
+
 def plan_status(frame: pd.DataFrame, months: list[str], statuses: dict, today: date) -> pd.DataFrame:
     now = fiscal_month(today)
-    planned = frame["planned"].map(lambda t: months_of(t, months))
-    done = frame["done"].map(lambda t: months_of(t, months))
+    planned = marked(frame, "plan")
+    done = marked(frame, "done")
     due = planned.map(lambda p: {m for m in p if m <= now})
     out = pd.DataFrame(index=frame.index)
     out["n_planned"] = planned.map(len)

@@ -55,6 +55,11 @@ def table_rows(raw: pd.DataFrame, tpl: Template, source: str) -> pd.DataFrame:
         for label in (f.key, *f.labels):
             names[str(label).replace(" ", "")] = f.key
     frame = raw.rename(columns={c: names.get(str(c).replace(" ", ""), c) for c in raw.columns}).astype(object)
+    if tpl.kind == "action-plan" and "planned" in frame.columns:
+        from .action_plan import marks_from_text
+        marks = frame["planned"].map(lambda t: marks_from_text(t, tpl.raw["months"], "plan"))
+        for i in range(1, 13):
+            frame[f"plan_{i}"] = marks.map(lambda m: m.get(f"plan_{i}"))
     if "code" not in frame.columns:
         raise TemplateError(f"{source}: ไม่มีคอลัมน์ code", f"{source}: needs a code column")
     frame["code"] = frame["code"].map(lambda v: " ".join(str(v).split()))

@@ -58,15 +58,24 @@ def _matches(field_labels, prefix: bool, text: str) -> bool:
 def _match_header(grid: Grid, r: int, template: Template) -> tuple[dict[str, list[int]], int]:
     leaf, group = grid.row(r), grid.row(r - 1) if r > 1 else {}
     found: dict[str, list[int]] = {}
-    for c in sorted(set(leaf) | set(group)):
+    groups = {_squash(norm(f.group)) for f in template.fields if f.group}
+    labels = [_squash(norm(f.label)) for f in template.fields]
+    ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
+    carried = ""  # a merged group label sits in its first column only: carry it right
+    for c in range(1, max([*leaf, *group, 0]) + 1):
         own = norm(leaf.get(c))
+        above = _squash(norm(group.get(c)))
+        if above:
+            carried = above if above in groups else ""
         text = own or norm(group.get(c))
         if not text:
             continue
         for f in template.fields:
-            # Criteria labels are the bare digits 1..5: only trust them in the leaf row.
-            if f.group and f.label.isdigit() and not own:
-                continue
+            # Ambiguous grouped labels (criteria 1..5, month names under two groups) are
+            # trusted in the leaf row only, under their own group when the sheet names one.
+            if f.group and _squash(norm(f.label)) in ambiguous:
+                if not own or (carried and carried != _squash(norm(f.group))):
+                    continue
             if _matches(f.labels, f.prefix, text):
                 found.setdefault(f.key, []).append(c)
                 break

@@ -130,7 +130,8 @@ def evaluate_table(grids: dict[str, Grid], tpl: Template, today: date | None = N
         targets = {"level": "level"}
     else:
         from .action_plan import plan_status
-        computed = plan_status(raw.reindex(columns=["planned", "done"]), tpl.raw["months"], tpl.raw["statuses"], today)
+        month_cols = [f"{p}_{i}" for p in ("plan", "done") for i in range(1, 13)]
+        computed = plan_status(raw.reindex(columns=month_cols), tpl.raw["months"], tpl.raw["statuses"], today)
         targets = {k: k for k in ("n_planned", "n_done", "status")}
     first_row: dict[str, int] = {}
     for r in raw.index:

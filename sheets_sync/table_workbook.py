@@ -31,13 +31,32 @@ def write_table_workbook(tpl: Template, frame: pd.DataFrame, path: Path, unit: s
     ws.title = tpl.sheet_name
     ws.cell(1, 1, title_text(tpl, unit, period)).font = bold
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(tpl.fields))
+    grouped = any(f.group for f in tpl.fields)
+    first_data = 4 if grouped else 3
     for c, f in enumerate(tpl.fields, 1):
-        cell = ws.cell(2, c, f.label)
-        cell.font, cell.fill = bold, head
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+        cells = [(2, f.group if f.group else f.label), (3, f.label if f.group else None)] if grouped \
+            else [(2, f.label)]
+        for r, text in cells:
+            if f.group and r == 2 and c > 1 and tpl.fields[c - 2].group == f.group:
+                text = None  # a group label sits in the first column of its merge
+            cell = ws.cell(r, c, text)
+            cell.font, cell.fill = bold, head
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+        if grouped and not f.group:
+            ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
         ws.column_dimensions[get_column_letter(c)].width = f.width
-    for r, rec in enumerate(frame.to_dict("records"), 3):
+    if grouped:
+        c = 1
+        while c <= len(tpl.fields):
+            g = tpl.fields[c - 1].group
+            end = c
+            while g and end < len(tpl.fields) and tpl.fields[end].group == g:
+                end += 1
+            if g and end > c:
+                ws.merge_cells(start_row=2, start_column=c, end_row=2, end_column=end)
+            c = end + 1 if g else c + 1
+    for r, rec in enumerate(frame.to_dict("records"), first_data):
         for c, f in enumerate(tpl.fields, 1):
             v = rec.get(f.key)
             v = None if v is None or (isinstance(v, float) and pd.isna(v)) else v
@@ -52,7 +71,7 @@ def write_table_workbook(tpl: Template, frame: pd.DataFrame, path: Path, unit: s
             if f.owner == "computed":
                 cell.fill = comp
             cell.protection = Protection(locked=f.owner != "unit")
-    ws.freeze_panes = "B3"
+    ws.freeze_panes = f"B{first_data}"
     ws.protection.sheet = True
     for flag in ("formatColumns", "formatRows", "formatCells", "insertColumns", "insertRows", "sort", "autoFilter"):
         setattr(ws.protection, flag, False)
@@ -72,7 +91,7 @@ def write_table_workbook(tpl: Template, frame: pd.DataFrame, path: Path, unit: s
         for cell in extra[1]:
             cell.font, cell.fill = bold, head
     cols = {f.key: c for c, f in enumerate(tpl.fields, 1)}
-    data_rows = list(range(3, 3 + len(frame)))
+    data_rows = list(range(first_data, first_data + len(frame)))
     recorded = template_cells(tpl, cols, data_rows, lambda r, c: ws.cell(r, c).value)
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate([("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
@@ -94,6 +113,7 @@ def example_rows(tpl: Template) -> pd.DataFrame:
             prefix = tpl.raw["tools"][spec["tool"]]["prefix"]
             rows.append({"code": f"{prefix}{num}", "indicator": int(num), "question": f"(ตัวอย่าง) {spec['name']}"})
         return pd.DataFrame(rows)
+    from .action_plan import marks_from_text
     return pd.DataFrame([{"dimension": "๑. การสร้างวัฒนธรรมสุจริต", "mission": "(ตัวอย่าง)", "code": "๑.๑.๑ (๑)",
-                          "project": "(ตัวอย่าง) กิจกรรม", "budget": "ไม่ใช้งบประมาณ", "planned": "ต.ค.-ธ.ค.",
-                          "responsible": "ทุกกอง"}])
+                          "project": "(ตัวอย่าง) กิจกรรม", "budget": "ไม่ใช้งบประมาณ", "responsible": "ทุกกอง",
+                          **marks_from_text("ต.ค.-ธ.ค.", tpl.raw["months"], "plan")}])

@@ -142,7 +142,10 @@ def test_action_plan_status_against_the_fiscal_month(tmp_path):
     assert fiscal_month(date(2024, 10, 5)) == 1 and fiscal_month(date(2025, 9, 1)) == 12
     assert months_of("ต.ค.-ธ.ค.", spec["months"]) == {1, 2, 3}
     assert months_of("ส.ค.-ต.ค.", spec["months"]) == {11, 12, 1}
-    frame = pd.DataFrame({"planned": ["ต.ค.-ธ.ค.", "ต.ค.-ธ.ค.", "ก.ค.", "พ.ย."], "done": ["ต.ค.,พ.ย.", "ต.ค.", None, "พ.ย."]})
+    from sheets_sync.action_plan import marks_from_text
+    planned, done = ["ต.ค.-ธ.ค.", "ต.ค.-ธ.ค.", "ก.ค.", "พ.ย."], ["ต.ค.,พ.ย.", "ต.ค.", None, "พ.ย."]
+    frame = pd.DataFrame([{**marks_from_text(p, spec["months"], "plan"), **marks_from_text(d, spec["months"], "done")}
+                          for p, d in zip(planned, done)])
     st = plan_status(frame, spec["months"], spec["statuses"], date(2024, 11, 20))   # fiscal month 2
     assert st["status"].tolist() == ["ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว"]
     assert st["n_planned"].tolist() == [3, 3, 1, 1] and st["n_done"].tolist() == [2, 1, 0, 1]
@@ -157,8 +160,25 @@ def test_init_ita_and_action_plan_kinds(tmp_path, cli):
     wb = openpyxl.load_workbook(tmp_path / "i.xlsx")
     assert wb.sheetnames[:2] == ["ITA", "สรุป ITA"] and wb["_sheets_sync"]["B3"].value == "ita"
     assert wb["สรุป ITA"]._charts
-    assert openpyxl.load_workbook(tmp_path / "p.xlsx")["แผนปฏิบัติการ"]["N3"].value in (
-        "ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว")
+    ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["แผนปฏิบัติการ"]
+    assert ws["I2"].value == "แผนการดำเนินงาน (✓)" and ws["U2"].value == "ดำเนินการแล้ว (✓)"
+    assert [ws.cell(3, c).value for c in (9, 20, 21, 32)] == ["ต.ค.", "ก.ย.", "ต.ค.", "ก.ย."]
+    status_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value == "สถานะ")
+    assert ws.cell(4, status_col).value in ("ตามแผน", "ล่าช้า", "ยังไม่ถึงกำหนด", "เสร็จแล้ว")
+
+
+def test_done_marks_in_the_month_columns_drive_the_status(tmp_path):
+    from datetime import date
+    from sheets_sync.action_plan import fiscal_month
+    path = ss.init(tmp_path / "p.xlsx", kind="action-plan")   # planned ต.ค.-ธ.ค.
+    wb = openpyxl.load_workbook(path)
+    ws = wb["แผนปฏิบัติการ"]
+    for c in range(21, 24):                                   # done ต.ค., พ.ย., ธ.ค.
+        ws.cell(4, c).value = "✓"
+    wb.save(path)
+    report = ss.recalc(path).sheets[0]
+    assert report.rows[0]["n_done"] == 3 and report.rows[0]["status"] == "เสร็จแล้ว"
+    assert fiscal_month(date.today()) in range(1, 13)
 
 
 def _registry(tmp_path, kind_template, rows_v1, rows_v2, header):
@@ -212,7 +232,8 @@ def test_action_plans_through_push_template_and_consolidate(tmp_path):
     out = ss.push_template(units, tmp_path / "v2.yaml")
     assert [c.to_dict()["new"] for c in out[0].plan.changes] == [8000]
     ws = openpyxl.load_workbook(tmp_path / "units" / "A.xlsx")["แผนปฏิบัติการ"]
-    assert ws["E4"].value == 8000 and ws["C3"].value == "๑.๑.๑ (๑)"
+    assert ws["E5"].value == 8000 and ws["C4"].value == "๑.๑.๑ (๑)"
+    assert [ws.cell(4, c).value for c in range(9, 13)] == ["✓", "✓", "✓", None]    # ต.ค.-ธ.ค. planned
     result = ss.consolidate(units, str(tmp_path / "summary.xlsx"))
     overview = [r for r in openpyxl.load_workbook(tmp_path / "summary.xlsx")["ภาพรวม"].iter_rows(min_row=3, values_only=True)]
     assert {r[1] for r in overview} == {"A", "B"} and all(r[3] == 2 and r[8] == 8000 for r in overview)
