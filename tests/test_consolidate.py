@@ -141,9 +141,11 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
     emulator.state.values_update(keys["GB"], STAFF, f"'{sheet.title}'!L{row4 + 1}", [["=IMPORTXML(\"http://x\",\"//a\")"]], "RAW")
     unshared = emulator.state.create_spreadsheet("ไม่ได้แชร์", "someone@else.go.th")
     summary = emulator.state.create_spreadsheet("สรุป", emulator.account)
+    (tmp_path / "corrupt.xlsx").write_bytes(b"PK\x03\x04 broken")   # a local unit whose file is corrupt
     units = tmp_path / "units.yaml"
     units.write_text("units:\n" + "".join(f"  - {{code: {c}, name: หน่วย {c}, sheet: {k}}}\n" for c, k in keys.items())
-                     + f"  - {{code: GX, name: หน่วย GX, sheet: {unshared.id}}}\n", encoding="utf-8")
+                     + f"  - {{code: GX, name: หน่วย GX, sheet: {unshared.id}}}\n"
+                     + "  - {code: LX, name: หน่วย LX, sheet: corrupt.xlsx}\n", encoding="utf-8")
     for k in keys.values():
         ss.recalc(k, **google_opts)
     emulator.state.reset_stats()
@@ -167,6 +169,7 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
     assert got["GA"][0] == 2 and got["GC"][0] == 1
     missing = emulator.state.values_get(summary.id, emulator.account, f"'{MISSING}'!A3:C5", "UNFORMATTED_VALUE")["values"]
     assert missing[0][0] == "GX" and "share it (Editor)" in missing[0][2] and emulator.account in missing[0][2]
+    assert missing[1][0] == "LX" and "not a readable .xlsx" in missing[1][2]
     problems = emulator.state.values_get(summary.id, emulator.account, f"'{PROBLEMS}'!A3:G20", "FORMULA")["values"]
     assert any('=IMPORTXML("http://x","//a")' in str(row[6]) for row in problems)  # text, not a formula
     for _, _, body in emulator.state.write_log:

@@ -106,3 +106,19 @@ def test_missing_column_is_named(seed_book, cli):
     p = next(p for p in report["problems"] if p["kind"] == "missing_column")
     assert "ร้อยละที่ได้" in p["message_en"] and p["cell"] == "3:3"
     assert code_rows(ws, cols["รหัส"])  # still a scorecard, just an incomplete header
+
+
+def test_duplicate_column_and_missing_totals_row_are_named(seed_book, cli):
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb[SHEET]
+    ws.protection.sheet = False
+    ws.cell(3, 20).value = "ค่าคะแนนที่ได้"        # a second score column typed by someone
+    for r in range(1, ws.max_row + 1):
+        for c in range(1, ws.max_column + 1):
+            if ws.cell(r, c).value == "ร้อยละ":
+                ws.cell(r, c).value = None          # the overall-percentage row label deleted
+    wb.save(seed_book)
+    report = problems(cli, seed_book, code=1)
+    assert ("duplicate_column", "T3") in kinds(report)
+    missing = [p for p in report["problems"] if p["kind"] == "missing_total_row"]
+    assert missing and "ร้อยละ" in missing[0]["message_en"]
