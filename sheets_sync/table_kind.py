@@ -147,17 +147,16 @@ def evaluate_table(grids: dict[str, Grid], tpl: Template, today: date | None = N
     result = TableResult(name, layout, raw, computed, {"items": len(raw)}, desired, problems, kind=kind)
     result.changes = {c: v for c, v in desired.items() if c in grid.formulas or not same_value(grid.get(*c), v)}
     sheet = tpl.raw.get("summary_sheet")
+    summary = summary_rows(kind, tpl, raw, computed, today)
     if sheet and sheet in grids:
-        wanted = {(i, j): v for i, row in enumerate(summary_rows(kind, tpl, raw, computed, today), 1)
-                  for j, v in enumerate(row, 1) if v is not None}
+        wanted = {(i, j): v for i, row in enumerate(summary, 1) for j, v in enumerate(row, 1) if v is not None}
         have = grids[sheet]
         cells = {c: v for c, v in wanted.items() if not same_value(have.get(*c), v)}
         cells.update({c: None for c in have.values if c not in wanted})
         if cells:
             result.extra[sheet] = cells
     if kind == "ita":
-        total_row = next((row for row in summary_rows(kind, tpl, raw, computed, today) if row and
-                          str(row[0]).startswith("คะแนนรวม")), [None, None])
+        total_row = next((row for row in summary if row and str(row[0]).startswith("คะแนนรวม")), [None, None])
         result.totals.update(weighted_total=total_row[1])
     return result
 
