@@ -138,6 +138,7 @@ def main() -> None:
     ap.add_argument("--units", type=int, nargs="+", default=[50, 200, 1000])
     ap.add_argument("--scale", type=float, default=20.0)
     ap.add_argument("--naive-max", type=int, default=200)
+    ap.add_argument("--accounts", type=int, nargs="+", default=[1, 3, 5])
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +149,7 @@ def main() -> None:
                 emu.control("quota", {})
                 keys = seed_units(emu, n)
                 emu.control("latency", {"seconds": 0.05})
-                for k in (1, 3, 5):
+                for k in args.accounts:
                     emu.control("quota", {"reads_per_user": READS_PER_USER, "writes_per_user": 60,
                                           "per_project": PROJECT, "time_scale": args.scale})
                     r = run_ours(emu, keys, k, args.scale, tmp)

@@ -40,7 +40,7 @@ class Accounts:
         from .google.ratelimit import Quotas, RateLimiter, SlidingWindow
         self.credentials = [c for c in credentials if c] or [None]
         q = quotas or Quotas()
-        project = SlidingWindow(q.project_per_minute, q.minute + q.margin)
+        project = SlidingWindow(max(1, q.project_per_minute - q.headroom), q.minute + q.margin)
         self.limiters = [RateLimiter(q, project=project) for _ in self.credentials]
         self.google = google
         self.local = threading.local()
