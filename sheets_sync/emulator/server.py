@@ -53,6 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _handle(self, method: str):
+        arrived = time.monotonic()  # quotas count on arrival, not when a lock frees up
         state: EmulatorState = self.server.state
         url = urlsplit(self.path)
         path, query = url.path, {k: v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -82,8 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
             if area == "sheets":
                 kind = "read" if method == "GET" else "write"
                 state.count(f"sheets.{kind}")
-                with state.lock:
-                    state.quota.take(caller, kind)
+                state.quota.take(caller, kind, arrived)
                 return self._send(*self._sheets(method, path, query, raw, caller))
             state.count("drive")
             return self._send(*self._drive(method, path, query, raw, caller))

@@ -226,13 +226,19 @@ class Quota:
     per_project: int | None = None
     time_scale: float = 1.0
     _events: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def window(self) -> float:
         return 60.0 / self.time_scale
 
     def take(self, user: str, kind: str, now: float | None = None) -> None:
+        """Count a request that arrived at ``now`` (Google counts on arrival), or raise 429."""
         now = time.monotonic() if now is None else now
+        with self._lock:
+            self._take(user, kind, now)
+
+    def _take(self, user: str, kind: str, now: float) -> None:
         checks = []
         if kind == "read" and self.reads_per_user:
             checks.append((("user", user, "read"), self.reads_per_user, "Read requests", "Read requests per minute per user"))
