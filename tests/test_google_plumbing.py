@@ -95,7 +95,7 @@ def test_installed_app_oauth_user_credentials(google_seed, emulator, tmp_path):
     assert report.sheets[0].totals["weight"] == 100.0
 
 
-def test_sliding_window_limiter_waits_instead_of_exceeding():
+def test_sliding_window_counts_a_request_until_its_response_is_in():
     now = [0.0]
     waits = []
 
@@ -103,10 +103,12 @@ def test_sliding_window_limiter_waits_instead_of_exceeding():
         waits.append(s)
         now[0] += s
     w = SlidingWindow(3, 60.0, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
-        assert w.acquire() == 0
-    assert w.acquire() == pytest.approx(60.0)
-    assert waits == [pytest.approx(60.0)]
+    slots = [w.acquire() for _ in range(3)]
+    now[0] = 5.0                       # the three responses arrive at t=5
+    for s in slots:
+        w.release(s)
+    w.acquire()                        # the 4th waits a window after the first completion
+    assert now[0] == pytest.approx(65.0) and sum(waits) == pytest.approx(60.0)
 
 
 def test_batch_update_bodies_split_only_past_two_megabytes():

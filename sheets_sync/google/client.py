@@ -65,8 +65,7 @@ class QuotaAwareHTTPClient(HTTPClient):
         sheets = "sheets.googleapis.com" in endpoint
         kind = "read" if method.lower() == "get" else "write"
         for attempt in range(self.retry.attempts):
-            if sheets:
-                self.limiter.acquire(kind)
+            slots = self.limiter.acquire(kind) if sheets else ()
             self.requests_made += 1
             try:
                 return super().request(method, endpoint, *args, **kwargs)
@@ -79,6 +78,8 @@ class QuotaAwareHTTPClient(HTTPClient):
                 if attempt == self.retry.attempts - 1:
                     raise
                 self.sleep(self.retry.delay(attempt))
+            finally:
+                self.limiter.release(slots)  # the response is in: the slot counts from now
         raise AssertionError("unreachable")
 
 
