@@ -191,7 +191,7 @@ def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folde
         t.add_row(u.name, u.path.name, f"{w:.3f}", f"{s.totals['percentage']:.2f}",
                   f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
     console.print(t)
-    console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{out.resolve()}[/]", highlight=False)
+    console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{(out / 'units').resolve()}[/]", highlight=False)
     console.print(f"สรุปของกระทรวง / ministry summary: [bold]{Path(summary.out).resolve()}[/]", highlight=False)
 
 
