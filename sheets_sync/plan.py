@@ -27,6 +27,7 @@ class SheetPlan:
     formats: dict[Cell, str] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)   # points; wrapped Thai text needs room
     columns: dict[str, int] = field(default_factory=dict)
     header_rows: tuple[int, int] = (2, 3)
     indicator_rows: list[int] = field(default_factory=list)
@@ -43,6 +44,33 @@ class SheetPlan:
 
     def grid(self) -> Grid:
         return Grid(self.name, dict(self.values))
+
+
+LINE_POINTS = 22.0   # one line of 16 pt TH SarabunPSK / TH Sarabun New
+
+
+def visible_length(text: str) -> int:
+    """Characters that take width: Thai vowel and tone marks sit above or below."""
+    import unicodedata
+    return sum(1 for ch in str(text) if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
+def row_heights(plan: "SheetPlan") -> dict[int, float]:
+    """Neither Excel nor LibreOffice grows a row for wrapped text on opening a file, so
+    estimate the lines each row needs from its longest wrapped cell."""
+    import math
+    merged = {(r1, c) for r1, c1, r2, c2 in plan.merges for c in range(c1, c2 + 1) if c2 > c1 and r1 == r2}
+    heights = {}
+    for r in range(1, plan.last_row + 1):
+        lines = 1
+        for c in range(1, plan.last_col + 1):
+            v = plan.values.get((r, c))
+            if v is None or (r, c) in merged:
+                continue
+            per_line = max(plan.widths.get(c, 10) / 1.15, 1)
+            lines = max(lines, math.ceil(visible_length(v) / per_line))
+        heights[r] = min(lines, 12) * LINE_POINTS + 4
+    return heights
 
 
 def title_text(template: Template, unit: str | None, period: str | None) -> str:
@@ -115,7 +143,8 @@ def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = 
         for _, ind in indicators[indicators["dimension"].fillna("") == dim].iterrows():
             for f in template.fields:
                 c = cols[f.key]
-                fmt = plan.status_format() if f.type == "status" else f.format
+                # text keeps General (left, wrapped); numbers and the dot get formats, centred
+                fmt = plan.status_format() if f.type == "status" else (f.format if f.type == "number" else None)
                 value = ind[f.key] if f.key in ind and f.owner == "template" else None
                 put((r, c), value, f.owner, fmt)
             plan.indicator_rows.append(r)
@@ -136,6 +165,7 @@ def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = 
     put((t2, pc_col), None, "total", "0.00")
     plan.last_row = t2
 
+    plan.heights = row_heights(plan)
     plan.meta = [("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
                  ("template", template.name), ("kind", template.kind),
                  ("template_version", version or template.version), ("unit", unit or ""), ("period", period or ""),

@@ -47,6 +47,8 @@ def write_plan(plan: SheetPlan, path: str | Path) -> None:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
     for c, w in plan.widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
+    for r, h in plan.heights.items():
+        ws.row_dimensions[r].height = h
     ws.freeze_panes = a1(plan.header_rows[1] + 1, plan.columns.get("weight", 1))
 
     rows = plan.indicator_rows

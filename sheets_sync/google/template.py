@@ -88,6 +88,10 @@ def plan_requests(plan: SheetPlan, account: str, owners: list[str] = ()) -> list
         reqs.append({"updateDimensionProperties": {"range": {"sheetId": MAIN_ID, "dimension": "COLUMNS",
                                                              "startIndex": c - 1, "endIndex": c},
                                                    "properties": {"pixelSize": int(w * 7 + 5)}, "fields": "pixelSize"}})
+    for r, h in plan.heights.items():
+        reqs.append({"updateDimensionProperties": {"range": {"sheetId": MAIN_ID, "dimension": "ROWS",
+                                                             "startIndex": r - 1, "endIndex": r},
+                                                   "properties": {"pixelSize": int(h * 4 / 3)}, "fields": "pixelSize"}})
     ind = plan.indicator_rows
     if ind:
         res = plan.columns["result"]
