@@ -10,10 +10,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .consolidate import plain
+from .plan import LINE_POINTS, visible_length
 from .summary import MATRIX, OVERVIEW, Summary, tables
 
 
@@ -32,6 +33,8 @@ def build_workbook(summary: Summary) -> bytes:
     font = Font(name=tpl.font_name, size=tpl.font_size)
     bold = Font(name=tpl.font_name, size=tpl.font_size, bold=True)
     head_fill = PatternFill("solid", fgColor=tpl.style.get("header_fill", "D9E1F2"))
+    side = Side(style="thin", color="808080")
+    border = Border(left=side, right=side, top=side, bottom=side)
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame, formats in tables(summary):
@@ -41,15 +44,25 @@ def build_workbook(summary: Summary) -> bytes:
         for c, col in enumerate(frame.columns, 1):
             cell = _put(ws, 2, c, str(col), bold)
             cell.fill = head_fill
+            cell.border = border
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-            ws.column_dimensions[get_column_letter(c)].width = max(10, min(40, len(str(col)) + 4))
+            longest = max([visible_length(str(col)) / 2] + [visible_length(str(v)) for v in frame.iloc[:, c - 1]
+                                                             if v is not None and str(v) != "nan"])
+            ws.column_dimensions[get_column_letter(c)].width = max(8, min(45, longest * 1.2 + 2))
+        ws.row_dimensions[2].height = 3 * LINE_POINTS + 4
         for r, rec in enumerate(frame.itertuples(index=False), 3):
+            ws.row_dimensions[r].height = LINE_POINTS + 4
             for c, v in enumerate(rec, 1):
                 cell = _put(ws, r, c, v, font)
+                cell.border = border
                 fmt = formats.get(frame.columns[c - 1])
                 if fmt:
                     cell.number_format = fmt
+        ws.row_dimensions[1].height = LINE_POINTS + 6
         ws.freeze_panes = "A3"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     _charts(wb, summary)
     buf = io.BytesIO()
     wb.save(buf)
