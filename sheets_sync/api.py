@@ -240,11 +240,34 @@ def _init_table(out, tpl, rows, unit, period, overwrite, version):
     out = Path(out)
     if out.exists() and not overwrite:
         raise SheetsSyncError(f"มีไฟล์ {out} อยู่แล้ว ไม่เขียนทับ", f"{out} already exists; not overwriting it")
-    frame = rows if isinstance(rows, pd.DataFrame) else example_rows(tpl)
+    if isinstance(rows, pd.DataFrame):
+        frame = rows
+    elif rows is not None:
+        frame = _table_list(Path(rows), tpl)
+    else:
+        frame = example_rows(tpl)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_table_workbook(tpl, frame, out, unit, period, version)
     recalc(out)
     return out
+
+
+def _table_list(path: Path, tpl: Template) -> pd.DataFrame:
+    """An ITA item list or action-plan activity list from CSV or YAML, checked like the
+    canonical definition's."""
+    from .canonical import table_rows
+    from .errors import TemplateError, read_yaml
+    if not path.is_file():
+        raise TemplateError(f"ไม่พบไฟล์รายการ {path}", f"list not found: {path}")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data = read_yaml(path, TemplateError, "ไฟล์รายการ", "list")
+        data = data.get("indicators", data.get("items", [])) if isinstance(data, dict) else data
+        raw = pd.DataFrame(data if isinstance(data, list) else [], dtype=object)
+    elif path.suffix.lower() == ".csv":
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    else:
+        raise TemplateError(f"{path}: รองรับเฉพาะ .csv .yaml", f"{path}: only .csv and .yaml lists are supported")
+    return table_rows(raw, tpl, path.name)
 
 
 def _indicator_frame(indicators, tpl: Template) -> pd.DataFrame:

@@ -1,6 +1,4 @@
 """consolidate: unit sheets into the ministry summary, on .xlsx and Google."""
-import json
-import zipfile
 
 import openpyxl
 import pytest

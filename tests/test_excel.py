@@ -1,7 +1,6 @@
 """Excel: the Recalculate path through real xlwings objects (remote engine), the FastAPI
 remote-interpreter endpoint, and the ribbon add-in."""
 import copy
-import json
 import os
 import threading
 import time
@@ -13,7 +12,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import xlwings as xw  # noqa: E402
 
 import xl_addin  # noqa: E402
-from conftest import SEED000_GOLDEN, SEED000_RESULTS, SHEET, type_results  # noqa: E402
+from conftest import SEED000_GOLDEN, SHEET, type_results  # noqa: E402
 from xlwings_payload import apply_actions, payload_from_xlsx  # noqa: E402
 
 TOKEN = "s3cret-ministry-token"

@@ -135,7 +135,6 @@ def test_quota_429_is_retried_with_backoff_then_reported(google_seed, emulator, 
     from sheets_sync.google.client import RetryPolicy
     from sheets_sync.google.ratelimit import Quotas
     emulator.state.quota.reads_per_user = 1
-    slept = []
     opts = {"credentials": emulator.creds, "endpoint": emulator.base_url,
             "quotas": Quotas(reads_per_minute=1000, writes_per_minute=1000, project_per_minute=1000),
             "retry": RetryPolicy(attempts=3, base=0.01, cap=0.02)}

@@ -238,3 +238,16 @@ def test_action_plans_through_push_template_and_consolidate(tmp_path):
     overview = [r for r in openpyxl.load_workbook(tmp_path / "summary.xlsx")["ภาพรวม"].iter_rows(min_row=3, values_only=True)]
     assert {r[1] for r in overview} == {"A", "B"} and all(r[3] == 2 and r[8] == 8000 for r in overview)
     assert result.exit_code == 0
+
+
+def test_init_ita_reads_the_given_item_list(tmp_path, cli):
+    items = tmp_path / "items.csv"
+    items.write_text("ตัวชี้วัดย่อย,ตัวชี้วัด,ประเด็นการประเมิน\nI1,1,ข้อหนึ่ง\nE6,6,ข้อหก\n", encoding="utf-8")
+    cli("init", "--kind", "ita", "--indicators", items, "--out", tmp_path / "i.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "i.xlsx")["ITA"]
+    assert [[ws.cell(r, c).value for c in (1, 2, 3)] for r in range(3, ws.max_row + 1)] == \
+        [["I1", 1, "ข้อหนึ่ง"], ["E6", 6, "ข้อหก"]]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("question\nไม่มีรหัส\n", encoding="utf-8")
+    res = cli("init", "--kind", "ita", "--indicators", bad, "--out", tmp_path / "j.xlsx", code=2)
+    assert "needs a code column" in res.output and not (tmp_path / "j.xlsx").exists()

@@ -6,7 +6,7 @@ import json
 import xlwings as xw
 
 import sheets_sync as ss
-from sheets_sync.grid import a1, parse_a1
+from sheets_sync.grid import parse_a1
 from sheets_sync.problems import ERROR
 from sheets_sync.scorecard import META_SHEET, read_meta
 from sheets_sync.template import load_template

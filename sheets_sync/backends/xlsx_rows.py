@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..errors import WorkbookError
 from ..grid import a1, parse_a1
-from .xlsx import NS, PKG_REL, Q, XlsxWorkbook
+from .xlsx import PKG_REL, Q, XlsxWorkbook
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
