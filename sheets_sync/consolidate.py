@@ -59,12 +59,12 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
     read = UnitRead(unit.code, unit.name)
     try:
         if unit.is_google:
-            from .google.book import GoogleBook
+            from .google.book import GoogleBook, call
             client = accounts.client(index)
             book = GoogleBook(unit.sheet, client=client)
             book.grids()                                             # read 1: values, formulas, notes
             read.sheet_ids = dict(book.sheet_ids)
-            drive = book._call(client.http_client.get_file_drive_metadata, unit.sheet)   # read 2
+            drive = call(client, unit.sheet, client.http_client.get_file_drive_metadata, unit.sheet)  # read 2
             read.modified = drive.get("modifiedTime", "")
         else:
             from .backends.xlsx_book import XlsxBook

@@ -1,7 +1,6 @@
 """Build and install the Excel ribbon add-in from xlwings' own ribbon add-in template."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -65,5 +64,4 @@ def install(path: str | Path) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode:
         raise SheetsSyncError("ติดตั้ง add-in ไม่สำเร็จ", f"xlwings addin install failed: {done.stderr.strip()}")
-    shutil.which("xlwings")
     return done.stdout.strip()

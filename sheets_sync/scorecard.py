@@ -169,20 +169,22 @@ def recorded_blob(result: SheetResult) -> str:
                       separators=(",", ":"))
 
 
-def meta_updates(meta_grid: Grid, results: list[SheetResult]) -> dict[Cell, object]:
-    """Cells of the metadata sheet to write so it records the computed values now held."""
-    rows = {grid_key: r for r in range(1, meta_grid.max_row + 1)
-            if isinstance(grid_key := meta_grid.get(r, 1), str)}
-    nxt = meta_grid.max_row + 1
+def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
+    """Cells of the metadata sheet (key in A, value in B) to write so it holds ``values``."""
+    rows = {meta.get(r, 1): r for r in range(1, meta.max_row + 1)}
+    nxt = meta.max_row + 1
     out: dict[Cell, object] = {}
-    for res in results:
-        key = f"computed:{res.sheet}"
-        blob = recorded_blob(res)
+    for key, v in values.items():
         r = rows.get(key)
         if r is None:
             r, nxt = nxt, nxt + 1
             out[(r, 1)] = key
-        if meta_grid.get(r, 2) != blob:
-            out[(r, 2)] = blob
+        if not same_value(meta.get(r, 2), v):
+            out[(r, 2)] = v
     return out
+
+
+def meta_updates(meta_grid: Grid, results: list[SheetResult]) -> dict[Cell, object]:
+    """Record the computed values each sheet now holds (to tell hand edits later)."""
+    return meta_cells(meta_grid, {f"computed:{res.sheet}": recorded_blob(res) for res in results})
 

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timezone
 
 from .consolidate import plain
-from .google.book import GoogleBook, chunk_requests, spreadsheet_key
+from .google.book import GoogleBook, call, chunk_requests, spreadsheet_key
 from .summary import HISTORY_PREFIX, MATRIX, OVERVIEW, Summary, tables
 
 
@@ -83,19 +83,18 @@ def summary_requests(summary: Summary, existing: dict[str, int]) -> list[dict]:
 
 def write_summary(summary: Summary, out: str, client) -> str:
     key = spreadsheet_key(out)
-    book = GoogleBook(key, client=client)
-    meta = book._call(client.http_client.fetch_sheet_metadata, key,
-                      params={"fields": "sheets.properties(sheetId,title)"})
+    meta = call(client, key, client.http_client.fetch_sheet_metadata, key,
+                params={"fields": "sheets.properties(sheetId,title)"})
     existing = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
     for chunk in chunk_requests(summary_requests(summary, existing)):
-        book._call(client.http_client.batch_update, key, {"requests": chunk})
+        call(client, key, client.http_client.batch_update, key, {"requests": chunk})
     return "hidden sheets 'ก่อนหน้า ...'" if any(t in existing for t, _, _ in tables(summary)) else ""
 
 
 def publish_sheet(client, key: str, name: str, rows: list[list], sheet_ids: dict[str, int] | None = None) -> None:
     """Overwrite (or add, protected) the read-only overview copy in a unit's spreadsheet."""
-    book = GoogleBook(key, client=client)
     if sheet_ids is None:
+        book = GoogleBook(key, client=client)
         book.grids()
         sheet_ids = book.sheet_ids
     reqs = []
@@ -112,4 +111,4 @@ def publish_sheet(client, key: str, name: str, rows: list[list], sheet_ids: dict
     reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
                                  "rows": [{"values": [_cell(v) for v in row]} for row in rows],
                                  "fields": "userEnteredValue"}})
-    book._call(client.http_client.batch_update, key, {"requests": reqs})
+    call(client, key, client.http_client.batch_update, key, {"requests": reqs})

@@ -19,7 +19,7 @@ from .grid import Cell, Grid, a1, same_value
 from .layout import discover, norm
 from .table_kind import discover_table
 from .plan import ARCHIVE_SHEET, AUDIT_SHEET, template_cells
-from .scorecard import META_SHEET, evaluate, read_meta, recorded_blob
+from .scorecard import META_SHEET, evaluate, meta_cells, read_meta, recorded_blob
 from .template import Template
 
 
@@ -196,7 +196,7 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     if not plan.changes and not plan.ops:
         plan.cells = {}
         if str(meta.get("template_version")) != str(canonical.version) and META_SHEET in grids:
-            plan.cells[META_SHEET] = _meta_cells(grids[META_SHEET], {"template_version": canonical.version})
+            plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {"template_version": canonical.version})
         return plan
     final_layout_rows = sorted(final[existing[c]] if c in existing else final[("new", canon[c].get("dimension") or "", c)]
                                for c in canon)
@@ -213,22 +213,8 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     plan.cells = {sheet_name: cells, **extra}
     if META_SHEET in grids:
         tcells = template_cells(tpl, cols, final_layout_rows, lambda r, c: after.get(r, c))
-        plan.cells[META_SHEET] = _meta_cells(grids[META_SHEET], {
+        plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {
             "template_version": canonical.version,
             f"template:{sheet_name}": json.dumps(tcells, ensure_ascii=False, separators=(",", ":")),
             f"computed:{sheet_name}": recorded_blob(result)})
     return plan
-
-
-def _meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
-    rows = {meta.get(r, 1): r for r in range(1, meta.max_row + 1)}
-    nxt = meta.max_row + 1
-    out = {}
-    for key, v in values.items():
-        r = rows.get(key)
-        if r is None:
-            r, nxt = nxt, nxt + 1
-            out[(r, 1)] = key
-        if not same_value(meta.get(r, 2), v):
-            out[(r, 2)] = v
-    return out

@@ -26,21 +26,17 @@ def _problem_cells(report) -> dict[str, set[str]]:
     return out
 
 
-def _fill_by_owner(book: ExcelBook, sheet: str, ref: str, template) -> tuple | None:
-    """The template's fill of a cell, to restore after a problem is fixed."""
+def _fills_by_column(book: ExcelBook, sheet: str, template) -> dict[int, tuple | None]:
+    """The template's fill of each column (by its owner), to restore after a problem is fixed."""
     from sheets_sync.layout import discover
-    grid = book.grids()[sheet]
-    layout = discover(grid, template)
-    r, c = parse_a1(ref.split(":")[0])
+    layout = discover(book.grids()[sheet], template)
     style = template.style
-    owner = next((template.field(k).owner for k, col in (layout.columns.items() if layout else []) if col == c), None)
-    if owner == "computed":
-        hexa = style.get("computed_fill")
-    elif owner == "template":
-        hexa = style.get("template_fill")
-    else:
-        return None
-    return tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4)) if hexa else None
+    out: dict[int, tuple | None] = {}
+    for key, col in (layout.columns.items() if layout else []):
+        owner = template.field(key).owner
+        hexa = style.get({"computed": "computed_fill", "template": "template_fill"}.get(owner, ""))
+        out[col] = tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4)) if hexa else None
+    return out
 
 
 def _message(report, title_ok: str) -> str:
@@ -57,8 +53,10 @@ def _highlight(xbook, book: ExcelBook, report, template) -> None:
     now = _problem_cells(report)
     for sheet in {s.sheet for s in report.sheets} | set(now):
         before = set(json.loads(meta.get(f"highlighted:{sheet}") or "[]"))
-        for ref in sorted(before - now.get(sheet, set())):
-            xbook.sheets[sheet].range(ref).color = _fill_by_owner(book, sheet, ref, template)
+        fixed = sorted(before - now.get(sheet, set()))
+        fills = _fills_by_column(book, sheet, template) if fixed else {}
+        for ref in fixed:
+            xbook.sheets[sheet].range(ref).color = fills.get(parse_a1(ref.split(":")[0])[1])
         for ref in sorted(now.get(sheet, set()) - before):
             xbook.sheets[sheet].range(ref).color = HIGHLIGHT
         if META_SHEET in grids and before != now.get(sheet, set()):

@@ -87,6 +87,14 @@ def cell_requests(sheet_id: int, cells: dict[Cell, object], field: str = "userEn
     return out
 
 
+def call(client, key: str, fn, *args, **kwargs):
+    """One Google call; failures become messages naming the spreadsheet and the account."""
+    try:
+        return fn(*args, **kwargs)
+    except (APIError, GoogleAuthError, requests.RequestException) as e:
+        raise translate(e, key, getattr(client, "account", "")) from None
+
+
 class GoogleBook:
     def __init__(self, target: str, *, credentials=None, client=None, **client_options):
         self.key = spreadsheet_key(target)
@@ -100,10 +108,7 @@ class GoogleBook:
         self.sheet_ids: dict[str, int] = {}
 
     def _call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (APIError, GoogleAuthError, requests.RequestException) as e:
-            raise translate(e, self.key, getattr(self.client, "account", "")) from None
+        return call(self.client, self.key, fn, *args, **kwargs)
 
     def grids(self) -> dict[str, Grid]:
         if self._grids is None:
