@@ -82,7 +82,7 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
                 out.append(UnitOutcome(u, "unchanged", u.target, plan))
                 continue
             if not dry_run:
-                book.write(plan.cells, {}, ops=plan.ops)
+                book.write(plan.cells, plan.notes, ops=plan.ops)
             status = "would-update" if dry_run else ("updated" if plan.changes or plan.ops else "version")
             out.append(UnitOutcome(u, status, u.target, plan))
         except SheetsSyncError as e:

@@ -42,6 +42,7 @@ class PushPlan:
     sheet: str
     ops: list[tuple] = field(default_factory=list)              # ("delete"|"insert", sheet, row, n, style_row)
     cells: dict[str, dict[Cell, object]] = field(default_factory=dict)
+    notes: dict[str, dict[Cell, str]] = field(default_factory=dict)   # score traces, refreshed too
     changes: list[Change] = field(default_factory=list)
     version_from: object = None
     version_to: int = 0
@@ -206,7 +207,9 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         for sheet, summary_cells in result.extra.items():
             extra.setdefault(sheet, {}).update(summary_cells)
     else:
+        from .api import _notes
         result = evaluate(after, tpl, recorded=None)
+        plan.notes = _notes([result], tpl, None)
     for cell, v in result.desired.items():
         if not same_value(after.get(*cell), v):
             put(cell, v)

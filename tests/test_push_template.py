@@ -118,11 +118,15 @@ def test_push_template_updates_all_units_and_keeps_what_they_typed(ministry, cli
         assert len(arch_rows) == 1 and arch_rows[0][3] == "ศปท.3" and arch_rows[0][12] == retired_result[u]
         # totals recomputed: a fresh recalc finds nothing to change
         report = ss.recalc(p)
-        assert report.changed_cells == 0 and report.sheets[0].totals["weight"] == 100.0
+        assert report.changed_cells == 0 and not report.written and report.sheets[0].totals["weight"] == 100.0
         assert wb["_sheets_sync"]["B4"].value == 2  # template version recorded
 
     a = openpyxl.load_workbook(paths["A"])[SHEET]
     assert a.cell(row_of(a, "ศปท.7"), 15).value == 0.3       # 10 x 3 / 100
+    notes = {str(dv.sqref): dv.prompt for dv in a.data_validations.dataValidation
+             if dv.promptTitle and "sheets-sync" in dv.promptTitle}
+    assert "ศปท.8" in notes[f"M{row_of(a, 'ศปท.8')}"]          # the new row's note came with the push
+    assert "ศปท.3" not in " ".join(notes.values())             # the retired one's went
     # 15x2 + 25x4 + 15x1 + 15x4 + 15x5 + 10x3 + 5(ศปท.8 unreported) -> 3.100 over reported
     assert ss.recalc(paths["A"]).sheets[0].totals["weighted_score"] == 3.1
 
