@@ -136,7 +136,8 @@ def recalc(target: str | Path, *, template: str | Template | None = None,
     cells = {res.sheet: res.changes for res in results if res.changes}
     for res in results:
         cells.update(getattr(res, "extra", {}))
-    notes = _notes(results, tpl, options)
+    # a backend that keeps no notes (Excel through xlwings) is not asked to write them
+    notes = _notes(results, tpl, options) if getattr(book, "keeps_notes", True) else {}
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
     if META_SHEET in grids and cells:
         extra = meta_updates(grids[META_SHEET], results)

@@ -74,8 +74,8 @@ def test_second_click_writes_nothing(payload):
     for key in ("_colors", "_alerts"):
         after.pop(key)
     again = xw.Book(json=after)
-    xl_addin.recalculate(again)
-    assert again.json()["actions"] == []
+    report = xl_addin.recalculate(again)
+    assert again.json()["actions"] == [] and not report.written
 
 
 def test_text_result_gives_an_alert_naming_the_cell_and_a_highlight_cleared_after_the_fix(tmp_path, seed_book):

@@ -39,6 +39,8 @@ def blocks(cells: dict[Cell, object]) -> list[tuple[int, int, list[list]]]:
 
 
 class ExcelBook:
+    keeps_notes = False  # the remote engine adds notes only from an Office.js client
+
     def __init__(self, book):
         self.book = book
         self.name = book.name
