@@ -23,13 +23,13 @@ from pathlib import Path
 
 import requests
 
-from sheets_sync.consolidate import consolidate
-from sheets_sync.google.client import make_client
-from sheets_sync.google.ratelimit import Quotas
-from sheets_sync.google.template import plan_requests
-from sheets_sync.indicators import load_indicators
-from sheets_sync.plan import build_plan
-from sheets_sync.template import load_template, templates_dir
+from sheets_sync.ministry.consolidate import consolidate
+from sheets_sync.backends.google.client import make_client
+from sheets_sync.backends.google.ratelimit import Quotas
+from sheets_sync.backends.google.plan import plan_requests
+from sheets_sync.kinds.indicators import load_indicators
+from sheets_sync.kinds.sheet_plan import build_plan
+from sheets_sync.kinds.template import load_template, templates_dir
 
 READS_PER_USER, PROJECT = 60, 300
 

@@ -7,13 +7,13 @@ Every CLI command is a thin shell over the function of the same name here::
     report = sheets_sync.recalc("unit.xlsx")
     report.sheets[0].totals   # {'weight': 100.0, 'weighted_score': 3.05, 'percentage': 61.0, ...}
 """
-from .api import Report, SheetReport, explain, init, recalc, validate
+from .workbook.recalc import Report, SheetReport, explain, init, recalc, validate
 from .demo import demo
-from .errors import SheetsSyncError, TemplateError, WorkbookError
-from .consolidate import consolidate
-from .importers import import_file
-from .registry_ops import provision, push_template
-from .template import ScoringOptions, load_template
+from .core.errors import SheetsSyncError, TemplateError, WorkbookError
+from .ministry.consolidate import consolidate
+from .ministry.importers import import_file
+from .ministry.registry import provision, push_template
+from .kinds.template import ScoringOptions, load_template
 
 __all__ = ["init", "recalc", "validate", "explain", "demo", "provision", "push_template", "consolidate", "import_file", "Report", "SheetReport",
            "SheetsSyncError", "TemplateError", "WorkbookError", "ScoringOptions", "load_template"]

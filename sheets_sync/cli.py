@@ -15,8 +15,8 @@ from rich.table import Table
 
 import sheets_sync as ss
 
-from .errors import SheetsSyncError
-from .problems import ERROR
+from .core.errors import SheetsSyncError
+from .core.problems import ERROR
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere.")
@@ -95,7 +95,7 @@ def _google(credentials, endpoint, allow_remote) -> dict:
 
 
 def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
-    from .google.book import spreadsheet_key
+    from .backends.google.book import spreadsheet_key
     return _google(credentials, endpoint, allow_remote) if spreadsheet_key(target) and not Path(target).exists() else {}
 
 
@@ -223,7 +223,7 @@ def emulator(port: int = typer.Option(8765, "--port"), host: str = typer.Option(
 
 def _over_units(fn, units_file, **kwargs):
     from rich.progress import Progress
-    from .units import load_units
+    from .ministry.units import load_units
     units = load_units(units_file)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("หน่วยงาน / units", total=len(units))
@@ -295,9 +295,9 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
                 endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Collect every unit's sheet into the ministry summary (exit 2 when some unit is missing)."""
     from rich.progress import Progress
-    from .consolidate import consolidate as run
-    from .google.ratelimit import Quotas
-    from .units import load_units
+    from .ministry.consolidate import consolidate as run
+    from .backends.google.ratelimit import Quotas
+    from .ministry.units import load_units
     unit_list = load_units(units)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))

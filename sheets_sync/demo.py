@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import Report, recalc
+from .workbook.recalc import Report, recalc
 from .backends.xlsx import XlsxWorkbook
-from .books import open_book
-from .scorecard import evaluate
-from .template import load_template, templates_dir
+from .backends.open import open_book
+from .kinds.scorecard import evaluate
+from .kinds.template import load_template, templates_dir
 
 # Seed 000's results, and two other units' (one has not reported ศปท.4 yet).
 UNITS = (
@@ -45,8 +45,8 @@ def type_results(path: Path, results: dict[str, object]) -> None:
 def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567"):
     """The whole flow on local files: registry, provision, results typed, recalc, consolidate.
     Returns (units, consolidation result)."""
-    from .consolidate import consolidate
-    from .registry_ops import provision
+    from .ministry.consolidate import consolidate
+    from .ministry.registry import provision
     out = Path(out)
     (out / "units").mkdir(parents=True, exist_ok=True)
     indicators = templates_dir() / "examples" / "scorecard_seed000.csv"

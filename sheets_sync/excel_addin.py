@@ -6,7 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .errors import SheetsSyncError
+from .core.errors import SheetsSyncError
 
 ADDIN_NAME = "xl_addin"  # the template's VBA runs "import <file name>; <file name>.main()"
 CUSTOM_UI = """<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">

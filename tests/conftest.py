@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sheets_sync.cli import app
-from sheets_sync.template import templates_dir
+from sheets_sync.kinds.template import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -103,7 +103,7 @@ def emulator(tmp_path):
 
 @pytest.fixture
 def fast_retry():
-    from sheets_sync.google.client import RetryPolicy
+    from sheets_sync.backends.google.client import RetryPolicy
     return RetryPolicy(attempts=4, base=0.01, cap=0.05)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 import sheets_sync as ss
 from conftest import SEED000_CSV, SEED000_RESULTS, STAFF, sheet_key, type_google_results, type_results
-from sheets_sync.summary import MATRIX, MISSING, OVERVIEW, PROBLEMS
+from sheets_sync.ministry.summary import MATRIX, MISSING, OVERVIEW, PROBLEMS
 
 RESULTS = {
     "A": SEED000_RESULTS,
@@ -95,7 +95,7 @@ def test_previous_summary_is_kept_and_a_crash_leaves_it_readable(registry, monke
     first = out.read_bytes()
     second = ss.consolidate(units, str(out))
     assert second.history and open(second.history, "rb").read() == first
-    import sheets_sync.summary_xlsx as writer
+    import sheets_sync.ministry.summary_xlsx as writer
 
     def crash(*a):
         raise OSError("disk full")

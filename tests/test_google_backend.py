@@ -66,7 +66,7 @@ def test_formula_like_text_is_read_as_text_and_written_raw(google_seed, emulator
     report = ss.recalc(google_seed, **google_opts)
     bad = [p for p in report.problems if p.kind == "method_unknown"]
     assert [(p.cell, dict(p.args)["value"]) for p in bad] == [("R5", formula)]
-    from sheets_sync.google.book import cell_requests
+    from sheets_sync.backends.google.book import cell_requests
     req = cell_requests(0, {(1, 1): formula, (1, 2): 2.5})[0]["updateCells"]
     assert req["rows"][0]["values"] == [{"userEnteredValue": {"stringValue": formula}},
                                         {"userEnteredValue": {"numberValue": 2.5}}]
@@ -119,8 +119,8 @@ def test_missing_and_wrong_credentials(tmp_path, emulator, cli, google_seed):
 
 
 def test_expired_token_is_refreshed(google_seed, emulator, google_opts):
-    from sheets_sync.google.book import GoogleBook
-    from sheets_sync.google.client import make_client
+    from sheets_sync.backends.google.book import GoogleBook
+    from sheets_sync.backends.google.client import make_client
     client = make_client(**{k: v for k, v in google_opts.items()})
     GoogleBook(google_seed, client=client).grids()
     assert emulator.state.stats()["token"] == 1
@@ -132,8 +132,8 @@ def test_expired_token_is_refreshed(google_seed, emulator, google_opts):
 
 
 def test_quota_429_is_retried_with_backoff_then_reported(google_seed, emulator, tmp_path):
-    from sheets_sync.google.client import RetryPolicy
-    from sheets_sync.google.ratelimit import Quotas
+    from sheets_sync.backends.google.client import RetryPolicy
+    from sheets_sync.backends.google.ratelimit import Quotas
     emulator.state.quota.reads_per_user = 1
     opts = {"credentials": emulator.creds, "endpoint": emulator.base_url,
             "quotas": Quotas(reads_per_minute=1000, writes_per_minute=1000, project_per_minute=1000),
@@ -146,14 +146,14 @@ def test_quota_429_is_retried_with_backoff_then_reported(google_seed, emulator, 
 
 
 def test_client_side_limiter_keeps_under_the_quota(google_seed, emulator):
-    from sheets_sync.google.ratelimit import Quotas
+    from sheets_sync.backends.google.ratelimit import Quotas
     emulator.state.quota.reads_per_user = 3
     emulator.state.quota.time_scale = 60  # a 1-second minute
     opts = {"credentials": emulator.creds, "endpoint": emulator.base_url,
             # the first send waits for a token and an RSA signature: leave it room on a busy CI machine
             "quotas": Quotas(reads_per_minute=3, minute=1.0, margin=0.3, headroom=0)}
-    from sheets_sync.google.client import make_client
-    from sheets_sync.google.book import GoogleBook
+    from sheets_sync.backends.google.client import make_client
+    from sheets_sync.backends.google.book import GoogleBook
     client = make_client(**opts)
     for _ in range(7):
         GoogleBook(google_seed, client=client).grids()
@@ -177,7 +177,7 @@ def test_5xx_burst_and_dropped_connection_are_retried(google_seed, emulator, goo
 def test_endpoint_override_accepts_loopback_only(google_seed, emulator, cli):
     res = cli("recalc", google_seed, "--credentials", emulator.creds, "--endpoint", "http://10.1.2.3:8080", code=2)
     assert "not a loopback address" in res.output and "--allow-remote-endpoint" in res.output
-    from sheets_sync.google.endpoint import resolve_endpoint
+    from sheets_sync.backends.google.endpoint import resolve_endpoint
     assert resolve_endpoint("http://localhost:1") == "http://localhost:1"
     assert resolve_endpoint("http://[::1]:1") == "http://[::1]:1"
     assert resolve_endpoint("https://sheets.example.org", allow_remote=True) == "https://sheets.example.org"

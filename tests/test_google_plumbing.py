@@ -11,8 +11,8 @@ import requests
 
 import sheets_sync as ss
 from sheets_sync.emulator import ApiError, EmulatorState
-from sheets_sync.google.book import MAX_BODY, chunk_requests
-from sheets_sync.google.ratelimit import SlidingWindow
+from sheets_sync.backends.google.book import MAX_BODY, chunk_requests
+from sheets_sync.backends.google.ratelimit import SlidingWindow
 
 
 def test_state_model_without_http_sharing_and_atomic_batch_update():
@@ -70,8 +70,8 @@ def test_tokens_are_refreshed_before_they_expire(google_seed, emulator, google_o
     # Tokens living 3 minutes are inside google-auth's 3m45s refresh margin: each call refreshes
     # first, so a long run never meets a 401.
     emulator.state.token_lifetime = 180
-    from sheets_sync.google.book import GoogleBook
-    from sheets_sync.google.client import make_client
+    from sheets_sync.backends.google.book import GoogleBook
+    from sheets_sync.backends.google.client import make_client
     client = make_client(**google_opts)
     for _ in range(3):
         GoogleBook(google_seed, client=client).grids()

@@ -7,8 +7,8 @@ import pytest
 
 import sheets_sync as ss
 from conftest import SEED000_GOLDEN, SHARED, SHEET
-from sheets_sync.ita import indicator_summary, measure_level, tool_summary
-from sheets_sync.template import load_template
+from sheets_sync.core.ita_scores import indicator_summary, measure_level, tool_summary
+from sheets_sync.kinds.template import load_template
 
 SEEDS = SHARED / "seeds"
 
@@ -50,7 +50,7 @@ def test_import_seed001_ita_items_codes_scores_and_levels(tmp_path, cli):
     out = tmp_path / "ita.xlsx"
     res = cli("import", seed("001"), "--kind", "ita", "--out", out)
     assert "imported 32 rows" in res.stdout
-    from sheets_sync.importers import import_ita
+    from sheets_sync.ministry.importers import import_ita
     doc = import_ita(seed("001")).rows.set_index("code")
     ws = openpyxl.load_workbook(out)["ITA"]
     rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(1, 9)] for r in range(3, ws.max_row + 1)}
@@ -121,7 +121,7 @@ def test_ita_workbook_recalc_and_validate(tmp_path, cli):
 def test_import_seed004_action_plan_rows(tmp_path, cli):
     out = tmp_path / "plan.xlsx"
     res = cli("import", seed("004"), "--kind", "action-plan", "--out", out)
-    from sheets_sync.importers import import_action_plan
+    from sheets_sync.ministry.importers import import_action_plan
     plan = import_action_plan(seed("004")).rows
     assert plan["code"].is_unique and len(plan) == 10
     assert f"imported {len(plan)} rows" in res.stdout
@@ -137,12 +137,12 @@ def test_import_seed004_action_plan_rows(tmp_path, cli):
 
 def test_action_plan_status_against_the_fiscal_month(tmp_path):
     from datetime import date
-    from sheets_sync.action_plan import budget_totals, fiscal_month, months_of, plan_status
+    from sheets_sync.core.plan_months import budget_totals, fiscal_month, months_of, plan_status
     spec = load_template("action_plan").raw
     assert fiscal_month(date(2024, 10, 5)) == 1 and fiscal_month(date(2025, 9, 1)) == 12
     assert months_of("ต.ค.-ธ.ค.", spec["months"]) == {1, 2, 3}
     assert months_of("ส.ค.-ต.ค.", spec["months"]) == {11, 12, 1}
-    from sheets_sync.action_plan import marks_from_text
+    from sheets_sync.core.plan_months import marks_from_text
     planned, done = ["ต.ค.-ธ.ค.", "ต.ค.-ธ.ค.", "ก.ค.", "พ.ย."], ["ต.ค.,พ.ย.", "ต.ค.", None, "พ.ย."]
     frame = pd.DataFrame([{**marks_from_text(p, spec["months"], "plan"), **marks_from_text(d, spec["months"], "done")}
                           for p, d in zip(planned, done)])
@@ -169,7 +169,7 @@ def test_init_ita_and_action_plan_kinds(tmp_path, cli):
 
 def test_done_marks_in_the_month_columns_drive_the_status(tmp_path):
     from datetime import date
-    from sheets_sync.action_plan import fiscal_month
+    from sheets_sync.core.plan_months import fiscal_month
     path = ss.init(tmp_path / "p.xlsx", kind="action-plan")   # planned ต.ค.-ธ.ค.
     wb = openpyxl.load_workbook(path)
     ws = wb["แผนปฏิบัติการ"]

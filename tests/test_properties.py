@@ -4,8 +4,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.scoring import compute, score
-from sheets_sync.template import ScoringOptions
+from sheets_sync.core.scoring import compute, score
+from sheets_sync.kinds.template import ScoringOptions
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 thresholds = st.lists(st.floats(min_value=-1e5, max_value=1e5, allow_nan=False, allow_infinity=False),

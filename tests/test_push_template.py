@@ -6,7 +6,7 @@ import pytest
 
 import sheets_sync as ss
 from conftest import SEED000_CSV, SEED000_RESULTS, SHEET, type_results
-from sheets_sync.plan import ARCHIVE_SHEET, AUDIT_SHEET
+from sheets_sync.kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_SHEET
 
 UNIT_OWNED = ("ผลการดำเนินงาน", "รายละเอียดการดำเนินงาน")
 

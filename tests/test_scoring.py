@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_sync.numbers import format_fixed, parse_number, round_half_up
-from sheets_sync.scoring import compute, rounded, score
-from sheets_sync.template import ScoringOptions, load_template
+from sheets_sync.core.numbers import format_fixed, parse_number, round_half_up
+from sheets_sync.core.scoring import compute, rounded, score
+from sheets_sync.kinds.template import ScoringOptions, load_template
 
 STEP = load_template().scoring
 OPDC = load_template("scorecard_opdc").scoring

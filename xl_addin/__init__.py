@@ -3,7 +3,7 @@
 The ribbon add-in built by ``sheets-sync excel-addin build`` is named xl_addin.xlam;
 its button runs ``import xl_addin; xl_addin.main()``.
 """
-from .macros import recalculate, validate
+from xl_addin.macros import recalculate, validate
 
 
 def main(book=None):

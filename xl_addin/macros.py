@@ -6,12 +6,12 @@ import json
 import xlwings as xw
 
 import sheets_sync as ss
-from sheets_sync.grid import parse_a1
-from sheets_sync.problems import ERROR
-from sheets_sync.scorecard import META_SHEET, read_meta
-from sheets_sync.template import load_template
+from sheets_sync.core.grid import parse_a1
+from sheets_sync.core.problems import ERROR
+from sheets_sync.kinds.scorecard import META_SHEET, read_meta
+from sheets_sync.kinds.template import load_template
 
-from .excel_book import ExcelBook
+from sheets_sync.backends.excel import ExcelBook
 
 HIGHLIGHT = (255, 199, 206)  # Excel's light red "bad" fill
 ALERT_LIMIT = 12
@@ -28,7 +28,7 @@ def _problem_cells(report) -> dict[str, set[str]]:
 
 def _fills_by_column(book: ExcelBook, sheet: str, template) -> dict[int, tuple | None]:
     """The template's fill of each column (by its owner), to restore after a problem is fixed."""
-    from sheets_sync.layout import discover
+    from sheets_sync.kinds.layout import discover
     layout = discover(book.grids()[sheet], template)
     style = template.style
     out: dict[int, tuple | None] = {}

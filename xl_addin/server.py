@@ -21,8 +21,8 @@ from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.responses import FileResponse, JSONResponse  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 
-from .macros import recalculate as _recalculate  # noqa: E402
-from .macros import validate as _validate  # noqa: E402
+from xl_addin.macros import recalculate as _recalculate  # noqa: E402
+from xl_addin.macros import validate as _validate  # noqa: E402
 
 OFFICEJS = Path(__file__).parent / "officejs"
 app = FastAPI(title="sheets-sync for Excel", version="1")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import xlwings as xw
 
-from sheets_sync.numbers import parse_number
-from sheets_sync.scoring import score
-from sheets_sync.template import load_template
+from sheets_sync.core.numbers import parse_number
+from sheets_sync.core.scoring import score
+from sheets_sync.kinds.template import load_template
 
 
 @xw.func

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..grid import Cell, Grid
+from ..core.grid import Cell, Grid
 
 
 class Book(Protocol):

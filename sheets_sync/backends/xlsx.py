@@ -17,8 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import WorkbookError
-from ..grid import Cell, Grid, a1, parse_a1
+from ..core.errors import WorkbookError
+from ..core.grid import Cell, Grid, a1, parse_a1
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

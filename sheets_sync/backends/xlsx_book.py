@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..grid import Cell, Grid
+from ..core.grid import Cell, Grid
 from .xlsx import XlsxWorkbook
 
 

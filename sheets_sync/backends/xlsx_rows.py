@@ -13,8 +13,8 @@ import re
 
 from lxml import etree
 
-from ..errors import WorkbookError
-from ..grid import a1, parse_a1
+from ..core.errors import WorkbookError
+from ..core.grid import a1, parse_a1
 from .xlsx import PKG_REL, Q, XlsxWorkbook
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"

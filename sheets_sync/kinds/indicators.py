@@ -1,0 +1,100 @@
+"""Indicator definitions as a ministry hands them over: CSV or YAML, English or Thai column names."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..core.errors import TemplateError
+from .layout import norm
+from ..core.numbers import parse_number
+from .template import CRITERIA, Template
+
+COLUMNS = ("dimension", "strategy", "goal", "code", "indicator", "weight", "target",
+           *CRITERIA, "method", "direction")
+REQUIRED = ("code", "indicator", "weight", *CRITERIA)
+NUMERIC = ("weight", "target", *CRITERIA)
+_EXTRA_THAI = {"มิติ": "dimension", "ระดับ 1": "c1", "ระดับ 2": "c2", "ระดับ 3": "c3", "ระดับ 4": "c4",
+               "ระดับ 5": "c5", "เกณฑ์ 1": "c1", "เกณฑ์ 2": "c2", "เกณฑ์ 3": "c3", "เกณฑ์ 4": "c4", "เกณฑ์ 5": "c5"}
+
+
+def _column_names(template: Template) -> dict[str, str]:
+    names = {k: k for k in COLUMNS}
+    for f in template.fields:
+        if f.key in COLUMNS and not f.label.isdigit():
+            for lab in f.labels:
+                names[norm(lab).replace(" ", "")] = f.key
+    names.update({k.replace(" ", ""): v for k, v in _EXTRA_THAI.items()})
+    return names
+
+
+def load_indicators(path: str | Path, template: Template) -> pd.DataFrame:
+    """Read and check an indicator list; raise TemplateError naming the row and column."""
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError(f"ไม่พบไฟล์รายการตัวชี้วัด {path}", f"indicator list not found: {path}")
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                data = data.get("indicators", [])
+            if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+                raise TemplateError(f"{path}: ต้องเป็นรายการของตัวชี้วัด", f"{path}: expected a list of indicators")
+            frame = pd.DataFrame(data, dtype=object)
+        elif path.suffix.lower() == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            raise TemplateError(f"{path}: รองรับเฉพาะ .csv .yaml", f"{path}: only .csv and .yaml indicator lists are supported")
+    except (yaml.YAMLError, pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise TemplateError(f"อ่านไฟล์ {path} ไม่ได้: {e}", f"cannot read {path}: {e}") from e
+    return normalise_indicators(frame, template, source=path.name)
+
+
+def normalise_indicators(frame: pd.DataFrame, template: Template, source: str = "indicators") -> pd.DataFrame:
+    names = _column_names(template)
+    renamed = {}
+    for col in frame.columns:
+        key = names.get(norm(col).replace(" ", ""), names.get(str(col).strip().lower()))
+        if key is None and norm(col).startswith("เป้าหมาย"):
+            key = "target"
+        if key:
+            renamed[col] = key
+    frame = frame.rename(columns=renamed)
+    missing = [k for k in REQUIRED if k not in frame.columns]
+    if missing:
+        raise TemplateError(f"{source}: ขาดคอลัมน์ {', '.join(missing)}", f"{source}: missing columns {', '.join(missing)}")
+    for k in COLUMNS:
+        if k not in frame.columns:
+            frame[k] = None
+    frame = frame[list(COLUMNS)].astype(object)
+    problems = []
+    for i, row in frame.iterrows():
+        line = i + 2  # header is line 1 in a CSV
+        for k in REQUIRED:
+            if norm(row[k]) == "":
+                problems.append(f"{source} แถว/row {line}: {k} ว่าง / is empty")
+        for k in NUMERIC:
+            v, ok = parse_number(row[k])
+            if not ok:
+                problems.append(f"{source} แถว/row {line}: {k} = {row[k]!r} ไม่ใช่ตัวเลข / is not a number")
+            frame.at[i, k] = v
+    codes = frame["code"].map(norm)
+    for code in codes[codes.duplicated() & (codes != "")].unique():
+        problems.append(f"{source}: รหัส {code} ซ้ำ / code {code} appears twice")
+    if problems:
+        raise TemplateError("\n".join(problems), "\n".join(problems))
+    frame["code"] = codes
+    for k in ("dimension", "strategy", "goal", "indicator", "method", "direction"):
+        frame[k] = frame[k].map(lambda v: norm(v) or None)
+    return frame.reset_index(drop=True)
+
+
+def example_indicators(template: Template) -> pd.DataFrame:
+    """One example row per dimension, for an empty template."""
+    rows = []
+    for i, dim in enumerate(template.dimensions, 1):
+        rows.append({"dimension": dim, "code": f"KPI.{i}", "indicator": f"(ตัวอย่าง) ตัวชี้วัดที่ {i}",
+                     "weight": 100 / len(template.dimensions), "target": 5,
+                     **{c: float(n) for n, c in enumerate(CRITERIA, 1)}, "method": template.scoring.method})
+    return normalise_indicators(pd.DataFrame(rows, dtype=object), template)

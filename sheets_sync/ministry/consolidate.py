@@ -1,0 +1,144 @@
+"""Consolidate every unit's sheet into the ministry summary, and publish it back.
+
+Reads are concurrent under a quota-aware limiter (one per service account, one per
+project); a unit that cannot be read is listed with its reason and never stops the
+others. The summary replaces the previous one only once complete in memory.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from ..core.errors import SheetsSyncError
+from .summary import Summary, UnitRead, build_summary
+from ..kinds.template import load_template
+from .units import Unit, load_units
+
+PUBLISHED_SHEET = "สรุปภาพรวม"
+
+
+@dataclass
+class ConsolidateResult:
+    summary: Summary
+    out: str
+    published: list[str]
+    history: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.summary.complete else 2
+
+
+class Accounts:
+    """One gspread client per (thread, service account); units spread over accounts."""
+
+    def __init__(self, credentials: list, quotas=None, **google):
+        from ..backends.google.ratelimit import Quotas, RateLimiter, SlidingWindow
+        self.credentials = [c for c in credentials if c] or [None]
+        q = quotas or Quotas()
+        project = SlidingWindow(max(1, q.project_per_minute - q.headroom), q.minute + q.margin)
+        self.limiters = [RateLimiter(q, project=project) for _ in self.credentials]
+        self.google = google
+        self.local = threading.local()
+
+    def client(self, i: int):
+        from ..backends.google.client import make_client
+        cache = self.local.__dict__.setdefault("clients", {})
+        k = i % len(self.credentials)
+        if k not in cache:
+            cache[k] = make_client(self.credentials[k], limiter=self.limiters[k], **self.google)
+        return cache[k]
+
+
+def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
+    from ..workbook.recalc import _evaluate_book
+    read = UnitRead(unit.code, unit.name)
+    try:
+        if unit.is_google:
+            from ..backends.google.book import GoogleBook, call
+            client = accounts.client(index)
+            book = GoogleBook(unit.sheet, client=client)
+            book.grids()                                             # read 1: values, formulas, notes
+            read.sheet_ids = dict(book.sheet_ids)
+            drive = call(client, unit.sheet, client.http_client.get_file_drive_metadata, unit.sheet)  # read 2
+            read.modified = drive.get("modifiedTime", "")
+        else:
+            from ..backends.xlsx_book import XlsxBook
+            book = XlsxBook(unit.path)
+            read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        _, meta, _, results = _evaluate_book(book, None, None)
+        read.result, read.version = results[0], meta.get("template_version")
+    except SheetsSyncError as e:
+        read.error = e.en if e.en == e.th else f"{e.th} / {e.en}"
+    except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
+        read.error = f"{type(e).__name__}: {e}"
+    return read
+
+
+def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", publish: bool = False,
+                credentials: list | str | Path | None = None, workers: int = 8, quotas=None,
+                progress: Callable | None = None, **google) -> ConsolidateResult:
+    units = load_units(units) if not isinstance(units, list) else units
+    creds = credentials if isinstance(credentials, list) else [credentials]
+    needs_google = any(u.is_google for u in units) or not str(out).lower().endswith(".xlsx")
+    accounts = Accounts(creds, quotas, **google) if needs_google else None
+
+    def one(item):
+        i, u = item
+        r = read_unit(u, i, accounts)
+        if progress:
+            progress(u)
+        return r
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        reads = list(pool.map(one, enumerate(units)))
+    summary = build_summary(reads, load_template(), period)
+    if str(out).lower().endswith(".xlsx"):
+        from .summary_xlsx import write_summary
+        history = write_summary(summary, Path(out))
+    else:
+        from .summary_google import write_summary
+        history = write_summary(summary, out, accounts.client(0))
+    published = publish_overview(summary, units, accounts) if publish else []
+    return ConsolidateResult(summary, str(out), published, history)
+
+
+def overview_rows(summary: Summary) -> list[list]:
+    head = [f"สรุปภาพรวม {summary.period}".strip() + " (อ่านอย่างเดียว / read-only, sheets-sync)"]
+    cols = list(summary.overview.columns)
+    return [head, cols] + [[plain(v) for v in rec] for rec in summary.overview.itertuples(index=False)]
+
+
+def plain(v):
+    """numpy/pandas scalars to what a cell holds (NaN/NA -> empty)."""
+    import pandas as pd
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def publish_overview(summary: Summary, units: list[Unit], accounts: Accounts | None) -> list[str]:
+    """Write a read-only copy of the overview into each readable unit's workbook."""
+    rows = overview_rows(summary)
+    done = []
+    readable = {u.code for u in summary.units if u.result is not None}
+    for i, u in enumerate(units):
+        if u.code not in readable:
+            continue
+        try:
+            if u.is_google:
+                from .summary_google import publish_sheet
+                ids = next((r.sheet_ids for r in summary.units if r.code == u.code), None)
+                publish_sheet(accounts.client(i), u.sheet, PUBLISHED_SHEET, rows, ids)
+            else:
+                from ..backends.xlsx import XlsxWorkbook
+                wb = XlsxWorkbook(u.path)
+                wb.replace_sheet(PUBLISHED_SHEET, rows, protect=True)
+                wb.save()
+            done.append(u.code)
+        except SheetsSyncError:
+            continue
+    return done

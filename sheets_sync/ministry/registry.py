@@ -1,0 +1,90 @@
+"""Ministry operations over every unit in the registry: provision and push-template."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..backends.open import open_book
+from .canonical import Canonical, load_canonical
+from ..core.errors import SheetsSyncError
+from .sync import PushPlan, plan_push
+from .units import Unit, load_units
+
+
+@dataclass
+class UnitOutcome:
+    unit: Unit
+    status: str                  # created, exists, updated, unchanged, failed, would-update
+    target: str = ""
+    plan: PushPlan | None = None
+    error: str = ""
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = {"unit": self.unit.code, "name": self.unit.name, "status": self.status, "target": self.target}
+        if self.plan is not None:
+            out.update(sheet=self.plan.sheet, version_from=self.plan.version_from, version_to=self.plan.version_to,
+                       operations=[list(op) for op in self.plan.ops],
+                       changes=[c.to_dict() for c in self.plan.changes])
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def _each(units, progress: Callable | None):
+    for u in units:
+        yield u
+        if progress:
+            progress(u)
+
+
+def provision(units: str | Path | list[Unit], template: str | Path | Canonical, *, period: str | None = None,
+              progress: Callable | None = None, **google) -> list[UnitOutcome]:
+    """Create every missing unit sheet from the canonical template; leave existing ones alone."""
+    from ..workbook.recalc import init
+    units = load_units(units) if not isinstance(units, list) else units
+    canon = template if isinstance(template, Canonical) else load_canonical(template)
+    out = []
+    for u in _each(units, progress):
+        try:
+            if u.is_google:
+                if u.sheet.lower() in ("new", "google", "new-google"):
+                    url = init(None, indicators=canon.indicators, unit=u.name, period=period, google=True,
+                               share=u.owners, template=canon.template, version=canon.version, **google)
+                    out.append(UnitOutcome(u, "created", url, details={"note": "record this key in units.yaml"}))
+                else:
+                    open_book(u.sheet, **google).grids()
+                    out.append(UnitOutcome(u, "exists", u.sheet))
+            elif u.path.exists():
+                out.append(UnitOutcome(u, "exists", str(u.path)))
+            else:
+                init(u.path, kind=canon.template.kind, indicators=canon.indicators, unit=u.name, period=period,
+                     template=canon.template, version=canon.version)
+                out.append(UnitOutcome(u, "created", str(u.path)))
+        except SheetsSyncError as e:
+            out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+    return out
+
+
+def push_template(units: str | Path | list[Unit], template: str | Path | Canonical, *, dry_run: bool = False,
+                  progress: Callable | None = None, **google) -> list[UnitOutcome]:
+    """Rewrite template-owned cells of every unit sheet to the canonical definition, add new
+    indicators, archive retired ones, recalculate; one batched write per unit sheet."""
+    units = load_units(units) if not isinstance(units, list) else units
+    canon = template if isinstance(template, Canonical) else load_canonical(template)
+    out = []
+    for u in _each(units, progress):
+        try:
+            book = open_book(u.target, **(google if u.is_google else {}))
+            plan = plan_push(book.grids(), canon)
+            if plan.empty:
+                out.append(UnitOutcome(u, "unchanged", u.target, plan))
+                continue
+            if not dry_run:
+                book.write(plan.cells, plan.notes, ops=plan.ops)
+            status = "would-update" if dry_run else ("updated" if plan.changes or plan.ops else "version")
+            out.append(UnitOutcome(u, status, u.target, plan))
+        except SheetsSyncError as e:
+            out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+    return out

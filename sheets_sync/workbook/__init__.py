@@ -1,0 +1,3 @@
+"""Operations on one unit's workbook, whatever the backend: init, recalc, validate,
+explain. Each opens a Book, hands its grids to the sheet's kind and writes back only
+what the kind says must change."""
