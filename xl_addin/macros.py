@@ -8,7 +8,7 @@ import xlwings as xw
 import sheets_sync as ss
 from sheets_sync.core.grid import parse_a1
 from sheets_sync.core.problems import ERROR
-from sheets_sync.kinds.scorecard import META_SHEET, read_meta
+from sheets_sync.kinds.meta import META_SHEET, read_meta
 from sheets_sync.kinds.template import load_template
 
 from sheets_sync.backends.excel import ExcelBook

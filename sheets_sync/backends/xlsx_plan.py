@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core.grid import a1
 from ..kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, SheetPlan, archive_header
-from ..kinds.scorecard import META_SHEET
+from ..kinds.meta import META_SHEET
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

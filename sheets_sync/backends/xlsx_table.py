@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 import json
 
 from ..kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, archive_header, template_cells, title_text
-from ..kinds.scorecard import META_SHEET
+from ..kinds.meta import META_SHEET
 from ..kinds.template import Template
 
 _THIN = Side(style="thin", color="808080")

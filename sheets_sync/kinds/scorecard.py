@@ -2,7 +2,6 @@
 turned into the computed cells it should hold. Backend-neutral and free of I/O."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,13 +10,13 @@ import pandas as pd
 from .scorecard_checks import check_inputs
 from ..core.grid import Cell, Grid, a1, same_value
 from .layout import Layout, discover, norm
+from .meta import blob
 from ..core.numbers import format_fixed, parse_numbers
 from ..core.problems import ERROR, Problem, problem
 from ..core.scoring import compute, rounded
 from .template import CRITERIA, ScoringOptions, Template
 
 NUMERIC = ("weight", "target", *CRITERIA, "result")
-META_SHEET = "_sheets_sync"
 
 
 @dataclass
@@ -140,51 +139,5 @@ def _show(v) -> str:
     return format_fixed(v, 3) if isinstance(v, float) else str(v)
 
 
-# --- metadata sheet: template identity and the values last written -------------
-
-def read_meta(grid: Grid | None) -> dict[str, object]:
-    if grid is None:
-        return {}
-    meta = {}
-    for r in range(1, grid.max_row + 1):
-        k, v = grid.get(r, 1), grid.get(r, 2)
-        if isinstance(k, str) and k:
-            meta[k] = v
-    return meta
-
-
-def recorded_values(meta: dict, sheet: str) -> dict[str, object] | None:
-    blob = meta.get(f"computed:{sheet}")
-    if not isinstance(blob, str):
-        return {} if meta else None
-    try:
-        data = json.loads(blob)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def recorded_blob(result: SheetResult) -> str:
-    return json.dumps({a1(*c): v for c, v in sorted(result.desired.items())}, ensure_ascii=False,
-                      separators=(",", ":"))
-
-
-def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
-    """Cells of the metadata sheet (key in A, value in B) to write so it holds ``values``."""
-    rows = {meta.get(r, 1): r for r in range(1, meta.max_row + 1)}
-    nxt = meta.max_row + 1
-    out: dict[Cell, object] = {}
-    for key, v in values.items():
-        r = rows.get(key)
-        if r is None:
-            r, nxt = nxt, nxt + 1
-            out[(r, 1)] = key
-        if not same_value(meta.get(r, 2), v):
-            out[(r, 2)] = v
-    return out
-
-
-def meta_updates(meta_grid: Grid, results: list[SheetResult]) -> dict[Cell, object]:
-    """Record the computed values each sheet now holds (to tell hand edits later)."""
-    return meta_cells(meta_grid, {f"computed:{res.sheet}": recorded_blob(res) for res in results})
-
+    return blob(result.desired)

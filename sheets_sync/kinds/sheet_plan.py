@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from ..core.grid import Cell, Grid
+from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET  # noqa: F401 - re-exported for writers
 from .scorecard import evaluate, recorded_blob
 from .template import Template
 
@@ -77,10 +78,6 @@ def title_text(template: Template, unit: str | None, period: str | None) -> str:
     return template.title.format(unit=f" {unit}" if unit else "", period=period or "…/…").strip()
 
 
-ARCHIVE_SHEET = "เก็บถาวร"
-AUDIT_SHEET = "ประวัติการแก้ไข"
-AUDIT_HEADER = ["เวลา / time", "แผ่นงาน / sheet", "ช่อง / cell", "รหัส / code", "ข้อมูล / field",
-                "ค่าที่หน่วยงานแก้ / unit's value", "ค่ามาตรฐาน / canonical value"]
 
 
 def archive_header(template: Template) -> list[str]:

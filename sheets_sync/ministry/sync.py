@@ -19,7 +19,8 @@ from ..core.grid import Cell, Grid, a1, same_value
 from ..kinds.layout import discover, norm
 from ..kinds.table_kind import discover_table
 from ..kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_SHEET, template_cells
-from ..kinds.scorecard import META_SHEET, evaluate, meta_cells, read_meta, recorded_blob
+from ..kinds.meta import META_SHEET, meta_cells, read_meta
+from ..kinds.scorecard import evaluate, recorded_blob
 from ..kinds.template import Template
 
 

@@ -11,8 +11,8 @@ from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import Cell, a1
 from ..kinds.indicators import example_indicators, load_indicators
 from ..core.problems import ERROR, Problem, problem
-from ..kinds.scorecard import (META_SHEET, SheetResult, evaluate, meta_updates, read_meta,
-                        recorded_values)
+from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
+from ..kinds.scorecard import SheetResult, evaluate, recorded_blob
 from ..kinds.template import ScoringOptions, Template, load_template
 from ..core.trace import Trace, trace
 
@@ -140,7 +140,7 @@ def recalc(target: str | Path, *, template: str | Template | None = None,
     notes = _notes(results, tpl, options) if getattr(book, "keeps_notes", True) else {}
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
     if META_SHEET in grids and cells:
-        extra = meta_updates(grids[META_SHEET], results)
+        extra = meta_cells(grids[META_SHEET], {f"computed:{res.sheet}": recorded_blob(res) for res in results})
         if extra:
             cells[META_SHEET] = extra
     report = Report(book.name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...core.grid import Cell
 from ...kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, SheetPlan, archive_header
-from ...kinds.scorecard import META_SHEET
+from ...kinds.meta import META_SHEET
 
 MAIN_ID, META_ID, ARCHIVE_ID, AUDIT_ID = 0, 9999, 9001, 9002
 
