@@ -1,0 +1,16 @@
+// Used by tests/test_apps_script.py: run the project's Recalculate menu item (xlwings'
+// runPython) on a fake spreadsheet, answer the server's request with a canned response,
+// and write down what was posted and what the spreadsheet looks like afterwards.
+//   node run_client.js BOOK.json RESPONSE.json|- PAYLOAD_OUT.json BOOK_OUT.json
+"use strict";
+const fs = require("node:fs");
+const { loadProject } = require("./fake.js");
+
+const [bookIn, responseIn, payloadOut, bookOut] = process.argv.slice(2);
+const body = responseIn === "-" ? JSON.stringify({ actions: [] }) : fs.readFileSync(responseIn, "utf8");
+const fake = loadProject({ book: JSON.parse(fs.readFileSync(bookIn, "utf8")), respond: () => ({ code: 200, body }) });
+if (!fake.scriptProps.getProperty("SHEETS_SYNC_URL")) fake.context.sheetsSyncConfigure("https://sheets-sync.test", "tok", 5);
+fake.call("sheetsSyncRecalculate");
+const req = fake.requests[0];
+fs.writeFileSync(payloadOut, JSON.stringify({ url: req.url, headers: req.options.headers, payload: req.payload }));
+fs.writeFileSync(bookOut, JSON.stringify({ ...fake.book.toJSON(), alerts: fake.alerts, flushes: fake.flushes }));
