@@ -25,6 +25,22 @@ SHEETS_SYNC_JS = HERE / "sheets_sync.js"
 XLWINGS_VERSION = "0.37.8"
 XLWINGS_JS_SHA256 = "c3db071000129e1a918e143b6a3c2551ed3679e866828d4f48e83c1efe6d209e"
 
+# The action funcs xlwings.js can execute (its function table: ``funcs[action.func]``), all
+# ``(workbook, action)``. An answer with any other func stops the client with a TypeError
+# after the actions before it were applied, so the server must answer only these.
+XLWINGS_JS_ACTIONS = (
+    "setValues", "rangeClearContents", "rangeClearFormats", "rangeClear", "addSheet", "setSheetName",
+    "setAutofit", "setRangeColor", "activateSheet", "addHyperlink", "setNumberFormat", "setPictureName",
+    "setPictureHeight", "setPictureWidth", "deletePicture", "addPicture", "updatePicture", "alert",
+    "setRangeName", "namesAdd", "nameDelete", "runMacro", "rangeDelete", "rangeInsert", "rangeSelect",
+    "addTable", "setTableName", "resizeTable", "showAutofilterTable", "showHeadersTable",
+    "showTotalsTable", "setTableStyle", "copyRange", "sheetDelete", "sheetClear", "sheetClearFormats",
+    "sheetClearContents",
+)
+# ...of which these only throw "NotImplemented" in Google Sheets.
+XLWINGS_JS_NOT_IMPLEMENTED = ("addTable", "setTableName", "resizeTable", "showAutofilterTable",
+                              "showHeadersTable", "showTotalsTable", "setTableStyle")
+
 OAUTH_SCOPES = [
     # SpreadsheetApp on the spreadsheet the script is bound to, and only that one: runPython
     # reads every sheet's values and the actions write cells and fills (xlwings.js says

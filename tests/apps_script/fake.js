@@ -72,11 +72,11 @@ class Range {
 }
 
 class Sheet {
-  constructor(book, name, values) {
+  constructor(book, name, values, backgrounds) {
     this.book = book;
     this.name = name;
     this.cells = (values || []).map((row) => row.map((v) => (v === null || v === undefined ? "" : v)));
-    this.backgrounds = {};
+    this.backgrounds = { ...(backgrounds || {}) };
   }
   getName() { return this.name; }
   setName(name) { this.name = name; return this; }
@@ -112,7 +112,7 @@ class Spreadsheet {
     this.timeZone = spec.timeZone || "Asia/Bangkok";
     this.writes = [];
     this.toasts = [];
-    this.sheets = spec.sheets.map((s) => new Sheet(this, s.name, s.values));
+    this.sheets = spec.sheets.map((s) => new Sheet(this, s.name, s.values, s.backgrounds));
     this.activeSheet = this.sheets[0];
     this.activeRange = this.activeSheet.getRange(1, 1);
   }

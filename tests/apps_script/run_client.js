@@ -9,7 +9,9 @@ const { loadProject } = require("./fake.js");
 const [bookIn, responseIn, payloadOut, bookOut] = process.argv.slice(2);
 const body = responseIn === "-" ? JSON.stringify({ actions: [] }) : fs.readFileSync(responseIn, "utf8");
 const fake = loadProject({ book: JSON.parse(fs.readFileSync(bookIn, "utf8")), respond: () => ({ code: 200, body }) });
-if (!fake.scriptProps.getProperty("SHEETS_SYNC_URL")) fake.context.sheetsSyncConfigure("https://sheets-sync.test", "tok", 5);
+// setup.js when write_project wrote the project (SHEETS_SYNC_APPS_SCRIPT_DIR), else a test setting.
+if (typeof fake.context.sheetsSyncSetup === "function") fake.call("sheetsSyncSetup");
+else fake.context.sheetsSyncConfigure("https://sheets-sync.test", "tok", 5);
 fake.call("sheetsSyncRecalculate");
 const req = fake.requests[0];
 fs.writeFileSync(payloadOut, JSON.stringify({ url: req.url, headers: req.options.headers, payload: req.payload }));
