@@ -71,7 +71,9 @@ def test_vendored_xlwings_js_is_the_installed_clients_file():
 
 def test_action_table_is_what_xlwings_js_can_execute():
     table = re.findall(r"^function (\w+)\(workbook, action\)", apps_script.XLWINGS_JS.read_text(), re.M)
+    table.remove("getRange")  # the helper the actions share, not an action
     assert sorted(table) == sorted(apps_script.XLWINGS_JS_ACTIONS)
+    assert set(apps_script.XLWINGS_JS_NOT_IMPLEMENTED) <= set(table)
 
 
 def test_write_project_writes_the_project(tmp_path):
@@ -156,25 +158,26 @@ class GoogleClient:
         self.book = tmp / "book0.json"
         self.book.write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
 
-    def _node(self, response: Path | str) -> tuple[dict, Path]:
+    def _node(self, response: Path | str, edit: str | None) -> tuple[dict, Path]:
         self.n += 1
         posted, after = self.tmp / f"posted{self.n}.json", self.tmp / f"book{self.n}.json"
-        res = node(RUN_CLIENT, self.book, response, posted, after,
+        res = node(RUN_CLIENT, self.book, response, posted, after, *([edit] if edit else []),
                    env={"SHEETS_SYNC_APPS_SCRIPT_DIR": str(self.project)})
         assert res.returncode == 0, res.stderr
         return json.loads(posted.read_text(encoding="utf-8")), after
 
-    def click(self, route: str = "/xlwings/recalculate") -> tuple[dict, list[dict]]:
-        """The menu item: capture what runPython posts, post it to the server, then run the
+    def click(self, route: str = "/xlwings/recalculate", edit: str | None = None) -> tuple[dict, list[dict]]:
+        """The menu item (or, with ``edit="SHEET!A1=VALUE"``, a person's edit and the debounced
+        background run): capture what runPython posts, post it to the server, then run the
         client again with the server's answer so xlwings.js applies the actions."""
-        posted, _ = self._node("-")
+        posted, _ = self._node("-", edit)
         assert posted["url"] == "https://sheets-sync.test/xlwings/recalculate"
         res = self.server.post(route, content=json.dumps(posted["payload"]),
                                headers={**posted["headers"], "Content-Type": "application/json"})
         assert res.status_code == 200, res.text
         answer = self.tmp / f"answer{self.n}.json"
         answer.write_text(res.text, encoding="utf-8")
-        again, after = self._node(answer)
+        again, after = self._node(answer, edit)
         assert again["payload"] == posted["payload"]
         self.book = after
         return posted, res.json()["actions"]
@@ -260,3 +263,24 @@ def test_apps_script_client_sees_a_problem_painted_and_cleared(google_seed):
     fixed = google_seed.state()
     assert fixed["sheets"][0]["backgrounds"].get(cell) in (None, "", "none")
     assert round(figures(fixed)["total"], 3) == 3.050
+
+
+@needs_node
+def test_on_edit_background_run_round_trip(tmp_path, server):
+    """The last result typed by a person: the on-edit trigger's debounced run posts (no
+    selection, background header) and the figures come back without a menu click."""
+    path = tmp_path / "unit.xlsx"
+    sheets_sync.init(path, indicators=SEED000_CSV, unit="ศูนย์ปฏิบัติการต่อต้านการทุจริต", period="2/2567")
+    type_results(path, {k: v for k, v in SEED000_RESULTS.items() if k != "ศปท.7"})
+    client = GoogleClient(tmp_path, book_spec(path), server)
+    values = client.state()["sheets"][0]["values"]
+    cols = _columns(values)
+    row = next(i for i, r in enumerate(values) if r[cols["รหัส"]] == "ศปท.7") + 1
+    cell = f"{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[cols['ผลการดำเนินงาน']]}{row}"
+    posted, actions = client.click(edit=f"{SHEET}!{cell}=70")
+    assert posted["headers"] == {"X-Sheets-Sync-Trigger": "edit", "Authorization": "tok"}
+    assert posted["payload"]["book"]["selection"] == "A1"
+    _executable(actions)
+    got = figures(client.state())
+    assert [round(got["weighted"][f"ศปท.{i}"], 3) for i in range(1, 8)] == GOLDEN_WEIGHTED
+    assert (round(got["total"], 3), round(got["percentage"], 2)) == (3.050, 61.00)

@@ -152,7 +152,7 @@ function sheetsSyncRecalcPending() {
     sheetsSyncRun_("/xlwings/recalculate", true);
     props.deleteProperty(SHEETS_SYNC.LAST_ERROR);
   } catch (err) {
-    // No dialog can open from a time-driven run; keep the reason for the next menu click.
+    // No dialog can open from a time-driven run (an alert action throws): keep the reason.
     props.setProperty(SHEETS_SYNC.LAST_ERROR, String(err && err.message ? err.message : err));
     console.error("sheets-sync background recalculation failed: " + err);
   }
