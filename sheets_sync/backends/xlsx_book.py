@@ -1,19 +1,38 @@
-"""The Book interface over a local .xlsx file (lossless patching, atomic save)."""
+"""The Book interface over a local .xlsx file (lossless patching, atomic save).
+
+``XlsxBook(path, force=False)`` reads the file once and remembers its fingerprint
+(size, mtime, SHA-256). ``write`` refuses a workbook that is open in Excel/LibreOffice
+(its lock file is present) unless ``force``, and raises
+:class:`~sheets_sync.backends.files.WorkbookChanged` when the file on disk is no longer
+the one read (a person saved it meanwhile): nothing is written, and the caller opens a
+new XlsxBook and plans again (``files.retry_on_change``). One XlsxBook serves one write.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.grid import Cell, Grid
+from .files import Fingerprint, WorkbookChanged, refuse_if_open  # noqa: F401 - re-exported
 from .xlsx import XlsxWorkbook
 
 
 class XlsxBook:
-    def __init__(self, path: str | Path):
+    keeps_notes = True
+
+    def __init__(self, path: str | Path, force: bool = False):
         self.path = Path(path)
         self.name = self.path.name
-        self.workbook = XlsxWorkbook(self.path)
+        self.force = force
+        self.workbook = XlsxWorkbook(self.path, force=force)
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """The file as it was read (size, mtime_ns, sha256)."""
+        return self.workbook.fingerprint
 
     def grids(self) -> dict[str, Grid]:
+        """Every worksheet's Grid; each also carries ``merges`` and ``dates`` (see
+        XlsxWorkbook.grid)."""
         return {s.name: self.workbook.grid(s.name) for s in self.workbook.sheets}
 
     def notes(self) -> dict[str, dict[Cell, str]]:
@@ -22,6 +41,7 @@ class XlsxBook:
     def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
               ops: list[tuple] = ()) -> None:
         from .xlsx_rows import move_rows
+        refuse_if_open(self.path, self.force)  # before any work, and again at the save
         for kind, sheet, row, n, style_from in ops:
             move_rows(self.workbook, sheet, row, n if kind == "insert" else -n, style_from)
         dropped = 0

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..core.errors import WorkbookError
 from ..core.grid import a1, parse_a1
-from .xlsx import PKG_REL, Q, XlsxWorkbook
+from .xlsx import PKG_REL, Q, XlsxWorkbook, parse_xml
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
@@ -63,7 +63,7 @@ def _rels(wb: XlsxWorkbook, part: str) -> dict[str, str]:
     rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     if rels_part not in wb.parts:
         return {}
-    root = etree.fromstring(wb.parts[rels_part])
+    root = parse_xml(wb.parts[rels_part], rels_part, wb.path)
     out = {}
     for rel in root.findall(f"{{{PKG_REL}}}Relationship"):
         target = rel.get("Target")
@@ -76,6 +76,7 @@ def move_rows(wb: XlsxWorkbook, sheet: str, at: int, n: int, style_from: int | N
     """Insert ``n`` empty rows before row ``at`` (styled like row ``style_from``), or delete
     ``-n`` rows starting at ``at``."""
     part = wb.sheet(sheet).part
+    wb._index(part, sheet)  # every row and cell carries its r from here on
     root = wb._xml(part)
     wb._dirty.add(part)
     data = root.find(f"{Q}sheetData")
