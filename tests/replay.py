@@ -98,6 +98,6 @@ def token_for(emu) -> tuple[str, str]:
     from google.oauth2 import service_account
     info = emu.service_account()
     creds = service_account.Credentials.from_service_account_info(
-        info, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+        info, scopes=["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"])
     creds.refresh(Request())
     return creds.token, info["client_email"]

@@ -4,6 +4,7 @@ State model (state.py, requests_.py) is kept apart from the HTTP layer (server.p
 so it can be driven directly in tests and served over real sockets to gspread.
 """
 from .server import Emulator
-from .state import ApiError, EmulatorState
+from .errors import ApiError
+from .state import EmulatorState
 
 __all__ = ["Emulator", "EmulatorState", "ApiError"]

@@ -1,0 +1,257 @@
+"""The state model's data: spreadsheets, their sheets and cells, and the undo journal that
+makes a batch atomic. No HTTP, no accounts: plain objects the API modules operate on."""
+from __future__ import annotations
+
+import copy
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .a1 import parse_cells, split_range
+from .cells import rendered
+from .errors import ApiError, invalid
+
+DEFAULTS = json.loads((Path(__file__).parent / "google_defaults.json").read_text())["properties"]
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+_MISSING = object()
+
+
+def now_rfc3339() -> str:
+    t = datetime.now(timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def new_id() -> str:
+    return "1" + secrets.token_urlsafe(32)[:43]
+
+
+def new_int_id() -> int:
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+@dataclass
+class Sheet:
+    sheet_id: int
+    title: str
+    index: int
+    rows: int = 1000
+    cols: int = 26
+    hidden: bool = False
+    frozen_rows: int = 0
+    frozen_cols: int = 0
+    grid_extra: dict = field(default_factory=dict)       # hideGridlines and friends
+    cells: dict = field(default_factory=dict)            # (row, col) 0-based -> CellData dict
+    merges: list = field(default_factory=list)
+    protected: list = field(default_factory=list)
+    conditional: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    col_meta: dict = field(default_factory=dict)         # col -> {"pixelSize": n}
+    tab_color: dict | None = None
+    _journal: "Journal | None" = field(default=None, repr=False, compare=False)
+
+    def put(self, key: tuple[int, int], cell: dict | None) -> None:
+        """Store (or, when empty, remove) one cell; inside a batch the old one is journaled."""
+        if self._journal is not None:
+            self._journal.record(self.cells, key)
+        if cell:
+            self.cells[key] = cell
+        else:
+            self.cells.pop(key, None)
+
+    def properties(self) -> dict:
+        grid = {"rowCount": self.rows, "columnCount": self.cols}
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows
+        if self.frozen_cols:
+            grid["frozenColumnCount"] = self.frozen_cols
+        grid.update({k: v for k, v in self.grid_extra.items() if v})
+        p = {"sheetId": self.sheet_id, "title": self.title, "index": self.index, "sheetType": "GRID",
+             "gridProperties": grid}
+        if self.hidden:
+            p["hidden"] = True
+        if self.tab_color:
+            p["tabColorStyle"] = self.tab_color
+        return p
+
+
+@dataclass
+class Spreadsheet:
+    id: str
+    title: str
+    owner: str
+    sheets: list[Sheet]
+    permissions: dict = field(default_factory=dict)      # email -> role (owner, writer, reader)
+    created: str = field(default_factory=now_rfc3339)
+    modified: str = field(default_factory=now_rfc3339)
+    locale: str = "en_US"
+    time_zone: str = "Etc/GMT"
+    developer_metadata: list = field(default_factory=list)
+    named_ranges: list = field(default_factory=list)
+    next_ids: int = 1
+    last_modifier: str | None = None
+    version: int = 1
+    opened_by: set = field(default_factory=set)          # accounts whose drive.file grant covers this file
+
+    def role(self, email: str | None) -> str | None:
+        if email == self.owner:
+            return "owner"
+        return self.permissions.get(email) or self.permissions.get("anyone")
+
+    def sheet_by_title(self, title: str) -> Sheet:
+        for s in self.sheets:
+            if s.title == title:
+                return s
+        raise invalid(f"Unable to parse range: {title}")
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet:
+        for s in self.sheets:
+            if s.sheet_id == sheet_id:
+                return s
+        raise invalid(f"No grid with id: {sheet_id}")
+
+    def cell_count(self) -> int:
+        return sum(s.rows * s.cols for s in self.sheets)
+
+    def range(self, rng: str) -> tuple[Sheet, tuple[int, int, int, int]]:
+        """An A1 range ('Sheet 1'!A1:B2, Sheet1, A1:B2) -> (sheet, 0-based box with exclusive ends)."""
+        title, cells = split_range(rng)
+        if title is None:
+            # A bare name is a sheet title when one matches, else A1 cells on the first sheet.
+            try:
+                s = self.sheet_by_title(cells)
+                return s, (0, 0, s.rows, s.cols)
+            except ApiError:
+                sheet = self.sheets[0]
+        else:
+            sheet = self.sheet_by_title(title)
+        try:
+            box = parse_cells(cells, sheet.rows, sheet.cols)
+        except ValueError:
+            raise invalid(f"Unable to parse range: {rng}") from None
+        return sheet, box
+
+
+class Journal:
+    """The undo log of one batch: each cell write keeps the cell it replaced, and the small parts
+    (sheet list, properties, merges, protected ranges, metadata) are copied once at the start.
+    Rolling back costs what the batch wrote, never the size of the spreadsheet."""
+
+    _SHALLOW = ("cells", "_journal")
+
+    def __init__(self, ss: Spreadsheet):
+        self.ss = ss
+        self._ss_attrs = {k: copy.deepcopy(v) for k, v in vars(ss).items() if k != "sheets"}
+        self._sheets = list(ss.sheets)
+        self._sheet_attrs = [(s, {k: v if k in self._SHALLOW else copy.deepcopy(v) for k, v in vars(s).items()})
+                             for s in ss.sheets]
+        self._cells: list = []
+        for s in ss.sheets:
+            s._journal = self
+
+    def record(self, cells: dict, key) -> None:
+        self._cells.append((cells, key, cells.get(key, _MISSING)))
+
+    def rollback(self) -> None:
+        for cells, key, old in reversed(self._cells):
+            if old is _MISSING:
+                cells.pop(key, None)
+            else:
+                cells[key] = old
+        for s, attrs in self._sheet_attrs:
+            vars(s).update(attrs)
+        vars(self.ss).update(self._ss_attrs)
+        self.ss.sheets = self._sheets
+        self.close()
+
+    def close(self) -> None:
+        for s, _ in self._sheet_attrs:
+            s._journal = None
+        for s in self.ss.sheets:
+            s._journal = None
+        self._cells = []
+
+
+# --- reading cells -------------------------------------------------------------------
+
+def rows_in(sheet: Sheet, box) -> dict[int, dict[int, dict]]:
+    """row -> {col: cell} of the stored cells inside box, by whichever walk is cheaper."""
+    r0, c0, r1, c1 = box
+    out: dict = defaultdict(dict)
+    cells = sheet.cells
+    if (r1 - r0) * (c1 - c0) <= len(cells):
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                cell = cells.get((r, c))
+                if cell is not None:
+                    out[r][c] = cell
+    else:
+        for (r, c), cell in cells.items():
+            if r0 <= r < r1 and c0 <= c < c1:
+                out[r][c] = cell
+    return out
+
+
+def grid_data(sheet: Sheet, box=None) -> dict:
+    """GridData of box (default the whole sheet): linear in the cells stored and the rows asked."""
+    r0, c0, r1, c1 = box or (0, 0, sheet.rows, sheet.cols)
+    r1, c1 = min(r1, sheet.rows), min(c1, sheet.cols)
+    by_row = rows_in(sheet, (r0, c0, r1, c1))
+    last_r = max(by_row, default=r0 - 1)
+    rows = []
+    for r in range(r0, last_r + 1):
+        row = by_row.get(r)
+        if not row:
+            rows.append({})
+            continue
+        rows.append({"values": [copy.deepcopy(row[c]) if c in row else {} for c in range(c0, max(row) + 1)]})
+    data: dict = {}
+    if r0:
+        data["startRow"] = r0
+    if c0:
+        data["startColumn"] = c0
+    data["rowData"] = rows
+    data["rowMetadata"] = [{"pixelSize": 21}] * (r1 - r0)
+    data["columnMetadata"] = [{"pixelSize": sheet.col_meta.get(c, {}).get("pixelSize", 100)} for c in range(c0, c1)]
+    return data
+
+
+def read_values(sheet: Sheet, box, render: str, major: str) -> list[list]:
+    """The values API's grid: trailing empty cells and rows left out, as Google does."""
+    r0, c0, r1, c1 = box
+    r1, c1 = min(r1, sheet.rows), min(c1, sheet.cols)
+    by_row = rows_in(sheet, (r0, c0, r1, c1))
+    grid: list[list] = []
+    if by_row:
+        for r in range(r0, max(by_row) + 1):
+            row = by_row.get(r)
+            if not row:
+                grid.append([])
+                continue
+            vals = [rendered(row.get(c), render) for c in range(c0, max(row) + 1)]
+            while vals and vals[-1] == "":
+                vals.pop()
+            grid.append(vals)
+    if major == "COLUMNS" and grid:
+        width = max(len(r) for r in grid)
+        grid = [[row[j] if j < len(row) else "" for row in grid] for j in range(width)]
+        for col in grid:
+            while col and col[-1] == "":
+                col.pop()
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
+
+
+def proto(obj: dict) -> dict:
+    """Proto3 JSON leaves out default values: sheetId 0, false, empty text."""
+    out = {}
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            v = proto(v)
+        if (k == "sheetId" and v == 0) or v is None or v is False or v == "" or v == []:
+            continue
+        out[k] = v
+    return out
