@@ -8,12 +8,21 @@ import zipfile
 
 import pytest
 
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+import xl_addin  # first, as the server does: it sets the licence key before xlwings loads
 import xlwings as xw  # noqa: E402
 
-import xl_addin  # noqa: E402
 from conftest import SEED000_GOLDEN, SHEET, type_results  # noqa: E402
-from xlwings_payload import apply_actions, payload_from_xlsx  # noqa: E402
+from xl_addin.macros import wire  # noqa: E402
+from xlwings_payload import Client, payload_from_xlsx  # noqa: E402
+
+
+def apply_actions(payload, actions, client="VBA"):
+    """Apply the actions with the real client's semantics (Remote.bas by default), as the
+    server sends them (``wire``)."""
+    c = Client(client)
+    done = c.apply(payload, wire({"actions": actions}))
+    done["_colors"], done["_alerts"] = c.colors, c.alerts
+    return done
 
 TOKEN = "s3cret-ministry-token"
 COMPUTED_LABELS = {"ค่าคะแนนที่ได้", "ร้อยละที่ได้", "คะแนนถ่วงน้ำหนัก", "สถานะ"}
@@ -89,7 +98,7 @@ def test_text_result_gives_an_alert_naming_the_cell_and_a_highlight_cleared_afte
     assert "ไม่ใช่ตัวเลข" in alerts[0][0]
     paint = [a for a in actions if a["func"] == "setRangeColor"]
     assert [(a["start_row"], a["start_column"]) for a in paint] == [(8, 11)]
-    assert paint[0]["args"][0].lower() == "#ffc7ce"
+    assert paint[0]["args"][0].upper() == "#FFC7CE"
     # the person fixes the cell and clicks again: the highlight goes, no alert
     fixed = apply_actions(copy.deepcopy(payload), actions)
     fixed.pop("_colors"), fixed.pop("_alerts")
@@ -100,7 +109,10 @@ def test_text_result_gives_an_alert_naming_the_cell_and_a_highlight_cleared_afte
     assert not [a for a in actions if a["func"] == "alert"]
     cleared = [a for a in actions if a["func"] == "setRangeColor"]
     assert [(a["start_row"], a["start_column"]) for a in cleared] == [(8, 11)]
-    assert cleared[0]["args"][0] in (None, "none", "")
+    # an explicit colour: Remote.bas' HexToRgb(ByVal hexColor As String) and Office.js'
+    # args[0].toString() both crash on null
+    assert cleared[0]["args"][0] == "#FFFFFF"
+    assert all(arg is not None for a in wire({"actions": actions})["actions"] for arg in a["args"])
 
 
 @pytest.fixture
@@ -131,7 +143,7 @@ def test_endpoint_refuses_missing_token_and_oversized_payload(client, payload):
 def test_endpoint_turns_errors_into_alerts_not_500(client):
     r = client.post("/xlwings/recalculate", content=b"{not json", headers={"Authorization": TOKEN})
     assert r.status_code == 200 and r.json()["actions"][0]["func"] == "alert"
-    empty = {"client": "Microsoft Office", "version": xw.__version__, "book": {"name": "x.xlsx", "active_sheet_index": 0,
+    empty = {"client": "VBA", "version": xw.__version__, "book": {"name": "x.xlsx", "active_sheet_index": 0,
              "selection": "A1"}, "names": [], "sheets": [{"name": "Sheet1", "values": [["hello"]], "pictures": [],
                                                            "tables": []}]}
     r = client.post("/xlwings/recalculate", json=empty, headers={"Authorization": TOKEN})

@@ -13,8 +13,12 @@ from sheets_sync.kinds.template import load_template
 
 from sheets_sync.backends.excel import ExcelBook
 
-HIGHLIGHT = (255, 199, 206)  # Excel's light red "bad" fill
+HIGHLIGHT = "#FFC7CE"  # Excel's light red "bad" fill
+NO_FILL = "#FFFFFF"    # what a cell with no template fill is restored to: every xlwings client
+                       # needs an explicit colour (VBA's HexToRgb takes a String, Office.js calls
+                       # args[0].toString()); a null argument crashes both
 ALERT_LIMIT = 12
+TITLE = "sheets-sync"
 
 
 def _problem_cells(report) -> dict[str, set[str]]:
@@ -26,16 +30,16 @@ def _problem_cells(report) -> dict[str, set[str]]:
     return out
 
 
-def _fills_by_column(book: ExcelBook, sheet: str, template) -> dict[int, tuple | None]:
+def _fills_by_column(book: ExcelBook, sheet: str, template) -> dict[int, str]:
     """The template's fill of each column (by its owner), to restore after a problem is fixed."""
     from sheets_sync.kinds.layout import discover
     layout = discover(book.grids()[sheet], template)
     style = template.style
-    out: dict[int, tuple | None] = {}
+    out: dict[int, str] = {}
     for key, col in (layout.columns.items() if layout else []):
         owner = template.field(key).owner
         hexa = style.get({"computed": "computed_fill", "template": "template_fill"}.get(owner, ""))
-        out[col] = tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4)) if hexa else None
+        out[col] = f"#{hexa.lstrip('#').upper()}" if hexa else NO_FILL
     return out
 
 
@@ -56,7 +60,7 @@ def _highlight(xbook, book: ExcelBook, report, template) -> None:
         fixed = sorted(before - now.get(sheet, set()))
         fills = _fills_by_column(book, sheet, template) if fixed else {}
         for ref in fixed:
-            xbook.sheets[sheet].range(ref).color = fills.get(parse_a1(ref.split(":")[0])[1])
+            xbook.sheets[sheet].range(ref).color = fills.get(parse_a1(ref.split(":")[0])[1], NO_FILL)
         for ref in sorted(now.get(sheet, set()) - before):
             xbook.sheets[sheet].range(ref).color = HIGHLIGHT
         if META_SHEET in grids and before != now.get(sheet, set()):
@@ -72,6 +76,18 @@ def _remember(xbook, meta_grid, key: str, value) -> None:
     meta_grid.values[(row, 2)] = json.dumps(value)
 
 
+def alert(xbook, prompt: str, title: str = TITLE, mode: str = "critical") -> None:
+    """A message box on *this* book. xlwings' remote ``App.alert`` goes to ``books.active``,
+    the last book opened in the process, which under concurrent requests is someone else's;
+    so on the remote engine the action is appended to the book itself. Every argument is a
+    string (the clients call ``toString()`` / declare ``As String`` on all five)."""
+    impl = getattr(xbook, "impl", None)
+    if hasattr(impl, "append_json_action"):
+        impl.append_json_action(func="alert", args=[str(prompt), str(title), "ok", mode, ""])
+    else:
+        xbook.app.alert(str(prompt), title=str(title), mode=mode)
+
+
 def _run(fn, book):
     xbook = book or xw.Book.caller()
     excel = ExcelBook(xbook)
@@ -80,16 +96,15 @@ def _run(fn, book):
         template = load_template(read_meta(excel.grids().get(META_SHEET)).get("template") or "scorecard")
         _highlight(xbook, excel, report, template)
     except ss.SheetsSyncError as e:
-        xbook.app.alert(f"{e.th}\n{e.en}", title="sheets-sync", mode="critical")
+        alert(xbook, f"{e.th}\n{e.en}")
         return None
     except Exception as e:  # noqa: BLE001 - staff see a message box, never a traceback
-        xbook.app.alert(f"เกิดข้อผิดพลาดที่ไม่คาดคิด ไม่มีการเปลี่ยนแปลงข้อมูลที่พิมพ์ไว้\n"
-                        f"Unexpected error; nothing you typed was changed: {type(e).__name__}: {e}",
-                        title="sheets-sync", mode="critical")
+        alert(xbook, f"เกิดข้อผิดพลาดที่ไม่คาดคิด ไม่มีการเปลี่ยนแปลงข้อมูลที่พิมพ์ไว้\n"
+                     f"Unexpected error; nothing you typed was changed: {type(e).__name__}: {e}")
         return None
     if report.problems:
-        xbook.app.alert(_message(report, ""), title="sheets-sync: ปัญหา / problems",
-                        mode="critical" if report.errors else "info")
+        alert(xbook, _message(report, ""), title="sheets-sync: ปัญหา / problems",
+              mode="critical" if report.errors else "info")
     return report
 
 
@@ -101,3 +116,13 @@ def recalculate(book=None):
 def validate(book=None):
     """Show every problem of the workbook; writes nothing but the highlights."""
     return _run(lambda excel: ss.validate(excel), book)
+
+
+def wire(answer: dict) -> dict:
+    """The answer as it goes to the client: xlwings writes ``args: [null]`` on actions that
+    take none (``setValues``); no client reads them, but a null argument is exactly what
+    crashes VBA's ``As String`` and Office.js' ``toString()``, so none is ever sent."""
+    for action in answer.get("actions", []):
+        if action.get("args") == [None]:
+            action["args"] = []
+    return answer

@@ -61,7 +61,18 @@ class ExcelBook:
     def notes(self) -> dict[str, dict[Cell, str]]:
         return {}  # traces are shown by `explain` and the alert; Excel notes need Office.js
 
-    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]]) -> None:
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
+              ops: list[tuple] = ()) -> None:
+        for op in ops:  # ("insert"|"delete", sheet, row, n, style_row), in order
+            kind, sheet, row, n = op[:4]
+            ws = self.book.sheets[sheet]
+            width = max(1, self.grids()[sheet].max_col)
+            rng = ws.range((row, 1), (row + n - 1, width))
+            if kind == "insert":
+                rng.insert("down")
+            elif kind == "delete":
+                rng.delete("up")
+            self.writes += 1
         for sheet, updates in cells.items():
             ws = self.book.sheets[sheet]
             for r, c, rows in blocks(updates):
