@@ -57,6 +57,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def parse_xml(data: bytes, part: str, book: str | Path):
     """One XML part, parsed without resolving entities or reading a DTD; a part with a
     DTD at all (entity bombs, external entities) is refused: no OOXML part has one."""
+    head = bytes(data[:8192])
+    if any(m in head for m in (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))):
+        raise _dtd(part, book)
     try:
         root = etree.fromstring(data, _PARSER)
     except (etree.XMLSyntaxError, ValueError) as e:
@@ -64,11 +67,15 @@ def parse_xml(data: bytes, part: str, book: str | Path):
                             f"part {part} of {book} is corrupt (not well-formed XML): {e}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise WorkbookError(f"ส่วน {part} ของไฟล์ {book} มีการประกาศ DTD/entity ซึ่งไฟล์ Excel ไม่มี "
-                            f"(อาจเป็นไฟล์อันตราย) ไม่อ่านต่อ",
-                            f"part {part} of {book} declares a DTD/entities, which no Excel file does "
-                            f"(possibly a hostile file); refusing to read it")
+        raise _dtd(part, book)
     return root
+
+
+def _dtd(part: str, book) -> WorkbookError:
+    return WorkbookError(f"ส่วน {part} ของไฟล์ {book} มีการประกาศ DTD/entity ซึ่งไฟล์ Excel ไม่มี "
+                         f"(อาจเป็นไฟล์อันตราย) ไม่อ่านต่อ",
+                         f"part {part} of {book} declares a DTD/entities, which no Excel file does "
+                         f"(possibly a hostile file); refusing to read it")
 
 
 def _to_xml(root) -> bytes:
@@ -112,7 +119,7 @@ class XlsxWorkbook:
         except OSError as e:
             raise WorkbookError(f"อ่านไฟล์ {path} ไม่ได้: {e.strerror}", f"cannot read {path}: {e.strerror}") from None
         self.infos, self.parts, self.comment = self._unzip(data)
-        for required in ("[Content_Types].xml", "xl/workbook.xml"):
+        for required in ("xl/workbook.xml", "[Content_Types].xml"):
             if required not in self.parts:
                 raise WorkbookError(f"ไฟล์ {path} ไม่ใช่สมุดงาน Excel (ไม่มีส่วน {required})",
                                     f"{path} has no {required}: not an Excel workbook")
@@ -148,9 +155,10 @@ class XlsxWorkbook:
             for info in infos:
                 key = info.filename.lower()
                 if key in seen:
-                    raise self._bad(f"มีส่วน {info.filename} ซ้ำสองครั้งในไฟล์ zip (ไฟล์เสียหรือถูกดัดแปลง)",
-                                    f"part {info.filename} appears twice in the zip (a damaged or tampered "
-                                    f"file): refusing to guess which one is real")
+                    twice = info.filename if seen[key] == info.filename else f"{seen[key]} / {info.filename}"
+                    raise self._bad(f"มีส่วน {twice} ซ้ำสองครั้งในไฟล์ zip (ไฟล์เสียหรือถูกดัดแปลง)",
+                                    f"part {twice} appears twice in the zip (names of parts ignore case; "
+                                    f"a damaged or tampered file): refusing to guess which one is real")
                 seen[key] = info.filename
                 if info.file_size > MAX_PART_BYTES:
                     raise self._bad(f"ส่วน {info.filename} เมื่อคลายออกมีขนาด {info.file_size / 2**20:.0f} MiB "

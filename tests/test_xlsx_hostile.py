@@ -1,0 +1,138 @@
+"""The hostile-file corpus (tests/hostile): every bad file gets a clear message naming
+the file (and the part, sheet and cell where there is one) and is left byte for byte;
+every odd-but-valid file is read and recalculated correctly."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEED000_CSV, SEED000_RESULTS, SHEET, type_results
+from hostile import CASES, SHEET_PART, Case
+
+COMPUTED_COLS = (13, 14, 15, 17)  # score, percentage, weighted score, status
+
+
+@pytest.fixture(scope="session")
+def base(tmp_path_factory) -> Path:
+    import sheets_sync
+    path = tmp_path_factory.mktemp("base") / "unit.xlsx"
+    sheets_sync.init(path, indicators=SEED000_CSV, unit="ศูนย์ปฏิบัติการต่อต้านการทุจริต", period="2/2567")
+    type_results(path, SEED000_RESULTS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference(base, tmp_path_factory) -> dict:
+    """The computed cells of the base workbook after a recalc."""
+    import sheets_sync
+    from sheets_sync.backends.xlsx_book import XlsxBook
+    path = tmp_path_factory.mktemp("ref") / "unit.xlsx"
+    path.write_bytes(base.read_bytes())
+    sheets_sync.recalc(path)
+    return computed(XlsxBook(path).grids()[SHEET])
+
+
+def computed(grid) -> dict:
+    return {k: v for k, v in grid.values.items() if k[1] in COMPUTED_COLS and k[0] >= 5}
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def run_recalc(path: Path):
+    from sheets_sync.cli import app
+    return CliRunner().invoke(app, ["recalc", str(path)])
+
+
+def snapshot(path: Path):
+    return path.read_bytes() if path.is_file() else None
+
+
+def leftovers(folder: Path, path: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != path.name)
+
+
+def assert_clean_output(res):
+    out = res.output
+    assert "unexpected error" not in out and "Traceback" not in out, out
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.name for c in CASES])
+def test_corpus(c: Case, base, reference, tmp_path):
+    path = c.build(base, tmp_path)
+    before = snapshot(path)
+    res = run_recalc(path)
+    assert_clean_output(res)
+    out = flat(res.output)
+    assert flat(path.name) in out, res.output
+    for m in c.mentions:
+        assert flat(m) in out, (m, res.output)
+    assert leftovers(tmp_path, path) == [], "temp files left behind"
+    if c.expect == "refuse":
+        assert res.exit_code not in (0, 3), res.output
+        assert snapshot(path) == before, "the original must be kept byte for byte"
+        return
+    assert res.exit_code == 0, res.output
+    check_written(path, c, reference)
+
+
+def check_written(path: Path, c: Case, reference: dict):
+    """An odd-but-valid file came back whole and correct."""
+    import openpyxl
+    from sheets_sync.backends.xlsx_book import XlsxBook
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert len(names) == len(set(n.lower() for n in names)), "duplicate members"
+        assert z.testzip() is None
+        sheet_xml = z.read(SHEET_PART).decode("utf-8")
+        assert "<!DOCTYPE" not in sheet_xml
+        # a shared formula group always keeps its master (Excel repairs the file otherwise)
+        masters = set(re.findall(r'<f [^>]*t="shared"[^>]*si="(\d+)"[^>]*>[^<]', sheet_xml))
+        for si in re.findall(r'<f [^>]*t="shared"[^>]*si="(\d+)"[^>]*/>', sheet_xml):
+            assert si in masters, f"shared formula {si} lost its master"
+    if not {"nonfinite", "no-openpyxl"} & set(c.tags):  # the person's INF stays where they typed it; openpyxl cannot read it
+        openpyxl.load_workbook(path)  # opens
+    grid = XlsxBook(path).grids()[SHEET]
+    if "date" in c.tags:
+        assert (5, 12) in grid.dates
+    elif "merge" in c.tags:
+        assert (5, 12, 5, 13) in grid.merges
+    elif "shared" in c.tags:  # the indicator rows as in the plain workbook; the others keep their formulas
+        assert {k: v for k, v in computed(grid).items() if k in reference} == reference
+    elif not c.mentions:  # results untouched: every computed cell as in the plain workbook
+        assert computed(grid) == reference
+
+
+def test_corpus_size():
+    assert len(CASES) >= 60
+
+
+def test_odd_parts_are_kept_byte_for_byte(base, tmp_path):
+    from hostile import Entry, entries_of, raw_zip
+    path = tmp_path / "unit.xlsx"
+    extra = Entry("customXml/item1.xml", b"<x>keep me \xe0\xb8\x81</x>")
+    path.write_bytes(raw_zip(entries_of(base) + [extra], comment=b"a person's comment"))
+    before = {e.name: e.data for e in entries_of(path)}
+    res = run_recalc(path)
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(path) as z:
+        assert z.comment == b"a person's comment"
+        after = {n: z.read(n) for n in z.namelist()}
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= {SHEET_PART, "xl/worksheets/sheet4.xml"}, changed
+
+
+@pytest.mark.xfail(reason="reporting dates and merges at the cell belongs to the checks (kinds layer), "
+                          "which read grid.dates / grid.merges", strict=False)
+@pytest.mark.parametrize("tag", ["date", "merge"])
+def test_dates_and_merges_reported_at_the_cell(tag, base, tmp_path):
+    c = next(c for c in CASES if tag in c.tags)
+    path = c.build(base, tmp_path)
+    res = CliRunner().invoke(__import__("sheets_sync.cli", fromlist=["app"]).app, ["validate", str(path)])
+    assert "L5" in res.output and res.exit_code == 1, res.output
