@@ -33,8 +33,36 @@ def _template() -> Path:
     return path
 
 
+def check_vba(path: str | Path) -> dict[str, str]:
+    """Read the built add-in's VBA with oletools and check what the ribbon relies on: the
+    RunMain macro, the xlwings version it will send, and the config it reads
+    (``<PROJECT_NAME>.conf``: that sheet, or ``%USERPROFILE%\\.<name>\\<name>.conf``)."""
+    import re
+
+    from oletools.olevba import VBA_Parser
+    from xl_addin.versions import XLWINGS_VERSION
+    path = Path(path)
+    parser = VBA_Parser(path.name, data=path.read_bytes())
+    try:
+        code = "\n".join(src for *_, src in parser.extract_macros())
+    finally:
+        parser.close()
+    found = {key: (m.group(1) if (m := re.search(rf'Const {key} As String = "([^"]*)"', code)) else "")
+             for key in ("XLWINGS_VERSION", "PROJECT_NAME")}
+    if "Sub RunMain(control As IRibbonControl)" not in code or not found["PROJECT_NAME"]:
+        raise SheetsSyncError("add-in ที่สร้างไม่มีแมโคร RunMain", f"{path.name}: the VBA has no RunMain ribbon macro")
+    if found["XLWINGS_VERSION"] != XLWINGS_VERSION:
+        raise SheetsSyncError(
+            f"add-in ใช้ xlwings {found['XLWINGS_VERSION']} แต่ sheets-sync ต้องใช้ {XLWINGS_VERSION}",
+            f"{path.name} carries xlwings {found['XLWINGS_VERSION'] or '?'} VBA but sheets-sync needs "
+            f"{XLWINGS_VERSION}: pip install xlwings=={XLWINGS_VERSION} and build again")
+    found["CONFIG"] = f"{found['PROJECT_NAME']}.conf"
+    return found
+
+
 def build(out_dir: str | Path) -> Path:
-    """Write ``xl_addin.xlam``: xlwings' ribbon template with our tab; every other part as it was."""
+    """Write ``xl_addin.xlam``: xlwings' ribbon template with our tab; every other part as it
+    was. Its VBA is then checked with oletools (``check_vba``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{ADDIN_NAME}.xlam"
@@ -46,6 +74,7 @@ def build(out_dir: str | Path) -> Path:
         for info in src.infolist():
             data = CUSTOM_UI.encode("utf-8") if info.filename == ui else src.read(info.filename)
             dst.writestr(info, data)
+    check_vba(target)
     return target
 
 

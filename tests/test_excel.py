@@ -200,3 +200,11 @@ def test_udfs_use_the_same_core():
     assert KPI_SCORE(None, 1, 2, 3, 4, 5) is None
     assert "not a number" in KPI_SCORE("N/A", 1, 2, 3, 4, 5)
     assert KPI_WEIGHTED(15, 4.0) == 0.6
+
+
+def test_built_addin_vba_is_checked_with_oletools(tmp_path, cli):
+    from sheets_sync.excel_addin import check_vba
+    cli("excel-addin", "build", "--out", tmp_path)
+    found = check_vba(tmp_path / "xl_addin.xlam")
+    assert found["XLWINGS_VERSION"] == xl_addin.XLWINGS_VERSION == xw.__version__
+    assert found["CONFIG"] == "myaddin.conf"  # the config the built add-in really reads
