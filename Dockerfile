@@ -11,8 +11,8 @@ COPY pyproject.toml README.md ./
 COPY sheets_sync ./sheets_sync
 COPY xl_addin ./xl_addin
 COPY templates ./templates
-RUN pip install . gunicorn && useradd --system --no-create-home sheets-sync
+RUN pip install . && useradd --system --no-create-home sheets-sync
 USER sheets-sync
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-CMD ["sh", "-c", "exec gunicorn xl_addin.server:app -k uvicorn.workers.UvicornWorker --workers ${WEB_CONCURRENCY} --bind 0.0.0.0:8000 --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS}\" --timeout 120"]
+CMD ["sh", "-c", "exec uvicorn xl_addin.server:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS}\" --timeout-keep-alive 30"]
