@@ -111,7 +111,7 @@ def test_text_result_gives_an_alert_naming_the_cell_and_a_highlight_cleared_afte
     assert [(a["start_row"], a["start_column"]) for a in cleared] == [(8, 11)]
     # an explicit colour: Remote.bas' HexToRgb(ByVal hexColor As String) and Office.js'
     # args[0].toString() both crash on null
-    assert cleared[0]["args"][0] == "#FFFFFF"
+    assert cleared[0]["args"][0].upper() == "#FFFFFF"
     assert all(arg is not None for a in wire({"actions": actions})["actions"] for arg in a["args"])
 
 

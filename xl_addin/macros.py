@@ -13,8 +13,8 @@ from sheets_sync.kinds.template import load_template
 
 from sheets_sync.backends.excel import ExcelBook
 
-HIGHLIGHT = "#FFC7CE"  # Excel's light red "bad" fill
-NO_FILL = "#FFFFFF"    # what a cell with no template fill is restored to: every xlwings client
+HIGHLIGHT = "#ffc7ce"  # Excel's light red "bad" fill
+NO_FILL = "#ffffff"    # what a cell with no template fill is restored to: every xlwings client
                        # needs an explicit colour (VBA's HexToRgb takes a String, Office.js calls
                        # args[0].toString()); a null argument crashes both
 ALERT_LIMIT = 12
@@ -39,7 +39,7 @@ def _fills_by_column(book: ExcelBook, sheet: str, template) -> dict[int, str]:
     for key, col in (layout.columns.items() if layout else []):
         owner = template.field(key).owner
         hexa = style.get({"computed": "computed_fill", "template": "template_fill"}.get(owner, ""))
-        out[col] = f"#{hexa.lstrip('#').upper()}" if hexa else NO_FILL
+        out[col] = f"#{hexa.lstrip('#').lower()}" if hexa else NO_FILL
     return out
 
 
