@@ -7,9 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .numbers import format_fixed
-from .scoring import descending, levels_reached, normalise_method
-from ..kinds.template import CRITERIA, ScoringOptions
+from .numbers import format_fixed, format_fixed_array
+from .scoring import (INTERPOLATION, _method_code, _method_word, descending, descending_array,
+                      levels_reached, method_codes, normalise_method)
+try:
+    from .options import CRITERIA, ScoringOptions
+except ImportError:  # before the options moved into the core
+    from ..kinds.template import CRITERIA, ScoringOptions
 
 
 def _n(v: float) -> str:
@@ -90,3 +94,84 @@ def trace(code: str, row: pd.Series, options: ScoringOptions) -> Trace:
         calc = (f"{format_fixed(w, 2)} × {format_fixed(score, d)} / {_n(options.weight_total)} = "
                 f"{format_fixed(w * score / options.weight_total, dw)}")
     return Trace(code, th, en, nxt, need, calc)
+
+
+def _n_array(values) -> list[str]:
+    """:func:`_n` of every value."""
+    return [s.rstrip("0").rstrip(".") for s in format_fixed_array(values, 4)]
+
+
+def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int = 255) -> list[str]:
+    """The score note of every row at once: ``trace(code, row, options).note(limit)`` for
+    each row of ``frame``, same text, with the numbers worked out on whole columns.
+
+    ``frame`` holds the numeric inputs as :func:`trace` reads them (``weight``, ``target``,
+    ``result``, ``c1``..``c5``, optional ``method`` and ``direction``); ``codes`` gives the
+    indicator code of each row (a sequence in row order), else the ``code`` column.
+    """
+    n = len(frame)
+    if n == 0:
+        return []
+    codes = list(frame["code"] if codes is None else codes)
+    if len(codes) != n:
+        raise ValueError(f"{len(codes)} codes for {n} rows")
+    num = {k: pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+           for k in ("result", *CRITERIA)}
+    c = [num[k] for k in CRITERIA]
+    r = num["result"]
+    desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
+    interp = (method_codes(frame["method"], options.method) == INTERPOLATION) if "method" in frame \
+        else np.full(n, _method_code(_method_word("", options.method)) == INTERPOLATION)
+    cc = np.stack(c, axis=1)
+    k = levels_reached(r, cc, desc)
+    no_result = np.isnan(r)
+    no_criteria = np.isnan(cc).any(axis=1)
+    rows = np.arange(n)
+    ki = np.clip(k, 0, 4)
+    lo = cc[rows, np.clip(k - 1, 0, 4)]       # threshold of the level reached (k >= 1)
+    hi = cc[rows, ki]                          # threshold of the next level (k <= 4)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = np.abs(r - lo)
+        span = np.abs(hi - lo)
+        s_interp = k + part / span
+    d = options.decimals["score"]
+    n_r, n_c1, n_c5, n_lo, n_hi = (_n_array(v) for v in (r, c[0], c[-1], lo, hi))
+    n_part, n_span = _n_array(part), _n_array(span)
+    f_interp = format_fixed_array(s_interp, d)
+    f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
+    f_step = {j: format_fixed(j, d) for j in range(1, 5)}
+    out = []
+    for i, code in enumerate(codes):
+        if no_result[i]:
+            th, en = f"{code}: ยังไม่รายงานผล จึงยังไม่มีคะแนน", f"{code}: no result reported, so no score"
+        elif no_criteria[i]:
+            th, en = f"{code}: เกณฑ์การให้คะแนนไม่ครบ จึงคำนวณไม่ได้", f"{code}: thresholds incomplete, no score"
+        else:
+            ks, dn = int(k[i]), bool(desc[i])
+            cmp_th = "ไม่เกิน" if dn else "อย่างน้อย"
+            lower, lower_en = (" (ยิ่งน้อยยิ่งดี)", " (lower is better)") if dn else ("", "")
+            if ks < 5:
+                nxt = ks + 1
+                need_th = f" ต้องได้{cmp_th} {n_hi[i]} จึงถึงระดับ {nxt}"
+                need_en = f" {n_hi[i]} or {'less' if dn else 'more'} reaches level {nxt}"
+            else:
+                need_th, need_en = " (คะแนนสูงสุดแล้ว)", " (top score)"
+            if ks == 0:
+                th = f"{code}: ผล {n_r[i]} ยังไม่ถึงระดับ 1 = {n_c1[i]}{lower} ได้คะแนน {f_below} ตามกติกาต่ำกว่าระดับ 1;{need_th}"
+                en = f"{code}: {n_r[i]} is below level 1 = {n_c1[i]}{lower_en}: score {f_below} by the below-level-1 rule;{need_en}"
+            elif ks == 5:
+                th = f"{code}: ผล {n_r[i]} ถึงระดับ 5 = {n_c5[i]}{lower} ได้คะแนน {f_max};{need_th}"
+                en = f"{code}: {n_r[i]} reaches level 5 = {n_c5[i]}{lower_en}: score {f_max};{need_en}"
+            elif interp[i]:
+                th = (f"{code}: ผล {n_r[i]} อยู่ระหว่างระดับ {ks} = {n_lo[i]} กับระดับ {ks + 1} = {n_hi[i]}{lower}: "
+                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_th}")
+                en = (f"{code}: {n_r[i]} lies between level {ks} = {n_lo[i]} and level {ks + 1} = {n_hi[i]}{lower_en}: "
+                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_en}")
+            else:
+                th = (f"{code}: ผล {n_r[i]} ถึงระดับ {ks} = {n_lo[i]} แต่ยังไม่ถึงระดับ {ks + 1} = {n_hi[i]}{lower} "
+                      f"(ขั้นบันได) ได้คะแนน {f_step[ks]};{need_th}")
+                en = (f"{code}: {n_r[i]} reaches level {ks} = {n_lo[i]} but not level {ks + 1} = {n_hi[i]}{lower_en} "
+                      f"(step): score {f_step[ks]};{need_en}")
+        both = f"{th}\n{en}"
+        out.append(both if len(both) <= limit else th if len(th) <= limit else th[: limit - 1] + "…")
+    return out
