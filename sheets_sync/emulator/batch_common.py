@@ -27,7 +27,15 @@ def split_fields(fields: str) -> list[str]:
         cur += ch
     if cur.strip():
         out.append(cur.strip())
-    return out
+    # 'gridProperties(rowCount,columnCount)' names gridProperties.rowCount and .columnCount
+    expanded = []
+    for f in out:
+        if "(" in f and f.endswith(")"):
+            head, _, inner = f.partition("(")
+            expanded.extend(f"{head}.{sub}" for sub in split_fields(inner[:-1]))
+        else:
+            expanded.append(f)
+    return expanded
 
 
 def set_path(target: dict, source: dict, path: str) -> None:

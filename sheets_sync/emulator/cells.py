@@ -82,3 +82,17 @@ def rendered(cell: dict | None, option: str):
     if option == "FORMATTED_VALUE":
         return cell.get("formattedValue", "")
     return next(iter(cell["effectiveValue"].values()))
+
+
+def fresh_cell(value, raw: bool) -> dict:
+    """make_cell(typed(value)) / make_cell(user_entered(value)) for a cell with no format: the
+    values API's hot path (a 100k-row write makes millions of these)."""
+    cls = value.__class__
+    if cls is str and (raw or not (value[:1] == "=" or _ASCII_NUMBER.match(value.strip())
+                                   or value.upper() in ("TRUE", "FALSE"))):
+        return {"userEnteredValue": {"stringValue": value}, "effectiveValue": {"stringValue": value},
+                "formattedValue": value}
+    if cls is int and -10**15 < value < 10**15:
+        return {"userEnteredValue": {"numberValue": value}, "effectiveValue": {"numberValue": value},
+                "formattedValue": str(value)}
+    return make_cell(typed(value) if raw else user_entered(value))

@@ -3,9 +3,12 @@ makes a batch atomic. No HTTP, no accounts: plain objects the API modules operat
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import secrets
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +20,35 @@ from .errors import ApiError, invalid
 DEFAULTS = json.loads((Path(__file__).parent / "google_defaults.json").read_text())["properties"]
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _MISSING = object()
+
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def quiet_gc():
+    """Pause the cyclic GC while a request builds or drops millions of cell dicts: the cells are
+    acyclic (refcounting frees them), and collections over them cost more than the request.
+    After a request that left hundreds of thousands of new objects, those are moved out of the
+    collector's sight (gc.freeze) so later collections do not walk a 100k-row tab again."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0:
+                if gc.get_count()[0] > 200_000:
+                    gc.freeze()
+                if _gc_was_enabled:
+                    gc.enable()
 
 
 def now_rfc3339() -> str:
@@ -194,19 +226,33 @@ def rows_in(sheet: Sheet, box) -> dict[int, dict[int, dict]]:
     return out
 
 
-def grid_data(sheet: Sheet, box=None) -> dict:
-    """GridData of box (default the whole sheet): linear in the cells stored and the rows asked."""
+def grid_data(sheet: Sheet, box=None, copy_cells: bool = True) -> dict:
+    """GridData of box (default the whole sheet): linear in the cells stored and the rows asked.
+    ``copy_cells=False`` shares the stored cell dicts (the HTTP layer encodes them at once)."""
+    dup = copy.deepcopy if copy_cells else (lambda c: c)
     r0, c0, r1, c1 = box or (0, 0, sheet.rows, sheet.cols)
     r1, c1 = min(r1, sheet.rows), min(c1, sheet.cols)
-    by_row = rows_in(sheet, (r0, c0, r1, c1))
-    last_r = max(by_row, default=r0 - 1)
+    cells = sheet.cells
     rows = []
-    for r in range(r0, last_r + 1):
-        row = by_row.get(r)
-        if not row:
-            rows.append({})
-            continue
-        rows.append({"values": [copy.deepcopy(row[c]) if c in row else {} for c in range(c0, max(row) + 1)]})
+    if (r1 - r0) * (c1 - c0) <= len(cells):  # walk the box
+        cols = range(c0, c1)
+        last = r0 - 1
+        for r in range(r0, r1):
+            vals = [cells.get((r, c)) for c in cols]
+            while vals and vals[-1] is None:
+                vals.pop()
+            if vals:
+                rows.append({"values": [{} if v is None else dup(v) for v in vals]})
+                last = r
+            else:
+                rows.append({})
+        del rows[last - r0 + 1:]
+    else:  # walk the stored cells
+        by_row = rows_in(sheet, (r0, c0, r1, c1))
+        for r in range(r0, max(by_row, default=r0 - 1) + 1):
+            row = by_row.get(r)
+            rows.append({"values": [dup(row[c]) if c in row else {} for c in range(c0, max(row) + 1)]}
+                        if row else {})
     data: dict = {}
     if r0:
         data["startRow"] = r0
@@ -222,15 +268,20 @@ def read_values(sheet: Sheet, box, render: str, major: str) -> list[list]:
     """The values API's grid: trailing empty cells and rows left out, as Google does."""
     r0, c0, r1, c1 = box
     r1, c1 = min(r1, sheet.rows), min(c1, sheet.cols)
-    by_row = rows_in(sheet, (r0, c0, r1, c1))
+    cells = sheet.cells
     grid: list[list] = []
-    if by_row:
-        for r in range(r0, max(by_row) + 1):
+    if (r1 - r0) * (c1 - c0) <= len(cells):  # walk the box
+        cols = range(c0, c1)
+        for r in range(r0, r1):
+            vals = [rendered(cells.get((r, c)), render) for c in cols]
+            while vals and vals[-1] == "":
+                vals.pop()
+            grid.append(vals)
+    else:  # walk the stored cells
+        by_row = rows_in(sheet, (r0, c0, r1, c1))
+        for r in range(r0, max(by_row, default=r0 - 1) + 1):
             row = by_row.get(r)
-            if not row:
-                grid.append([])
-                continue
-            vals = [rendered(row.get(c), render) for c in range(c0, max(row) + 1)]
+            vals = [rendered(row.get(c), render) for c in range(c0, max(row) + 1)] if row else []
             while vals and vals[-1] == "":
                 vals.pop()
             grid.append(vals)

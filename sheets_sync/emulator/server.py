@@ -17,6 +17,7 @@ from .credentials import new_service_account, write_credentials
 from .errors import ApiError, insufficient_scopes, not_found
 from .fields import filter_fields
 from .hooks import HookedRequest
+from .model import quiet_gc
 from .protection import enforcing
 from .state import EmulatorState
 
@@ -63,7 +64,7 @@ def _drive_op(method: str, path: str) -> str:
 
 def encode(body) -> bytes:
     """Google's indented JSON for ordinary answers; compact past 64 KB (grids of 100k rows)."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    data = json.dumps(body, separators=(",", ":")).encode()
     if len(data) < 65536:
         data = json.dumps(body, ensure_ascii=False, indent=2).encode()
     return data
@@ -113,6 +114,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.flush_headers()
 
     def _handle(self, method: str):
+        with quiet_gc():
+            self._handle_quietly(method)
+
+    def _handle_quietly(self, method: str):
         arrived = time.monotonic()  # quotas count on arrival, not when a lock frees up
         state: EmulatorState = self.server.state
         url = urlsplit(self.path)
@@ -191,12 +196,12 @@ class _Handler(BaseHTTPRequestHandler):
         fields = self._q(query, "fields")
         if rest == "" and method == "GET":
             return 200, state.get(sid, caller, self._q(query, "includeGridData", "false").lower() == "true",
-                                  query.get("ranges"), fields)
+                                  query.get("ranges"), fields, copy_cells=False)
         if method == "POST":
             if rest == ":batchUpdate":
                 return 200, state.batch_update(sid, caller, body)
             if rest == ":getByDataFilter":
-                return 200, state.get_by_data_filter(sid, caller, body, fields)
+                return 200, state.get_by_data_filter(sid, caller, body, fields, copy_cells=False)
             if rest == "/values:batchClear":
                 return 200, state.values_batch_clear(sid, caller, body.get("ranges", []))
             if rest == "/values:batchUpdate":

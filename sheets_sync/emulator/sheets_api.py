@@ -8,12 +8,12 @@ from __future__ import annotations
 import copy
 import json
 
-from .a1 import format_range
-from .cells import make_cell, typed, user_entered
+from .a1 import format_range, split_range
+from .cells import fresh_cell, make_cell, typed, user_entered
 from .datafilter import find_metadata, resolve
 from .errors import ApiError, denied, invalid, not_found
 from .fields import filter_fields, mentions_grid_data, trim_grid
-from .model import DEFAULTS, Journal, Sheet, Spreadsheet, grid_data, new_id, proto, read_values
+from .model import DEFAULTS, Journal, quiet_gc, Sheet, Spreadsheet, grid_data, new_id, proto, read_values
 from .protection import check_cells
 from .requests_ import apply_request
 
@@ -44,19 +44,21 @@ class SheetsMixin:
 
     # -- spreadsheets.get -------------------------------------------------------------
     def get(self, sid: str, caller: str | None, include_grid: bool = False, ranges: list[str] | None = None,
-            fields: str | None = None) -> dict:
-        with self.lock:
+            fields: str | None = None, copy_cells: bool = True) -> dict:
+        """spreadsheets.get; ``ranges`` (A1, repeatable) picks the sheets and the grid data returned."""
+        with self.lock, quiet_gc():
             ss = self._get(sid, caller)
             boxes = [ss.range(r) for r in ranges] if ranges else None
-            return self._render(ss, include_grid, boxes, fields)
+            return self._render(ss, include_grid, boxes, fields, copy_cells)
 
-    def get_by_data_filter(self, sid: str, caller: str, body: dict, fields: str | None = None) -> dict:
+    def get_by_data_filter(self, sid: str, caller: str, body: dict, fields: str | None = None,
+                           copy_cells: bool = True) -> dict:
         with self.lock:
             ss = self._get(sid, caller)
             boxes = [hit for f in body.get("dataFilters") or [] for hit in resolve(ss, f)]
-            return self._render(ss, bool(body.get("includeGridData")), boxes, fields)
+            return self._render(ss, bool(body.get("includeGridData")), boxes, fields, copy_cells)
 
-    def _render(self, ss: Spreadsheet, include_grid: bool, boxes, fields: str | None) -> dict:
+    def _render(self, ss: Spreadsheet, include_grid: bool, boxes, fields: str | None, copy_cells: bool = True) -> dict:
         include_grid = include_grid or mentions_grid_data(fields)
         wanted: dict | None = None
         if boxes is not None:
@@ -82,7 +84,7 @@ class SheetsMixin:
             if sheet_md:
                 entry["developerMetadata"] = sheet_md
             if include_grid:
-                entry["data"] = [grid_data(s, b) for b in (wanted[s.sheet_id] if wanted else [None])]
+                entry["data"] = [grid_data(s, b, copy_cells) for b in (wanted[s.sheet_id] if wanted else [None])]
             sheets.append(entry)
         body = {"spreadsheetId": ss.id,
                 "properties": {"title": ss.title, "locale": ss.locale, "autoRecalc": DEFAULTS["autoRecalc"],
@@ -137,7 +139,7 @@ class SheetsMixin:
             return result
 
     def values_update(self, sid: str, caller: str, rng: str, values: list[list], option: str) -> dict:
-        with self.lock:
+        with self.lock, quiet_gc():
             ss = self._get(sid, caller, write=True)
             out = self._write_values(ss, rng, values, option, caller)
             self._modified(ss, caller)
@@ -160,36 +162,52 @@ class SheetsMixin:
             width = max((len(r) for r in values), default=0)
             values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
         r0, c0 = box[0], box[1]
-        parse = user_entered if option == "USER_ENTERED" else typed
+        raw = option == "RAW"
+        parse = typed if raw else user_entered
         n_rows = len(values)
         n_cols = max((len(r) for r in values), default=0)
         if r0 + n_rows > sheet.rows or c0 + n_cols > sheet.cols:
-            raise invalid(f"Range ('{sheet.title}'!{rng}) exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}")
+            raise invalid(f"Range ('{sheet.title}'!{split_range(rng)[1] or rng}) exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}")
         check_cells(ss, sheet, ((r0 + i, c0 + j) for i, row in enumerate(values) for j, v in enumerate(row)
                                 if v is not None), caller)
         cells = sheet.cells
-        rows_written, cols_written, n_cells = set(), set(), 0
+        put = sheet.put if sheet._journal is not None else None
+        cols_written: set = set()
+        rows_written = n_cells = 0
         for i, row in enumerate(values):
+            r = r0 + i
+            wrote = 0
             for j, v in enumerate(row):
                 if v is None:
                     continue
-                key = (r0 + i, c0 + j)
-                old = cells.get(key) or {}
+                key = (r, c0 + j)
+                old = cells.get(key)
                 if v == "":
-                    cell = {k: old[k] for k in ("userEnteredFormat", "note", "dataValidation") if k in old}
-                else:
+                    cell = {k: old[k] for k in ("userEnteredFormat", "note", "dataValidation") if k in old} \
+                        if old else None
+                elif old:
                     cell = make_cell(parse(v), old.get("userEnteredFormat"), old.get("note"))
                     if "dataValidation" in old:
                         cell["dataValidation"] = old["dataValidation"]
-                sheet.put(key, cell)
-                rows_written.add(i)
-                cols_written.add(j)
-                n_cells += 1
+                else:
+                    cell = fresh_cell(v, raw)
+                if put is not None:
+                    put(key, cell)
+                elif cell:
+                    cells[key] = cell
+                else:
+                    cells.pop(key, None)
+                wrote += 1
+                if j not in cols_written:
+                    cols_written.add(j)
+            if wrote:
+                rows_written += 1
+                n_cells += wrote
         return {"updatedRange": format_range(sheet.title, r0, c0, r0 + max(n_rows, 1), c0 + max(n_cols, 1)),
-                "updatedRows": len(rows_written), "updatedColumns": len(cols_written), "updatedCells": n_cells}
+                "updatedRows": rows_written, "updatedColumns": len(cols_written), "updatedCells": n_cells}
 
     def values_batch_update(self, sid: str, caller: str, data: list[dict], option: str) -> dict:
-        with self.lock:
+        with self.lock, quiet_gc():
             ss = self._get(sid, caller, write=True)
             responses = self._atomic(ss, lambda: [
                 {"spreadsheetId": ss.id, **self._write_values(ss, d["range"], d.get("values", []), option,
@@ -260,7 +278,7 @@ class SheetsMixin:
         return result
 
     def batch_update(self, sid: str, caller: str, body: dict) -> dict:
-        with self.lock:
+        with self.lock, quiet_gc():
             ss = self._get(sid, caller, write=True)
             self.write_log.append((sid, caller, body))
 
