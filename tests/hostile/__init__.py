@@ -699,3 +699,9 @@ def _(base, d):
 @case("a result cell merged with its score cell", expect="ok", tags=("merge",))
 def _(base, d):
     return edit(base, _target(d), SHEET_PART, sub(r"</mergeCells>", '<mergeCell ref="L5:M5"/></mergeCells>'))
+
+
+@case("weights of 1e308 (the weighted scores overflow)", mentions=(SHEET,))
+def _(base, d):
+    return edit(base, _target(d), SHEET_PART, lambda t: set_cell("E7", '<c r="E7"{s}><v>1e308</v></c>')(
+        set_cell("E5", '<c r="E5"{s}><v>1e308</v></c>')(t)))
