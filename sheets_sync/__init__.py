@@ -7,7 +7,8 @@ Every CLI command is a thin shell over the function of the same name here::
     report = sheets_sync.recalc("unit.xlsx")
     report.sheets[0].totals   # {'weight': 100.0, 'weighted_score': 3.05, 'percentage': 61.0, ...}
 """
-from .workbook.recalc import Report, SheetReport, explain, init, recalc, validate
+from .workbook.init import init
+from .workbook.recalc import Report, SheetReport, explain, recalc, validate
 from .demo import demo
 from .core.errors import SheetsSyncError, TemplateError, WorkbookError
 from .ministry.consolidate import consolidate

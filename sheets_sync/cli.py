@@ -68,14 +68,24 @@ def _problems_table(problems) -> Table:
 
 
 def _totals_table(report) -> Table:
+    """The totals each sheet's kind reports, as that kind names them."""
     t = Table(title=report.book)
-    for col in ("แผ่นงาน / sheet", "น้ำหนักรวม", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "เปลี่ยน / changed"):
+    totals = report.kind.totals if report.kind else ()
+    for col in ("แผ่นงาน / sheet", *(x.label for x in totals), "เปลี่ยน / changed"):
         t.add_column(col, justify="right")
     for s in report.sheets:
-        tt = s.totals
-        fmt = lambda v, d: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
-        t.add_row(s.sheet, fmt(tt["weight"], 2), fmt(tt["weighted_score"], 3), fmt(tt["percentage"], 2),
-                  f"{tt['reported']}/{tt['indicators']}", str(s.changed_cells))
+        shown = []
+        for x in totals:
+            v = s.totals.get(x.key)
+            if x.key == "reported" and "indicators" in s.totals:
+                shown.append(f"{v}/{s.totals['indicators']}")
+            elif v is None:
+                shown.append("-")
+            elif x.decimals is not None and isinstance(v, (int, float)):
+                shown.append(f"{v:.{x.decimals}f}")
+            else:
+                shown.append(str(v))
+        t.add_row(s.sheet, *shown, str(s.changed_cells))
     return t
 
 
@@ -102,7 +112,7 @@ def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
 @app.command()
 @friendly
 def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to create (.xlsx), or the title with --google"),
-         kind: Kind = typer.Option(Kind.scorecard, "--kind"),
+         kind: Optional[Kind] = typer.Option(None, "--kind", help="kind of sheet (default: the template's, else scorecard)"),
          indicators: Optional[Path] = typer.Option(None, "--indicators", help="indicator list (.csv or .yaml)"),
          unit: Optional[str] = typer.Option(None, "--unit", help="unit name for the title"),
          period: Optional[str] = typer.Option(None, "--period", help="quarter/year, e.g. 2/2567"),
@@ -115,7 +125,7 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
          allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Create a workbook in the canonical template's layout."""
     extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
-    path = ss.init(out, kind=kind.value, indicators=indicators, unit=unit, period=period,
+    path = ss.init(out, kind=kind.value if kind else None, indicators=indicators, unit=unit, period=period,
                    template=template, overwrite=overwrite, google=google, share=share, owners=owner, **extra)
     console.print(f"สร้างแล้ว / created: [bold]{path}[/]", soft_wrap=True, highlight=False)
 

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .workbook.recalc import Report, recalc
-from .backends.xlsx import XlsxWorkbook
-from .backends.open import open_book
-from .kinds.scorecard import evaluate
+from .workbook.entry import type_values
 from .kinds.template import load_template, templates_dir
 
 # Seed 000's results, and two other units' (one has not reported ศปท.4 yet).
@@ -28,18 +26,7 @@ class DemoUnit:
 
 def type_results(path: Path, results: dict[str, object]) -> None:
     """Type results into the result cells, found by indicator code, as a person would."""
-    book = open_book(path)
-    tpl = load_template()
-    grids = book.grids()
-    wb = XlsxWorkbook(path)
-    for name, grid in grids.items():
-        res = evaluate(grid, tpl)
-        if res is None:
-            continue
-        col = res.layout.columns["result"]
-        cells = {(r, col): results[code] for r, code in res.inputs["code"].items() if results.get(code) is not None}
-        wb.set_cells(name, cells)
-    wb.save()
+    type_values(path, {code: {"result": v} for code, v in results.items()})
 
 
 def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567"):

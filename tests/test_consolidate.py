@@ -95,7 +95,7 @@ def test_previous_summary_is_kept_and_a_crash_leaves_it_readable(registry, monke
     first = out.read_bytes()
     second = ss.consolidate(units, str(out))
     assert second.history and open(second.history, "rb").read() == first
-    import sheets_sync.ministry.summary_xlsx as writer
+    import sheets_sync.workbook.init as writer
 
     def crash(*a):
         raise OSError("disk full")

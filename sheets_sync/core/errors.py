@@ -19,14 +19,3 @@ class TemplateError(SheetsSyncError):
 
 class WorkbookError(SheetsSyncError):
     """A workbook cannot be read or written."""
-
-
-def read_yaml(path, error: type[SheetsSyncError], what_th: str, what_en: str):
-    """A YAML file's data, or ``error`` naming the file: missing or not YAML."""
-    import yaml
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(f"ไม่พบ{what_th} {path}", f"{what_en} not found: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise error(f"{path} ไม่ใช่ YAML ที่ถูกต้อง: {e}", f"{path} is not valid YAML: {e}") from None

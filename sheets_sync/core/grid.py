@@ -65,3 +65,17 @@ def same_value(current, desired) -> bool:
     if isinstance(current, (int, float)) and isinstance(desired, (int, float)):
         return abs(float(current) - float(desired)) < 1e-9
     return current == desired
+
+
+def plain(v):
+    """numpy/pandas scalars as a cell holds them (NaN/NA -> empty)."""
+    if v is None:
+        return None
+    if isinstance(v, (str, bool, int)):
+        return v
+    try:
+        if v != v:  # NaN, pd.NA raises TypeError on bool()
+            return None
+    except TypeError:
+        return None
+    return v.item() if hasattr(v, "item") else v

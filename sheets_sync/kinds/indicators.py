@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..core.errors import TemplateError
-from .layout import norm
+from ..core.text import norm
 from ..core.numbers import parse_number
 from .template import CRITERIA, Template
 
@@ -31,24 +30,9 @@ def _column_names(template: Template) -> dict[str, str]:
 
 def load_indicators(path: str | Path, template: Template) -> pd.DataFrame:
     """Read and check an indicator list; raise TemplateError naming the row and column."""
+    from .canonical import read_list
     path = Path(path)
-    if not path.is_file():
-        raise TemplateError(f"ไม่พบไฟล์รายการตัวชี้วัด {path}", f"indicator list not found: {path}")
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict):
-                data = data.get("indicators", [])
-            if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-                raise TemplateError(f"{path}: ต้องเป็นรายการของตัวชี้วัด", f"{path}: expected a list of indicators")
-            frame = pd.DataFrame(data, dtype=object)
-        elif path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        else:
-            raise TemplateError(f"{path}: รองรับเฉพาะ .csv .yaml", f"{path}: only .csv and .yaml indicator lists are supported")
-    except (yaml.YAMLError, pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise TemplateError(f"อ่านไฟล์ {path} ไม่ได้: {e}", f"cannot read {path}: {e}") from e
-    return normalise_indicators(frame, template, source=path.name)
+    return normalise_indicators(read_list(path, "ไฟล์รายการตัวชี้วัด", "indicator list"), template, source=path.name)
 
 
 def normalise_indicators(frame: pd.DataFrame, template: Template, source: str = "indicators") -> pd.DataFrame:

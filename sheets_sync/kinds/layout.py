@@ -1,35 +1,21 @@
-"""Finding a scorecard inside whatever a person left in a sheet.
+"""Finding a kind's table inside whatever a person left in a sheet.
 
 Columns are found by header label (so inserted or reordered columns break
-nothing), indicator rows by their code, section rows by the dimension marker,
+nothing), item rows by their code, section rows by the template's section marker,
 totals rows by their label. Anything else is tolerated and left alone.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..core.grid import Grid, a1
 from ..core.problems import Problem, problem
+from ..core.text import norm, squash
 from .template import Template
 
-_WS = re.compile(r"\s+")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 HEADER_SCAN_ROWS = 40
-# Needed to score and write; everything else is optional.
-REQUIRED = ("code", "weight", "c1", "c2", "c3", "c4", "c5", "result", "score", "percentage", "weighted_score")
-
-
-def norm(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _WS.sub(" ", str(value).translate(_THAI_DIGITS)).strip()
-
-
-def _squash(text: str) -> str:
-    return text.replace(" ", "")
+# A header naming fewer of the required columns than this is some other table.
+MIN_REQUIRED_MATCH = 6
 
 
 @dataclass
@@ -38,33 +24,39 @@ class Layout:
     header_row: int
     columns: dict[str, int]
     indicator_rows: list[int] = field(default_factory=list)
-    dimension_of: dict[int, str] = field(default_factory=dict)
+    dimension_of: dict[int, str] = field(default_factory=dict)   # item row -> its section's text
+    sections: dict[str, int] = field(default_factory=dict)        # section text -> its row
     totals: dict[str, tuple[int, int]] = field(default_factory=dict)
+    loose_rows: list[int] = field(default_factory=list)           # content, but no code
     problems: list[Problem] = field(default_factory=list)
 
     def cell(self, row: int, key: str) -> str:
         return a1(row, self.columns[key])
 
+    @property
+    def complete(self) -> bool:
+        return not any(p.kind == "missing_column" for p in self.problems)
+
 
 def _matches(field_labels, prefix: bool, text: str) -> bool:
-    t = _squash(text)
+    t = squash(text)
     for lab in field_labels:
-        lab = _squash(norm(lab))
+        lab = squash(norm(lab))
         if t == lab or (prefix and t.startswith(lab)):
             return True
     return False
 
 
-def _match_header(grid: Grid, r: int, template: Template) -> tuple[dict[str, list[int]], int]:
-    leaf, group = grid.row(r), grid.row(r - 1) if r > 1 else {}
+def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[int, object]]) -> dict[str, list[int]]:
+    leaf, group = rows.get(r, {}), rows.get(r - 1, {})
     found: dict[str, list[int]] = {}
-    groups = {_squash(norm(f.group)) for f in template.fields if f.group}
-    labels = [_squash(norm(f.label)) for f in template.fields]
+    groups = {squash(norm(f.group)) for f in template.fields if f.group}
+    labels = [squash(norm(f.label)) for f in template.fields]
     ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
     carried = ""  # a merged group label sits in its first column only: carry it right
     for c in range(1, max([*leaf, *group, 0]) + 1):
         own = norm(leaf.get(c))
-        above = _squash(norm(group.get(c)))
+        above = squash(norm(group.get(c)))
         if above:
             carried = above if above in groups else ""
         text = own or norm(group.get(c))
@@ -73,24 +65,33 @@ def _match_header(grid: Grid, r: int, template: Template) -> tuple[dict[str, lis
         for f in template.fields:
             # Ambiguous grouped labels (criteria 1..5, month names under two groups) are
             # trusted in the leaf row only, under their own group when the sheet names one.
-            if f.group and _squash(norm(f.label)) in ambiguous:
-                if not own or (carried and carried != _squash(norm(f.group))):
+            if f.group and squash(norm(f.label)) in ambiguous:
+                if not own or (carried and carried != squash(norm(f.group))):
                     continue
             if _matches(f.labels, f.prefix, text):
                 found.setdefault(f.key, []).append(c)
                 break
-    return found, len(found)
+    return found
 
 
-def discover(grid: Grid, template: Template) -> Layout | None:
-    """Return the sheet's layout, or None when the sheet holds no scorecard at all."""
+def rows_of(grid: Grid) -> dict[int, dict[int, object]]:
+    """The grid's cells grouped by row, in one pass (a sheet is read once)."""
+    by_row: dict[int, dict[int, object]] = {}
+    for (r, c), v in grid.values.items():
+        by_row.setdefault(r, {})[c] = v
+    return by_row
+
+
+def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
+    """The sheet's layout, or None when the sheet holds no table of this template."""
+    rows = rows_of(grid)
+    required = template.required
     best, best_n, best_r = None, 0, 0
-    for r in range(1, min(grid.max_row, HEADER_SCAN_ROWS) + 1):
-        found, n = _match_header(grid, r, template)
-        if n > best_n:
-            best, best_n, best_r = found, n, r
-    # A real header names most of the required columns; fewer is some other sheet.
-    if best is None or sum(k in best for k in REQUIRED) < 6:
+    for r in sorted(k for k in rows if k <= HEADER_SCAN_ROWS):
+        found = match_header(grid, r, template, rows)
+        if len(found) > best_n:
+            best, best_n, best_r = found, len(found), r
+    if best is None or sum(k in best for k in required) < min(MIN_REQUIRED_MATCH, len(required)):
         return None
     layout = Layout(grid.name, best_r, {k: cols[0] for k, cols in best.items()})
     for key, cols in best.items():
@@ -98,49 +99,56 @@ def discover(grid: Grid, template: Template) -> Layout | None:
             layout.problems.append(problem("duplicate_column", grid.name, a1(best_r, cols[1]),
                                            label=template.field(key).label,
                                            first=a1(best_r, cols[0]), second=a1(best_r, cols[1])))
-    missing = [k for k in REQUIRED if k not in layout.columns]
+    missing = [k for k in required if k not in layout.columns]
     for k in missing:
         layout.problems.append(problem("missing_column", grid.name, f"{best_r}:{best_r}",
                                        label=template.field(k).label))
-    if missing:
-        return layout
-    _find_rows(grid, template, layout)
+    if not missing:
+        _find_rows(rows, template, layout, code_key)
     return layout
 
 
-def _find_rows(grid: Grid, template: Template, layout: Layout) -> None:
-    totals_by_label = {_squash(norm(spec["label"])): key for key, spec in template.totals.items()
+def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: Layout, code_key) -> None:
+    totals_by_label = {squash(norm(spec["label"])): key for key, spec in template.totals.items()
                        if "label" in spec}
-    code_col, result_col = layout.columns["code"], layout.columns["result"]
+    code_col = layout.columns["code"]
+    marker = template.section_marker
     dimension = ""
-    by_row: dict[int, dict[int, object]] = {}
-    for (r, c), v in grid.values.items():
-        if r > layout.header_row:
-            by_row.setdefault(r, {})[c] = v
-    for r in sorted(by_row):
-        cells = {c: norm(v) for c, v in by_row[r].items() if norm(v)}
+    for r in sorted(k for k in rows if k > layout.header_row):
+        cells = {c: norm(v) for c, v in rows[r].items() if norm(v)}
         if not cells:
             continue
-        total_keys = [(c, totals_by_label[_squash(t)]) for c, t in cells.items() if _squash(t) in totals_by_label]
+        total_keys = [(c, totals_by_label[squash(t)]) for c, t in cells.items() if squash(t) in totals_by_label]
         if total_keys:
             for label_col, key in total_keys:
                 col = layout.columns.get(template.totals[key]["column"])
-                if col is None:
-                    continue
-                layout.totals[key] = (r, col if col != label_col else label_col + 1)
+                if col is not None:
+                    layout.totals[key] = (r, col if col != label_col else label_col + 1)
             continue
-        code = cells.get(code_col, "")
-        if code:
+        if code_key(rows[r].get(code_col)):
             layout.indicator_rows.append(r)
             layout.dimension_of[r] = dimension
             continue
-        marker = [t for t in cells.values() if template.section_marker in t]
-        if marker and len(cells) <= 2:
-            dimension = marker[0]
-        elif result_col in cells:
-            layout.problems.append(problem("result_without_code", grid.name, a1(r, result_col),
-                                           value=by_row[r][result_col]))
+        texts = [t for t in cells.values() if marker and marker in t]
+        if texts and len(cells) <= 2:
+            dimension = texts[0]
+            layout.sections[dimension] = r
+        else:
+            layout.loose_rows.append(r)
     # Rows that follow the totals and depend on another total's row.
     for key, spec in template.totals.items():
         if "row_of" in spec and spec["row_of"] in layout.totals and spec.get("column") in layout.columns:
             layout.totals[key] = (layout.totals[spec["row_of"]][0], layout.columns[spec["column"]])
+
+
+def find_tables(grids: dict[str, Grid], template: Template, code_key=norm,
+                skip: tuple[str, ...] = ()) -> list[Layout]:
+    """Every sheet that holds this template's table, in workbook order."""
+    out = []
+    for name, grid in grids.items():
+        if name in skip:
+            continue
+        layout = discover(grid, template, code_key)
+        if layout is not None:
+            out.append(layout)
+    return out

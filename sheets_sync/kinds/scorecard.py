@@ -1,40 +1,25 @@
-"""One scorecard sheet, evaluated: inputs read from a Grid, checked, scored, and
-turned into the computed cells it should hold. Backend-neutral and free of I/O."""
+"""The scorecard (seed 000): indicators under dimension sections, five thresholds,
+a result typed by the unit; score, percentage, weighted score, status and totals
+computed. Evaluation is pure: grids in, desired cells, notes and problems out."""
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .scorecard_checks import check_inputs
-from ..core.grid import Cell, Grid, a1, same_value
-from .layout import Layout, discover, norm
-from .meta import blob
+from ..core.grid import Cell, Grid, a1, plain, same_value
 from ..core.numbers import format_fixed, parse_numbers
-from ..core.problems import ERROR, Problem, problem
+from ..core.problems import Problem, problem
 from ..core.scoring import compute, rounded
+from ..core.text import norm
+from ..core.trace import trace
+from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register
+from .layout import Layout, find_tables
+from .meta import META_SHEET
+from .scorecard_checks import check_inputs
 from .template import CRITERIA, ScoringOptions, Template
 
 NUMERIC = ("weight", "target", *CRITERIA, "result")
-
-
-@dataclass
-class SheetResult:
-    sheet: str
-    layout: Layout
-    inputs: pd.DataFrame           # raw text/values by field, index = sheet row
-    numbers: pd.DataFrame          # parsed numeric inputs
-    rows: pd.DataFrame             # rounded computed values per indicator row
-    exact: pd.DataFrame            # unrounded computed values
-    totals: dict
-    desired: dict[Cell, object]    # every computed cell -> value it must hold
-    problems: list[Problem] = field(default_factory=list)
-    changes: dict[Cell, object] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+COMPUTED = ("score", "percentage", "weighted_score", "status")
 
 
 def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
@@ -58,12 +43,6 @@ def parse_inputs(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]
     return num, bad
 
 
-def _cell_value(key: str, value, template: Template):
-    if key == "status":
-        return template.status_label(value)
-    return None if pd.isna(value) else float(value)
-
-
 def reported_text(totals: dict) -> str:
     n, total = totals["reported"], totals["indicators"]
     if totals["complete"]:
@@ -71,50 +50,13 @@ def reported_text(totals: dict) -> str:
     return f"รายงานแล้ว {n}/{total} ตัวชี้วัด (ยังไม่ครบ / incomplete)"
 
 
-def evaluate(grid: Grid, template: Template, options: ScoringOptions | None = None,
-             recorded: dict[str, object] | None = None) -> SheetResult | None:
-    """Evaluate one sheet. None when it is not a scorecard. ``recorded`` is what
-    sheets-sync last wrote to its computed cells (from the metadata sheet)."""
-    layout = discover(grid, template)
-    if layout is None:
-        return None
-    options = options or template.scoring
-    problems = list(layout.problems)
-    if any(p.kind == "missing_column" for p in problems):
-        empty = pd.DataFrame()
-        return SheetResult(grid.name, layout, empty, empty, empty, empty, {}, {}, problems)
-
-    raw = read_frame(grid, layout)
-    num, bad = parse_inputs(raw)
-    found, unusable = check_inputs(raw, num, bad, layout, template)
-    problems += found
-    scored = num.copy()
-    scored.loc[unusable, "result"] = np.nan
-    exact, totals = compute(scored, options)
-    rows, shown = rounded(exact, totals, options)
-
-    desired: dict[Cell, object] = {}
-    for r in rows.index:
-        for key in ("score", "percentage", "weighted_score", "status"):
-            if key in layout.columns:
-                desired[(r, layout.columns[key])] = _cell_value(key, rows.at[r, key], template)
-    values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
-              "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
-    for key, spec in template.totals.items():
-        if key in layout.totals:
-            desired[layout.totals[key]] = values[key]
-        elif "label" in spec:
-            problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
-
-    problems += _hand_edits(grid, desired, recorded, template)
-    result = SheetResult(grid.name, layout, raw, num, rows, exact, shown, desired, problems)
-    result.changes = {cell: v for cell, v in desired.items()
-                      if cell in grid.formulas or not same_value(grid.get(*cell), v)}
-    return result
+def _show(v) -> str:
+    if v is None:
+        return "(ว่าง / empty)"
+    return format_fixed(v, 3) if isinstance(v, float) else str(v)
 
 
-def _hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
-                template: Template) -> list[Problem]:
+def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write."""
     out = []
     for cell, want in desired.items():
@@ -128,16 +70,99 @@ def _hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
         if have in (None, "") or same_value(have, want):
             continue
         if ref not in recorded or not same_value(have, recorded[ref]):
-            out.append(problem("computed_overwritten", grid.name, ref, value=have,
-                               expected=_show(want)))
+            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=_show(want)))
     return out
 
 
-def _show(v) -> str:
-    if v is None:
-        return "(ว่าง / empty)"
-    return format_fixed(v, 3) if isinstance(v, float) else str(v)
+def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
+                   recorded: dict[str, object] | None = None) -> SheetResult:
+    """Evaluate one scorecard sheet whose layout is known."""
+    options = options or template.scoring
+    problems = list(layout.problems)
+    if not layout.complete:
+        empty = pd.DataFrame()
+        return SheetResult("scorecard", grid.name, layout, empty, empty, {}, {}, problems,
+                           detail={"numbers": empty, "options": options})
+    if "result" in layout.columns:
+        rc = layout.columns["result"]
+        problems += [problem("result_without_code", grid.name, a1(r, rc), value=grid.get(r, rc))
+                     for r in layout.loose_rows if norm(grid.get(r, rc))]
+
+    raw = read_frame(grid, layout)
+    num, bad = parse_inputs(raw)
+    found, unusable = check_inputs(raw, num, bad, layout, template)
+    problems += found
+    scored = num.copy()
+    scored.loc[unusable, "result"] = np.nan
+    exact, totals = compute(scored, options)
+    rows, shown = rounded(exact, totals, options)
+
+    desired: dict[Cell, object] = {}
+    for key in COMPUTED:
+        if key in layout.columns:
+            col = layout.columns[key]
+            values = [template.status_label(v) for v in rows[key]] if key == "status" else \
+                [None if pd.isna(v) else float(v) for v in rows[key]]
+            desired.update({(r, col): v for r, v in zip(rows.index, values)})
+    values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
+              "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
+    for key, spec in template.totals.items():
+        if key in layout.totals:
+            desired[layout.totals[key]] = values[key]
+        elif "label" in spec:
+            problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
+
+    problems += hand_edits(grid, desired, recorded)
+    changes = {cell: v for cell, v in desired.items()
+               if cell in grid.formulas or not same_value(grid.get(*cell), v)}
+    notes = {}
+    if "score" in layout.columns:
+        col = layout.columns["score"]
+        notes = {(r, col): trace(raw.at[r, "code"], num.loc[r], options).note() for r in num.index}
+    report = [{"code": raw.at[r, "code"], **{k: plain(rows.at[r, k]) for k in COMPUTED}} for r in rows.index]
+    totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
+    totals_out["complete"] = bool(shown.get("complete", False))
+    return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
+                       notes=notes, report_rows=report, detail={"numbers": num, "options": options})
 
 
-def recorded_blob(result: SheetResult) -> str:
-    return blob(result.desired)
+class Scorecard(Kind):
+    name = "scorecard"
+    template = "scorecard"
+    totals = (Total("weight", "น้ำหนักรวม", 2), Total("weighted_score", "คะแนนถ่วงน้ำหนักรวม", 3),
+              Total("percentage", "ร้อยละ", 2), Total("reported", "รายงานแล้ว"))
+
+    def evaluate(self, grids, template, *, options=None, recorded=None):
+        out = []
+        for layout in find_tables(grids, template, norm, skip=(META_SHEET,)):
+            rec = None if recorded is None else recorded.get(layout.sheet, {})
+            out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec))
+        return out
+
+    def code_key(self, value) -> str:
+        return norm(value)
+
+    def explain(self, result, code):
+        wanted = norm(code).replace(" ", "")
+        num, options = result.detail["numbers"], result.detail["options"]
+        return [(a1(r, result.layout.columns["score"]), trace(result.inputs.at[r, "code"], num.loc[r], options))
+                for r in num.index if result.inputs.at[r, "code"].replace(" ", "") == wanted]
+
+    def definition(self, frame, template, source):
+        from .indicators import normalise_indicators
+        return normalise_indicators(frame, template, source=source)
+
+    def examples(self, template):
+        from .indicators import example_indicators
+        return example_indicators(template)
+
+    def lay_out(self, template, rows, *, unit, period):
+        from .scorecard_sheet import lay_out
+        return lay_out(template, rows, unit=unit, period=period)
+
+    def summarise(self, reads: list[UnitRead], template: Template) -> SummaryPart:
+        from .scorecard_summary import summarise
+        return summarise(reads, template)
+
+
+SCORECARD = register(Scorecard())

@@ -1,83 +1,191 @@
-"""The scorecard layout as data: what goes in which cell, with which role.
+"""A laid-out workbook as data: what goes in which cell, with which look.
 
-Backends render a SheetPlan (openpyxl for .xlsx, Sheets API requests for Google),
-so both produce the same sheet: seed 000's layout.
+Kinds lay out new sheets as a ``BookPlan`` and the ministry summary is one too; the
+backends render it (openpyxl for a new .xlsx, Sheets API requests for Google), so
+every sheet has one writer per backend, whatever its kind.
 """
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import pandas as pd
 
-from ..core.grid import Cell, Grid
-from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET  # noqa: F401 - re-exported for writers
-from .scorecard import evaluate, recorded_blob
+from ..core.grid import Cell, Grid, a1
+from ..core.text import visible_length
+from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, META_SHEET
 from .template import Template
 
-STATUS_FORMAT_SECTIONS = 4
+Range = tuple[int, int, int, int]        # r1, c1, r2, c2: 1-based, inclusive
+BOLD_ROLES = ("title", "header", "section", "total_label")
+LINE_POINTS = 22.0                       # one line of 16 pt TH SarabunPSK / TH Sarabun New
+
+
+@dataclass
+class Validation:
+    """A number the person should type (a warning, not a wall)."""
+    range: Range
+    title: str
+    prompt: str
+    error: str
+
+
+@dataclass
+class ColourRule:
+    """Text colour when a cell holds ``text`` (status dots)."""
+    range: Range
+    text: str
+    color: str
+
+
+@dataclass
+class Chart:
+    kind: str                           # bar (horizontal) | combo (columns + lines)
+    title: str
+    categories: Range
+    series: list[Range]                 # first row of each range is the series' title
+    lines: list[Range] = field(default_factory=list)
+    anchor: Cell = (1, 1)
+    value_range: tuple = (None, None)
 
 
 @dataclass
 class SheetPlan:
-    template: Template
     name: str
     values: dict[Cell, object] = field(default_factory=dict)
-    roles: dict[Cell, str] = field(default_factory=dict)     # title header section template unit computed total_label total
+    roles: dict[Cell, str] = field(default_factory=dict)     # title header section template unit computed total_label total text
     formats: dict[Cell, str] = field(default_factory=dict)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    merges: list[Range] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
-    heights: dict[int, float] = field(default_factory=dict)   # points; wrapped Thai text needs room
-    columns: dict[str, int] = field(default_factory=dict)
-    header_rows: tuple[int, int] = (2, 3)
-    indicator_rows: list[int] = field(default_factory=list)
-    last_row: int = 0
-    meta: list[tuple[str, object]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)  # points; wrapped Thai text needs room
+    freeze: tuple[int, int] = (0, 0)                          # rows, columns frozen
+    validations: list[Validation] = field(default_factory=list)
+    colour_rules: list[ColourRule] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    protected: bool = False          # locked but for unit-owned cells; a guard, not a wall
+    hidden: bool = False
+    printed: bool = True             # helper tabs do not print
+    landscape: bool = True
+    print_rows: tuple[int, int] | None = None                  # header rows repeated on each page
+
+    def put(self, cell: Cell, value, role: str = "text", fmt: str | None = None) -> None:
+        if value is not None and not (isinstance(value, float) and pd.isna(value)):
+            self.values[cell] = value
+        self.roles[cell] = role
+        if fmt:
+            self.formats[cell] = fmt
+
+    @property
+    def last_row(self) -> int:
+        return max((r for r, _ in self.roles), default=0)
 
     @property
     def last_col(self) -> int:
-        return len(self.template.fields)
-
-    def status_format(self) -> str:
-        dot = f'"{self.template.status_dot}"'
-        return ";".join([dot] * STATUS_FORMAT_SECTIONS)
+        return max((c for _, c in self.roles), default=0)
 
     def grid(self) -> Grid:
         return Grid(self.name, dict(self.values))
 
+    def fit_rows(self) -> None:
+        """Neither Excel nor LibreOffice grows a row for wrapped text on opening a file,
+        so give each row the lines its longest wrapped cell needs."""
+        spans = {}
+        for r1, c1, r2, c2 in self.merges:
+            if r1 == r2:
+                spans[(r1, c1)] = sum(self.widths.get(c, 10) for c in range(c1, c2 + 1))
+            else:
+                for c in range(c1, c2 + 1):
+                    spans[(r1, c)] = -1     # a label merged down has rows to spare
+        for r in range(1, self.last_row + 1):
+            lines = 1
+            for c in range(1, self.last_col + 1):
+                v = self.values.get((r, c))
+                if v is None or spans.get((r, c)) == -1:
+                    continue
+                width = spans.get((r, c), self.widths.get(c, 10))
+                lines = max(lines, sum(max(1, math.ceil(visible_length(part) * 1.15 / max(width - 1, 1)))
+                                       for part in str(v).split("\n")))
+            self.heights[r] = min(lines, 15) * LINE_POINTS + 6
 
-LINE_POINTS = 22.0   # one line of 16 pt TH SarabunPSK / TH Sarabun New
 
+@dataclass
+class BookPlan:
+    template: Template
+    sheets: list[SheetPlan] = field(default_factory=list)
+    meta: list[tuple[str, object]] = field(default_factory=list)
 
-def visible_length(text: str) -> int:
-    """Characters that take width: Thai vowel and tone marks sit above or below."""
-    import unicodedata
-    return sum(1 for ch in str(text) if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+    def sheet(self, name: str) -> SheetPlan:
+        return next(s for s in self.sheets if s.name == name)
 
+    def grids(self) -> dict[str, Grid]:
+        return {s.name: s.grid() for s in self.sheets}
 
-def row_heights(plan: "SheetPlan") -> dict[int, float]:
-    """Neither Excel nor LibreOffice grows a row for wrapped text on opening a file, so
-    estimate the lines each row needs from its longest wrapped cell."""
-    import math
-    merged = {(r1, c) for r1, c1, r2, c2 in plan.merges for c in range(c1, c2 + 1) if c2 > c1 and r1 == r2}
-    heights = {}
-    for r in range(1, plan.last_row + 1):
-        lines = 1
-        for c in range(1, plan.last_col + 1):
-            v = plan.values.get((r, c))
-            if v is None or (r, c) in merged:
-                continue
-            per_line = max(plan.widths.get(c, 10) / 1.15, 1)
-            lines = max(lines, math.ceil(visible_length(v) / per_line))
-        heights[r] = min(lines, 12) * LINE_POINTS + 4
-    return heights
+    @property
+    def main(self) -> SheetPlan:
+        return self.sheets[0]
 
 
 def title_text(template: Template, unit: str | None, period: str | None) -> str:
     return template.title.format(unit=f" {unit}" if unit else "", period=period or "…/…").strip()
 
 
+def header_rows(plan: SheetPlan, template: Template, top: int = 2) -> int:
+    """The template's two header rows from ``top`` (a group label merged over its
+    columns, a leaf label below; a field without group merged down). Returns the
+    first row below them."""
+    fields = template.fields
+    if not any(f.group for f in fields):      # one header row is enough
+        for i, f in enumerate(fields, 1):
+            plan.widths[i] = f.width
+            plan.put((top, i), f.label, "header")
+        plan.print_rows = (top, top)
+        return top + 1
+    for i, f in enumerate(fields, 1):
+        plan.widths[i] = f.width
+        if f.group:
+            plan.put((top + 1, i), int(f.label) if f.label.isdigit() else f.label, "header")
+            first = i == 1 or fields[i - 2].group != f.group
+            plan.put((top, i), f.group if first else None, "header")
+            if first:
+                span = 1
+                while i - 1 + span < len(fields) and fields[i - 1 + span].group == f.group:
+                    span += 1
+                if span > 1:
+                    plan.merges.append((top, i, top, i + span - 1))
+        else:
+            plan.put((top, i), f.label, "header")
+            plan.put((top + 1, i), None, "header")
+            plan.merges.append((top, i, top + 1, i))
+    plan.print_rows = (top, top + 1)
+    return top + 2
+
+
+def title_row(plan: SheetPlan, template: Template, unit, period, width: int) -> None:
+    plan.put((1, 1), title_text(template, unit, period), "title")
+    for c in range(2, width + 1):
+        plan.roles[(1, c)] = "title"
+    plan.merges.append((1, 1, 1, width))
+
+
+def helper_sheets(template: Template) -> list[SheetPlan]:
+    """The archive of retired rows and the audit trail: at the end, not printed."""
+    out = []
+    header = archive_header(template)
+    for name, cols in ((ARCHIVE_SHEET, header), (AUDIT_SHEET, AUDIT_HEADER)):
+        s = SheetPlan(name, freeze=(1, 0), printed=False)
+        for c, text in enumerate(cols, 1):
+            s.put((1, c), text, "header")
+            s.widths[c] = max(12, min(40, visible_length(text) * 0.9))
+        out.append(s)
+    return out
+
+
+def meta_sheet(meta: list[tuple[str, object]]) -> SheetPlan:
+    s = SheetPlan(META_SHEET, hidden=True, printed=False, protected=True)
+    for i, (k, v) in enumerate(meta, 1):
+        s.put((i, 1), k)
+        s.put((i, 2), v)
+    return s
 
 
 def archive_header(template: Template) -> list[str]:
@@ -86,8 +194,7 @@ def archive_header(template: Template) -> list[str]:
 
 
 def template_cells(template: Template, columns: dict[str, int], rows: list[int], value_of) -> dict[str, object]:
-    """Template-owned cells of indicator rows -> value: what sheets-sync last wrote there."""
-    from ..core.grid import a1
+    """Template-owned cells of item rows -> value: what sheets-sync last wrote there."""
     out = {}
     for r in rows:
         for f in template.fields:
@@ -95,83 +202,3 @@ def template_cells(template: Template, columns: dict[str, int], rows: list[int],
                 v = value_of(r, columns[f.key])
                 out[a1(r, columns[f.key])] = None if v is None or (isinstance(v, float) and pd.isna(v)) else v
     return out
-
-
-def build_plan(template: Template, indicators: pd.DataFrame, unit: str | None = None,
-               period: str | None = None, version: int | None = None) -> SheetPlan:
-    plan = SheetPlan(template, template.sheet_name)
-    cols = {f.key: i for i, f in enumerate(template.fields, 1)}
-    plan.columns = cols
-    last = plan.last_col
-
-    def put(cell, value, role, fmt=None):
-        if value is not None and not (isinstance(value, float) and pd.isna(value)):
-            plan.values[cell] = value
-        plan.roles[cell] = role
-        if fmt:
-            plan.formats[cell] = fmt
-
-    put((1, 1), title_text(template, unit, period), "title")
-    plan.merges.append((1, 1, 1, last))
-    # Two header rows: grouped fields get a merged group label above their leaf label.
-    for i, f in enumerate(template.fields, 1):
-        plan.widths[i] = f.width
-        if f.group:
-            put((3, i), int(f.label) if f.label.isdigit() else f.label, "header")
-            put((2, i), f.group if (i == 1 or template.fields[i - 2].group != f.group) else None, "header")
-        else:
-            put((2, i), f.label, "header")
-            put((3, i), None, "header")
-            plan.merges.append((2, i, 3, i))
-    for f in template.fields:
-        if f.group and (cols[f.key] == 1 or template.fields[cols[f.key] - 2].group != f.group):
-            span = [g for g in template.fields if g.group == f.group]
-            plan.merges.append((2, cols[f.key], 2, cols[f.key] + len(span) - 1))
-
-    r = 4
-    dims = list(dict.fromkeys([d or "" for d in indicators["dimension"].tolist()]))
-    for dim in dims:
-        if dim:
-            put((r, 1), dim, "section")
-            for c in range(2, last + 1):
-                plan.roles[(r, c)] = "section"
-            plan.merges.append((r, 1, r, last))
-            r += 1
-        for _, ind in indicators[indicators["dimension"].fillna("") == dim].iterrows():
-            for f in template.fields:
-                c = cols[f.key]
-                # text keeps General (left, wrapped); numbers and the dot get formats, centred
-                fmt = plan.status_format() if f.type == "status" else (f.format if f.type == "number" else None)
-                value = ind[f.key] if f.key in ind and f.owner == "template" else None
-                put((r, c), value, f.owner, fmt)
-            plan.indicator_rows.append(r)
-            r += 1
-
-    t = template.totals
-    t1, t2 = r, r + 1
-    label_col = cols.get("indicator", 1)
-    put((t1, label_col), t["total_weight"]["label"], "total_label")
-    put((t1, cols["weight"]), None, "total", "0.00")
-    ws_col = cols[t["total_weighted_score"]["column"]]
-    put((t1, ws_col - 1), t["total_weighted_score"]["label"], "total_label")
-    put((t1, ws_col), None, "total", template.fields[ws_col - 1].format)
-    if "reported" in t:
-        put((t1, cols[t["reported"]["column"]]), None, "total")
-    pc_col = cols[t["overall_percentage"]["column"]]
-    put((t2, pc_col - 1), t["overall_percentage"]["label"], "total_label")
-    put((t2, pc_col), None, "total", "0.00")
-    plan.last_row = t2
-
-    plan.heights = row_heights(plan)
-    plan.meta = [("sheets-sync", "ข้อมูลระบบ ห้ามแก้ไข / system data, do not edit"),
-                 ("template", template.name), ("kind", template.kind),
-                 ("template_version", version or template.version), ("unit", unit or ""), ("period", period or ""),
-                 # not ISO 8601: xlwings' remote engine parses such strings as dates
-                 ("created", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))]
-    # Fill the computed cells so a new file is already consistent, and record them.
-    result = evaluate(plan.grid(), template, recorded={})
-    plan.values.update({c: v for c, v in result.desired.items() if v is not None})
-    plan.meta.append((f"computed:{plan.name}", recorded_blob(result)))
-    tcells = template_cells(template, cols, plan.indicator_rows, lambda r, c: plan.values.get((r, c)))
-    plan.meta.append((f"template:{plan.name}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":"))))
-    return plan

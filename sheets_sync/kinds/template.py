@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import TemplateError
+from ..core.options import CRITERIA, ScoringOptions  # noqa: F401 - part of a template
 
-CRITERIA = ("c1", "c2", "c3", "c4", "c5")
 
 
 def templates_dir() -> Path:
@@ -54,21 +54,6 @@ class StatusLevel:
 
 
 @dataclass(frozen=True)
-class ScoringOptions:
-    method: str = "step"
-    below_level_1: float = 1.0
-    max_score: float = 5.0
-    weight_total: float = 100.0
-    decimals: dict = field(default_factory=lambda: {"score": 3, "percentage": 2, "weighted_score": 3})
-    yellow_min_score: float = 3.0
-
-    def with_decimals(self, n: int) -> "ScoringOptions":
-        d = dict(self.decimals, score=n, weighted_score=n)
-        return ScoringOptions(self.method, self.below_level_1, self.max_score,
-                              self.weight_total, d, self.yellow_min_score)
-
-
-@dataclass(frozen=True)
 class Template:
     name: str
     kind: str
@@ -79,13 +64,29 @@ class Template:
     font_size: float
     fields: tuple[Field, ...]
     dimensions: tuple[str, ...]
-    section_marker: str
+    section_marker: str          # marks section rows (scorecard: มิติ); empty: none
     totals: dict
     scoring: ScoringOptions
     status_levels: dict
     status_dot: str
     style: dict
     raw: dict = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        """How a workbook names this template: its name when it is one of ours, else its path."""
+        ours = templates_dir() / f"{self.name}.yaml"
+        return self.name if ours.is_file() and str(ours.resolve()) == self.raw.get("path") else self.raw.get("path", self.name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Columns a sheet must have to be read as this template's table."""
+        return tuple(self.raw.get("required", ("code",)))
+
+    @property
+    def summary_sheet(self) -> str | None:
+        """A tab of the unit's workbook computed whole from the table (ITA, plans)."""
+        return self.raw.get("summary_sheet")
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -123,6 +124,7 @@ def _load_raw(name_or_path: str | Path, seen: tuple = ()) -> dict:
             raise TemplateError(f"แม่แบบอ้างถึงกันเป็นวง: {parent}", f"template extends itself: {parent}")
         data = _merge(_load_raw(parent, seen + (parent,)), data)
     data.setdefault("name", p.stem)
+    data["path"] = str(p.resolve())
     return data
 
 
@@ -152,7 +154,7 @@ def _load_cached(key: str) -> Template:
             name=raw["name"], kind=raw["kind"], version=int(raw["version"]), title=raw.get("title", ""),
             sheet_name=raw.get("sheet_name", raw["kind"]), font_name=font.get("name", "TH SarabunPSK"),
             font_size=float(font.get("size", 16)), fields=fields, dimensions=tuple(raw.get("dimensions", ())),
-            section_marker=raw.get("section_marker", "มิติ"), totals=raw.get("totals", {}), scoring=scoring,
+            section_marker=raw.get("section_marker", ""), totals=raw.get("totals", {}), scoring=scoring,
             status_levels=levels, status_dot=st.get("dot", "●"), style=raw.get("style", {}), raw=raw,
         )
     except (KeyError, TypeError, ValueError) as e:

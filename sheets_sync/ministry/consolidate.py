@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.errors import SheetsSyncError
-from .summary import Summary, UnitRead, build_summary
-from ..kinds.template import load_template
+from ..kinds.base import UnitRead
+from ..kinds.template import Template, load_template
+from .summary import Summary, build_summary, overview_rows
 from .units import Unit, load_units
 
 PUBLISHED_SHEET = "สรุปภาพรวม"
@@ -55,7 +56,7 @@ class Accounts:
 
 
 def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
-    from ..workbook.recalc import _evaluate_book
+    from ..workbook.recalc import evaluate_book
     read = UnitRead(unit.code, unit.name)
     try:
         if unit.is_google:
@@ -70,8 +71,8 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
             from ..backends.xlsx_book import XlsxBook
             book = XlsxBook(unit.path)
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        _, meta, _, results = _evaluate_book(book, None, None)
-        read.result, read.version = results[0], meta.get("template_version")
+        ev = evaluate_book(book)
+        read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
     except SheetsSyncError as e:
         read.error = e.en if e.en == e.th else f"{e.th} / {e.en}"
     except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
@@ -95,29 +96,31 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         return r
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         reads = list(pool.map(one, enumerate(units)))
-    summary = build_summary(reads, load_template(), period)
+    summary = build_summary(same_kind(reads), template_of(reads), period)
     if str(out).lower().endswith(".xlsx"):
-        from .summary_xlsx import write_summary
-        history = write_summary(summary, Path(out))
+        from .summary_out import write_summary_xlsx
+        history = write_summary_xlsx(summary, Path(out))
     else:
-        from .summary_google import write_summary
-        history = write_summary(summary, out, accounts.client(0))
+        from .summary_out import write_summary_google
+        history = write_summary_google(summary, out, accounts.client(0))
     published = publish_overview(summary, units, accounts) if publish else []
     return ConsolidateResult(summary, str(out), published, history)
 
 
-def overview_rows(summary: Summary) -> list[list]:
-    head = [f"สรุปภาพรวม {summary.period}".strip() + " (อ่านอย่างเดียว / read-only, sheets-sync)"]
-    cols = list(summary.overview.columns)
-    return [head, cols] + [[plain(v) for v in rec] for rec in summary.overview.itertuples(index=False)]
+def template_of(reads: list[UnitRead]) -> Template:
+    """The summary follows the first readable unit's template (the scorecard when none is)."""
+    return next((u.template for u in reads if u.result is not None), None) or load_template()
 
 
-def plain(v):
-    """numpy/pandas scalars to what a cell holds (NaN/NA -> empty)."""
-    import pandas as pd
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return None
-    return v.item() if hasattr(v, "item") else v
+def same_kind(reads: list[UnitRead]) -> list[UnitRead]:
+    """A unit whose sheet is of another kind than the summary's is listed, not summed."""
+    tpl = template_of(reads)
+    for u in reads:
+        if u.result is not None and u.result.kind != tpl.kind:
+            u.error = (f"แผ่นงานชนิด {u.result.kind} ไม่ใช่ {tpl.kind} / "
+                       f"a {u.result.kind} sheet, not {tpl.kind}: not summed")
+            u.result = None
+    return reads
 
 
 def publish_overview(summary: Summary, units: list[Unit], accounts: Accounts | None) -> list[str]:
@@ -130,9 +133,9 @@ def publish_overview(summary: Summary, units: list[Unit], accounts: Accounts | N
             continue
         try:
             if u.is_google:
-                from .summary_google import publish_sheet
+                from .summary_out import publish_google
                 ids = next((r.sheet_ids for r in summary.units if r.code == u.code), None)
-                publish_sheet(accounts.client(i), u.sheet, PUBLISHED_SHEET, rows, ids)
+                publish_google(accounts.client(i), u.sheet, PUBLISHED_SHEET, rows, ids)
             else:
                 from ..backends.xlsx import XlsxWorkbook
                 wb = XlsxWorkbook(u.path)

@@ -39,7 +39,7 @@ class Skipped:
 class Imported:
     kind: str
     rows: pd.DataFrame
-    results: dict = field(default_factory=dict)       # scorecard: code -> (result, details)
+    results: dict = field(default_factory=dict)       # code -> {unit-owned field: value}
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -89,7 +89,7 @@ def import_scorecard(path: Path) -> Imported:
                          "code": code, "indicator": m.group(2).strip(), "weight": nums[3][0], "target": nums[4][0],
                          "c1": nums[5][0], "c2": nums[6][0], "c3": nums[7][0], "c4": nums[8][0], "c5": nums[9][0],
                          "method": "step"})
-            out.results[code] = (cells[10] or None, cells[14] if len(cells) > 14 and cells[14] else None)
+            out.results[code] = {"result": cells[10] or None, "details": cells[14] if len(cells) > 14 and cells[14] else None}
             continue
         if any(k in filled[0] for k in ("รายงานผล", "แผนปฏิบัติราชการ", "เป้าประสงค์", "ตัวชี้วัด", "เกณฑ์", "น้ำหนักรวม",
                                         "ร้อยละ", "เป้าหมาย")) or filled[0] in ("1", "2", "3", "4", "5"):
@@ -183,44 +183,30 @@ IMPORTERS = {"scorecard": import_scorecard, "ita": import_ita, "action-plan": im
 
 def import_file(source: str | Path, kind: str, out: str | Path, *, unit: str | None = None,
                 period: str | None = None, overwrite: bool = False) -> Imported:
-    """Read ``source`` as ``kind`` and write the canonical workbook ``out``."""
-    from ..workbook.recalc import init, recalc
+    """Read ``source`` as ``kind`` and write the canonical workbook ``out``: the
+    template's cells from the report, then what the unit had typed, as a person would."""
+    from ..kinds.base import kind_named
+    from ..workbook.entry import type_values
+    from ..workbook.init import init
+    from ..workbook.recalc import recalc
     source = Path(source)
     if not source.is_file():
         raise SheetsSyncError(f"ไม่พบไฟล์ {source}", f"file not found: {source}")
     if kind not in IMPORTERS:
-        raise SheetsSyncError(f"ไม่รู้จักชนิด {kind}", f"unknown kind {kind} (scorecard, ita, action-plan)")
+        raise SheetsSyncError(f"ไม่รู้จักชนิด {kind}", f"unknown kind {kind} ({', '.join(IMPORTERS)})")
     imported = IMPORTERS[kind](source)
     if imported.rows.empty:
+        reasons = "; ".join(map(str, imported.skipped[:5])) or "no line looked like a row of this kind"
         raise SheetsSyncError(f"ไม่พบแถวข้อมูลที่นำเข้าได้ใน {source.name}",
-                              f"no importable rows in {source.name}; " + "; ".join(map(str, imported.skipped[:5])))
-    if kind == "scorecard":
-        init(out, indicators=imported.rows, unit=unit, period=period, overwrite=overwrite)
-        _type_scorecard_results(Path(out), imported.results)
-    else:
-        init(out, kind=kind, indicators=imported.rows.drop(columns=["doc_level"], errors="ignore"), unit=unit,
-             period=period, overwrite=overwrite)
+                              f"no importable rows in {source.name}: {reasons}")
+    init(out, kind=kind, indicators=imported.rows.drop(columns=["doc_level"], errors="ignore"), unit=unit,
+         period=period, overwrite=overwrite)
+    k = kind_named(kind)
+    unit_values = dict(imported.results)
+    unit_keys = [c for c in imported.rows.columns if c not in ("code", "doc_level")]
+    for rec in imported.rows.to_dict("records"):
+        typed = {key: rec[key] for key in unit_keys if rec.get(key) is not None and rec.get(key) == rec.get(key)}
+        unit_values.setdefault(k.code_key(rec["code"]), {}).update(typed)
+    type_values(out, unit_values)
     recalc(out)
     return imported
-
-
-def _type_scorecard_results(path: Path, results: dict) -> None:
-    from ..backends.xlsx import XlsxWorkbook
-    from ..kinds.scorecard import evaluate
-    from ..kinds.template import load_template
-    wb = XlsxWorkbook(path)
-    tpl = load_template()
-    for s in wb.sheets:
-        res = evaluate(wb.grid(s.name), tpl)
-        if res is None:
-            continue
-        cells = {}
-        for r, code in res.inputs["code"].items():
-            result, details = results.get(code, (None, None))
-            if result is not None:
-                cells[(r, res.layout.columns["result"])] = parse_number(result)[0] if parse_number(result)[1] and \
-                    parse_number(result)[0] is not None else result
-            if details is not None and "details" in res.layout.columns:
-                cells[(r, res.layout.columns["details"])] = details
-        wb.set_cells(s.name, cells)
-    wb.save()

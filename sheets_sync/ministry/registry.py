@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..backends.open import open_book
-from .canonical import Canonical, load_canonical
+from ..kinds.canonical import Canonical, load_canonical
 from ..core.errors import SheetsSyncError
 from .sync import PushPlan, plan_push
 from .units import Unit, load_units
@@ -42,7 +42,7 @@ def _each(units, progress: Callable | None):
 def provision(units: str | Path | list[Unit], template: str | Path | Canonical, *, period: str | None = None,
               progress: Callable | None = None, **google) -> list[UnitOutcome]:
     """Create every missing unit sheet from the canonical template; leave existing ones alone."""
-    from ..workbook.recalc import init
+    from ..workbook.init import init
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
     out = []

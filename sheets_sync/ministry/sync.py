@@ -14,13 +14,11 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .canonical import Canonical
+from ..kinds.canonical import Canonical
 from ..core.grid import Cell, Grid, a1, same_value
-from ..kinds.layout import discover, norm
-from ..kinds.table_kind import discover_table
-from ..kinds.sheet_plan import ARCHIVE_SHEET, AUDIT_SHEET, template_cells
-from ..kinds.meta import META_SHEET, meta_cells, read_meta
-from ..kinds.scorecard import evaluate, recorded_blob
+from ..kinds.layout import find_tables
+from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, blob, meta_cells, read_meta, recorded_template
+from ..kinds.sheet_plan import template_cells
 from ..kinds.template import Template
 
 
@@ -71,24 +69,24 @@ def _differs(have, want) -> bool:
 
 def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None = None) -> PushPlan:
     tpl: Template = canonical.template
-    table = tpl.kind != "scorecard"
-    find = discover_table if table else discover
+    sheet_kind = canonical.kind
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S UTC")
-    sheet_name, layout = next(((n, lay) for n, g in grids.items() if n != META_SHEET
-                               and (lay := find(g, tpl)) is not None and lay.indicator_rows is not None
-                               and "code" in lay.columns), (None, None))
-    if layout is None:
+    skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET)
+    layouts = [lay for lay in find_tables(grids, tpl, sheet_kind.code_key, skip=skip) if lay.complete]
+    if not layouts:
         from ..core.errors import WorkbookError
-        raise WorkbookError("ไม่พบแผ่นงานตัวชี้วัด", "no scorecard sheet found")
+        raise WorkbookError(f"ไม่พบแผ่นงาน {tpl.sheet_name}", f"no {sheet_kind.name} sheet found ({tpl.sheet_name})")
+    layout = layouts[0]
+    sheet_name = layout.sheet
     grid = grids[sheet_name]
+    sectioned = bool(tpl.section_marker)
     meta = read_meta(grids.get(META_SHEET))
-    recorded = json.loads(meta.get(f"template:{sheet_name}") or "{}")
+    recorded = recorded_template(meta, sheet_name)
     plan = PushPlan(sheet_name, version_from=meta.get("template_version"), version_to=canonical.version)
     cols = layout.columns
     tkeys = [f.key for f in tpl.fields if f.owner == "template" and f.key in cols]
     canon = {row["code"]: row for _, row in canonical.indicators.iterrows()}
-    code_of = (lambda v: " ".join(str(v).split())) if table else norm
-    existing = {code_of(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
+    existing = {sheet_kind.code_key(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
 
     # -- rows: retired leave, new ones join the end of their dimension --------------------
     slots: list = list(range(1, grid.max_row + 1))
@@ -98,11 +96,7 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     totals_rows = sorted({r for r, _ in layout.totals.values()})
     first_total = totals_rows[0] if totals_rows else grid.max_row + 1
     dim_of_row = layout.dimension_of
-    section_rows = {}
-    for r in range(layout.header_row + 1, first_total):
-        text = norm(grid.get(r, 1))
-        if text and tpl.section_marker in text and r not in layout.indicator_rows:
-            section_rows[text] = r
+    section_rows = layout.sections
     new_sections: dict[str, tuple] = {}
     for code, row in canon.items():
         if code in existing:
@@ -112,11 +106,11 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
                    and s in layout.indicator_rows] + [s for s in slots if isinstance(s, tuple) and s[1] == dim]
         if members:
             anchor = slots.index(members[-1]) + 1
-        elif dim and dim in section_rows and not table:
+        elif dim and dim in section_rows and sectioned:
             anchor = slots.index(section_rows[dim]) + 1
         else:
             anchor = slots.index(first_total) if first_total in slots else len(slots)
-            if table:
+            if not sectioned:
                 anchor = max((slots.index(s_) for s_ in slots if (isinstance(s_, int) and s_ in layout.indicator_rows)
                               or (isinstance(s_, tuple) and s_[0] == "new")), default=anchor - 1) + 1
             elif dim and dim not in new_sections:
@@ -202,15 +196,11 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         return plan
     final_layout_rows = sorted(final[existing[c]] if c in existing else final[("new", canon[c].get("dimension") or "", c)]
                                for c in canon)
-    if table:
-        from ..kinds.table_kind import evaluate_table
-        result = evaluate_table({**grids, sheet_name: after}, tpl)
-        for sheet, summary_cells in result.extra.items():
-            extra.setdefault(sheet, {}).update(summary_cells)
-    else:
-        from ..workbook.recalc import _notes
-        result = evaluate(after, tpl, recorded=None)
-        plan.notes = _notes([result], tpl, None)
+    result = next(r for r in sheet_kind.evaluate({**grids, sheet_name: after}, tpl) if r.sheet == sheet_name)
+    for sheet, other in result.other_cells.items():
+        extra.setdefault(sheet, {}).update(other)
+    if result.notes:
+        plan.notes = {sheet_name: result.notes}
     for cell, v in result.desired.items():
         if not same_value(after.get(*cell), v):
             put(cell, v)
@@ -220,5 +210,5 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {
             "template_version": canonical.version,
             f"template:{sheet_name}": json.dumps(tcells, ensure_ascii=False, separators=(",", ":")),
-            f"computed:{sheet_name}": recorded_blob(result)})
+            f"computed:{sheet_name}": blob(result.desired)})
     return plan

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import SheetsSyncError, read_yaml
+from ..core.errors import SheetsSyncError
+from ..kinds.yaml_file import read_yaml
 
 _GOOGLE_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{25,})(/.*)?$")
 _GOOGLE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")

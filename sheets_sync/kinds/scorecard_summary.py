@@ -1,0 +1,62 @@
+"""The scorecard's part of the ministry summary: each unit's totals and status counts,
+and an indicator x unit matrix of scores with mean, min, max and units below level 3."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import SummaryPart, UnitRead
+from .template import Template
+
+OVERVIEW_COLUMNS = ["รหัสหน่วยงาน", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว",
+                    "ตัวชี้วัดทั้งหมด", "เขียว", "เหลือง", "แดง", "เทา", "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]
+
+
+def rank(frame: pd.DataFrame, column: str, ascending: bool = False) -> pd.DataFrame:
+    """Ties share a rank (1, 2, 2, 4), as league tables do."""
+    frame.insert(0, "ลำดับ", frame[column].rank(method="min", ascending=ascending).astype("Int64")
+                 if len(frame) else pd.Series(dtype="Int64"))
+    return frame.sort_values(["ลำดับ", "รหัสหน่วยงาน"], kind="stable").reset_index(drop=True)
+
+
+def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
+    rows = []
+    for u in reads:
+        t = u.result.totals
+        counts = u.result.rows["status"].value_counts() if len(u.result.rows) else pd.Series(dtype=int)
+        rows.append({"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "คะแนนถ่วงน้ำหนักรวม": t.get("weighted_score"),
+                     "ร้อยละ": t.get("percentage"), "รายงานแล้ว": t.get("reported"),
+                     "ตัวชี้วัดทั้งหมด": t.get("indicators"),
+                     "เขียว": int(counts.get("green", 0)), "เหลือง": int(counts.get("yellow", 0)),
+                     "แดง": int(counts.get("red", 0)), "เทา": int(counts.get("grey", 0)),
+                     "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": u.modified, "จำนวนปัญหา": len(u.result.problems)})
+    overview = rank(pd.DataFrame(rows, columns=OVERVIEW_COLUMNS), "คะแนนถ่วงน้ำหนักรวม")
+
+    # One matrix row per indicator code, in dimension order of first appearance.
+    order: dict[str, tuple[str, str]] = {}
+    scores: dict[str, dict[str, float]] = {}
+    for u in reads:
+        res = u.result
+        for r in res.rows.index:
+            code = res.inputs.at[r, "code"]
+            label = str(res.inputs.at[r, "indicator"]) if "indicator" in res.inputs else ""
+            order.setdefault(code, (res.inputs.at[r, "dimension"] or "", label))
+            scores.setdefault(code, {})[u.code] = res.rows.at[r, "score"]
+    dims = list(dict.fromkeys(d for d, _ in order.values()))
+    codes = sorted(order, key=lambda c: dims.index(order[c][0]))
+    units = [u.code for u in reads]
+    level3 = template.scoring.yellow_min_score
+    mrows = []
+    for code in codes:
+        vals = pd.Series({c: scores[code].get(c) for c in units}, dtype="float64")
+        below = [c for c in units if pd.notna(vals.get(c)) and vals[c] < level3]
+        mrows.append({"มิติ": order[code][0], "รหัส": code, "ตัวชี้วัด": order[code][1], **vals.to_dict(),
+                      "เฉลี่ย": vals.mean(), "ต่ำสุด": vals.min(), "สูงสุด": vals.max(),
+                      "ต่ำกว่าระดับ 3": ", ".join(below)})
+    matrix = pd.DataFrame(mrows, columns=["มิติ", "รหัส", "ตัวชี้วัด", *units, "เฉลี่ย", "ต่ำสุด", "สูงสุด",
+                                          "ต่ำกว่าระดับ 3"])
+    d = template.scoring.decimals
+    fmt_ws, fmt_score = "0." + "0" * d["weighted_score"], "0." + "0" * d["score"]
+    formats = {"คะแนนถ่วงน้ำหนักรวม": fmt_ws, "ร้อยละ": "0.00",
+               **{c: fmt_score for c in [*units, "เฉลี่ย", "ต่ำสุด", "สูงสุด"]}}
+    return SummaryPart(overview, matrix, formats, chart_value="ร้อยละ", chart_range=(0, 100),
+                       matrix_levels=(("ระดับ 3", level3), ("ระดับ 5", template.scoring.max_score)))
