@@ -194,5 +194,5 @@ def format_fixed_array(values, decimals: int) -> list[str]:
     out = [fmt(v) for v in r.tolist()]
     if not ok.all():
         for i in np.flatnonzero(~ok).tolist():
-            out[i] = format_fixed(x[i], decimals)
+            out[i] = "" if np.isnan(x[i]) else format_fixed(x[i], decimals)
     return out

@@ -101,6 +101,15 @@ def _n_array(values) -> list[str]:
     return [s.rstrip("0").rstrip(".") for s in format_fixed_array(values, 4)]
 
 
+def _only(fn, values: np.ndarray, mask: np.ndarray) -> list[str]:
+    """``fn`` (an array formatter) on the rows that show the value, '' on the others."""
+    out = [""] * len(values)
+    idx = np.flatnonzero(mask)
+    for i, text in zip(idx.tolist(), fn(values[idx])):
+        out[i] = text
+    return out
+
+
 def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int = 255) -> list[str]:
     """The score note of every row at once: ``trace(code, row, options).note(limit)`` for
     each row of ``frame``, same text, with the numbers worked out on whole columns.
@@ -135,9 +144,15 @@ def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int =
         span = np.abs(hi - lo)
         s_interp = k + part / span
     d = options.decimals["score"]
-    n_r, n_c1, n_c5, n_lo, n_hi = (_n_array(v) for v in (r, c[0], c[-1], lo, hi))
-    n_part, n_span = _n_array(part), _n_array(span)
-    f_interp = format_fixed_array(s_interp, d)
+    scored = ~no_result & ~no_criteria
+    between = scored & interp & (k > 0) & (k < 5)
+    n_r = _only(_n_array, r, scored)
+    n_c1 = _only(_n_array, c[0], scored & (k == 0))
+    n_c5 = _only(_n_array, c[-1], scored & (k == 5))
+    n_lo = _only(_n_array, lo, scored & (k > 0) & (k < 5))
+    n_hi = _only(_n_array, hi, scored & (k < 5))
+    n_part, n_span = _only(_n_array, part, between), _only(_n_array, span, between)
+    f_interp = _only(lambda v: format_fixed_array(v, d), s_interp, between)
     f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
     f_step = {j: format_fixed(j, d) for j in range(1, 5)}
     out = []
