@@ -9,6 +9,10 @@ import pytest
 
 from replay import RECORDINGS, Replayer, interactions, token_for
 
+# The recordings are the real Google's answers, kept beside the repository in ../shared.
+pytestmark = pytest.mark.skipif(not RECORDINGS.is_dir(),
+                                reason=f"needs ../shared (Google's recorded answers, {RECORDINGS}): not beside this clone")
+
 HELD = [
     "CellTest.test_a1_value",
     "CellTest.test_equality",

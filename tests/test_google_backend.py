@@ -197,7 +197,7 @@ def test_init_google_builds_the_template_layout(emulator, google_opts):
     assert score["textFormat"]["fontFamily"] == "TH Sarabun New" and score["textFormat"]["fontSize"] == 16
     assert score["numberFormat"]["pattern"] == "0.000" and "backgroundColor" in score
     assert main.cells[(4, 11)]["dataValidation"]["condition"]["type"] == "NUMBER_BETWEEN"
-    assert len(main.conditional) == 4
+    assert len(main.conditional) == 5  # one colour rule per status level, "invalid" included
     protected_cols = {(p["range"]["startColumnIndex"], p["range"].get("endColumnIndex")) for p in main.protected}
     assert (12, 15) in protected_cols and (0, 11) in protected_cols  # computed M..O, template A..K
     for p in main.protected:

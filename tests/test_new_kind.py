@@ -75,8 +75,10 @@ def test_recalc_and_validate_the_new_kind(tmp_path, cli):
     ws = wb[SHEET]
     ws.cell(ws.max_row + 1, 1).value = "C2"
     wb.save(path)
-    problems = ss.validate(path).errors
-    assert [(p.kind, p.cell) for p in problems] == [("duplicate_code", f"A{ws.max_row}")]
+    problems = ss.validate(path).problems
+    # the copy is named at its code, and its state cell (not computed yet) is stale
+    assert [(p.kind, p.severity, p.cell) for p in problems] == [("duplicate_code", "error", f"A{ws.max_row}"),
+                                                                ("computed_stale", "warning", f"D{ws.max_row}")]
     assert "C2" in problems[0].message_th and "C2" in problems[0].message_en
     cli("validate", path, code=1)
 

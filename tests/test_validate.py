@@ -91,7 +91,7 @@ def test_text_result_is_not_scored_and_named(seed_book, cli):
     type_results(seed_book, {"ศปท.4": "N/A"})
     out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
     row = next(r for r in out["rows"] if r["code"] == "ศปท.4")
-    assert row["score"] is None and row["status"] == "grey"
+    assert row["score"] is None and row["status"] == "invalid"   # typed but unusable: not "not reported"
     assert out["totals"]["complete"] is False
     assert openpyxl.load_workbook(seed_book)[SHEET]["L9"].value == "N/A"
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..core.errors import TemplateError
-from ..core.grid import Cell, Grid, plain
+from ..core.grid import Cell, Grid
+from ..core.numbers import format_fixed
 from ..core.problems import ERROR, Problem
 from .layout import Layout
 from .template import Template
@@ -163,6 +164,8 @@ def template_named(kind: str | None, template: str | Template | None) -> Templat
     return load_template(k.template)
 
 
-def report_value(v):
-    """A computed value as --json and the CLI show it."""
-    return plain(v)
+def show(v) -> str:
+    """A value in a message: numbers with three decimals, empty said as such."""
+    if v is None:
+        return "(ว่าง / empty)"
+    return format_fixed(v, 3) if isinstance(v, float) else str(v)

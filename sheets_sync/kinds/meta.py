@@ -29,10 +29,15 @@ def read_meta(grid: Grid | None) -> dict[str, object]:
     return meta
 
 
-def recorded_values(meta: dict, sheet: str) -> dict[str, object] | None:
-    """What sheets-sync last wrote to the computed cells of ``sheet``; None when the
-    workbook has no metadata at all (not made by init: hand edits cannot be told)."""
+def recorded_values(meta: dict, sheet: str, sheets: tuple[str, ...] = ()) -> dict[str, object] | None:
+    """What sheets-sync last wrote to the computed cells of ``sheet`` (``sheets``: every
+    tab the workbook has now); None when the workbook has no metadata at all (not made
+    by init: hand edits cannot be told)."""
     blob = meta.get(f"computed:{sheet}")
+    if not isinstance(blob, str):
+        # a renamed tab: the one record left whose sheet is gone is this sheet's
+        orphans = [k for k in meta if k.startswith("computed:") and k[len("computed:"):] not in sheets]
+        blob = meta.get(orphans[0]) if len(orphans) == 1 else None
     if not isinstance(blob, str):
         return {} if meta else None
     try:

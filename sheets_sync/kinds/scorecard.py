@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 
 from ..core.grid import Cell, Grid, a1, plain, same_value
-from ..core.numbers import format_fixed, parse_numbers
+from ..core.numbers import parse_numbers
 from ..core.problems import Problem, problem
 from ..core.scoring import compute, rounded
 from ..core.text import norm
 from ..core.trace import trace
-from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register
+from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET
 from .scorecard_checks import check_inputs
@@ -50,12 +50,6 @@ def reported_text(totals: dict) -> str:
     return f"รายงานแล้ว {n}/{total} ตัวชี้วัด (ยังไม่ครบ / incomplete)"
 
 
-def _show(v) -> str:
-    if v is None:
-        return "(ว่าง / empty)"
-    return format_fixed(v, 3) if isinstance(v, float) else str(v)
-
-
 def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write."""
     out = []
@@ -70,7 +64,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -
         if have in (None, "") or same_value(have, want):
             continue
         if ref not in recorded or not same_value(have, recorded[ref]):
-            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=_show(want)))
+            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want)))
     return out
 
 
@@ -96,6 +90,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     scored.loc[unusable, "result"] = np.nan
     exact, totals = compute(scored, options)
     rows, shown = rounded(exact, totals, options)
+    if "invalid" in template.status_levels:   # typed but unusable is not "not reported"
+        rows.loc[unusable | bad["result"], "status"] = "invalid"
 
     desired: dict[Cell, object] = {}
     for key in COMPUTED:

@@ -8,7 +8,7 @@ from .base import SummaryPart, UnitRead
 from .template import Template
 
 OVERVIEW_COLUMNS = ["รหัสหน่วยงาน", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว",
-                    "ตัวชี้วัดทั้งหมด", "เขียว", "เหลือง", "แดง", "เทา", "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]
+                    "ตัวชี้วัดทั้งหมด", "เขียว", "เหลือง", "แดง", "เทา", "ไม่ถูกต้อง", "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]
 
 
 def rank(frame: pd.DataFrame, column: str, ascending: bool = False) -> pd.DataFrame:
@@ -28,6 +28,7 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
                      "ตัวชี้วัดทั้งหมด": t.get("indicators"),
                      "เขียว": int(counts.get("green", 0)), "เหลือง": int(counts.get("yellow", 0)),
                      "แดง": int(counts.get("red", 0)), "เทา": int(counts.get("grey", 0)),
+                     "ไม่ถูกต้อง": int(counts.get("invalid", 0)),
                      "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": u.modified, "จำนวนปัญหา": len(u.result.problems)})
     overview = rank(pd.DataFrame(rows, columns=OVERVIEW_COLUMNS), "คะแนนถ่วงน้ำหนักรวม")
 

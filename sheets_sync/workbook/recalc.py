@@ -6,8 +6,9 @@ from pathlib import Path
 
 from ..backends.open import open_book
 from ..core.errors import SheetsSyncError, WorkbookError
+from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
-from ..kinds.base import Kind, SheetResult, kind_of
+from ..kinds.base import Kind, SheetResult, kind_of, show
 from ..kinds.meta import META_SHEET, blob, meta_cells, read_meta, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
 
@@ -70,7 +71,7 @@ def evaluate_book(book, template: str | Template | None = None, options: Scoring
     meta = read_meta(grids.get(META_SHEET))
     tpl = _template_for(meta, template)
     kind = kind_of(tpl)
-    recorded = None if not meta else {name: recorded_values(meta, name) for name in grids}
+    recorded = None if not meta else {name: recorded_values(meta, name, tuple(grids)) for name in grids}
     results = kind.evaluate(grids, tpl, options=options, recorded=recorded)
     if not results:
         p = problem("no_scorecard", book.name)
@@ -138,8 +139,17 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
             extra.append(problem("template_outdated", META_SHEET, "B4", have=have if have is not None else "?",
                                  want=want))
     for i, res in enumerate(ev.results):
-        report.sheets.append(_sheet_report(res, res.changed_cells, res.problems + (extra if i == 0 else [])))
+        report.sheets.append(_sheet_report(res, res.changed_cells, res.problems + stale(res, ev.grids[res.sheet])
+                                           + (extra if i == 0 else [])))
     return report
+
+
+def stale(res: SheetResult, grid) -> list[Problem]:
+    """Computed cells that do not hold what recalc would write, and that no other
+    problem explains (a hand edit, a formula): the sheet shows out-of-date figures."""
+    told = {p.cell for p in res.problems}
+    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want))
+            for cell, want in sorted(res.changes.items()) if a1(*cell) not in told]
 
 
 def explain(target, code: str, *, template: str | Template | None = None,
