@@ -366,6 +366,16 @@ def test_full_disk_real(typed, tmp_path):
         assert "disk full" in res.output and "ดิสก์เต็ม" in res.output and "unit.xlsx" in res.output
         assert target.read_bytes() == before
         assert temps(folder) == []
+        # what init/provision/import/consolidate do through write_atomic: openpyxl into it
+        import openpyxl
+        from sheets_sync.backends.files import write_atomic
+        from sheets_sync.core.errors import WorkbookError
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "x" * 200_000
+        with pytest.raises(WorkbookError) as e:
+            write_atomic(folder / "summary.xlsx", lambda fh: wb.save(fh))
+        assert "disk full" in e.value.en and "summary.xlsx" in e.value.en
+        assert not (folder / "summary.xlsx").exists() and temps(folder) == []
     finally:
         undo()
 

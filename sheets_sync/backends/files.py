@@ -257,10 +257,15 @@ def _messages(path: Path, e: OSError) -> WorkbookError:
         return WorkbookError(f"ดิสก์เต็ม: เขียน {path} ไม่ได้ ไฟล์เดิมยังอยู่ครบ ไม่ได้เขียนอะไร",
                              f"disk full: could not write {path}; the existing file is unchanged, "
                              f"nothing was written")
-    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return WorkbookError(f"ไม่มีสิทธิ์เขียนในโฟลเดอร์ของ {path} (โฟลเดอร์อ่านอย่างเดียว) ไม่ได้เขียนอะไร",
-                             f"cannot write {path}: its folder {path.parent} is read-only or not "
-                             f"writable by you; nothing was written")
+    if e.errno == errno.EROFS:
+        return WorkbookError(f"เขียน {path} ไม่ได้: ดิสก์/โฟลเดอร์ {path.parent} เป็นแบบอ่านอย่างเดียว ไม่ได้เขียนอะไร",
+                             f"cannot write {path}: its folder {path.parent} is on a read-only disk; "
+                             f"nothing was written")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return WorkbookError(f"เขียน {path} ไม่ได้: ไม่มีสิทธิ์เขียนในโฟลเดอร์ {path.parent} "
+                             f"หรือไฟล์เปิดอยู่ในโปรแกรมอื่น ไม่ได้เขียนอะไร",
+                             f"cannot write {path}: you may not write in its folder {path.parent}, or the "
+                             f"file is open in another program; nothing was written")
     return WorkbookError(f"เขียน {path} ไม่ได้: {e.strerror or e} ไม่ได้เขียนอะไร",
                          f"could not write {path}: {e.strerror or e}; nothing was written")
 

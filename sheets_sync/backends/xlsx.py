@@ -42,8 +42,8 @@ WORKSHEET_REL = "/worksheet"
 # Limits checked against the zip's directory before anything is inflated (a zip bomb is
 # refused at once). A unit's scorecard is well under 1 MiB; these leave a wide margin.
 MAX_FILE_BYTES = 200 * 2**20    # the .xlsx on disk
-MAX_PART_BYTES = 100 * 2**20    # one part, inflated
-MAX_TOTAL_BYTES = 300 * 2**20   # all parts, inflated
+MAX_PART_BYTES = 64 * 2**20     # one part, inflated (lxml needs several times this to parse it)
+MAX_TOTAL_BYTES = 256 * 2**20   # all parts, inflated
 MAX_PARTS = 10_000
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 # Built-in number formats that show a date or time (openpyxl's, plus the East Asian and
@@ -673,6 +673,9 @@ def _put(cell, value, sheet: str = "", book: str | Path = "") -> int:
         cell.set("t", "b")
         etree.SubElement(cell, f"{Q}v").text = "1" if value else "0"
     elif isinstance(value, (int, float)):
+        if isinstance(value, int) and abs(value) > 1e300:
+            raise WorkbookError(f"ไฟล์ {book} แผ่นงาน {sheet} เซลล์ {cell.get('r')}: ตัวเลขใหญ่เกินกว่าที่ Excel เก็บได้",
+                                f"{book}: sheet {sheet} cell {cell.get('r')}: the number is too large for Excel")
         etree.SubElement(cell, f"{Q}v").text = repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(float(value))
     else:
         # Inline strings keep sharedStrings.xml untouched.

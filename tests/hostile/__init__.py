@@ -248,10 +248,10 @@ def _(base, d):
     return p
 
 
-@case("zip bomb: four 90 MiB parts (total over the limit)", mentions=("MiB",), tags=("bomb",))
+@case("zip bomb: five 60 MiB parts (the total over the limit)", mentions=("MiB", "in all"), tags=("bomb",))
 def _(base, d):
     p = _target(d)
-    es = entries_of(base) + [bomb_entry(f"xl/media/image{i}.bin", 90) for i in range(4)]
+    es = entries_of(base) + [bomb_entry(f"xl/media/image{i}.bin", 60) for i in range(5)]
     p.write_bytes(raw_zip(es))
     return p
 
