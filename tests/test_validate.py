@@ -122,3 +122,38 @@ def test_duplicate_column_and_missing_totals_row_are_named(seed_book, cli):
     assert ("duplicate_column", "T3") in kinds(report)
     missing = [p for p in report["problems"] if p["kind"] == "missing_total_row"]
     assert missing and "ร้อยละ" in missing[0]["message_en"]
+
+
+def test_stale_scores_are_a_finding_named_at_each_cell(seed_book, cli):
+    cli("recalc", seed_book)
+    edit(seed_book, L14=90)                       # ศปท.7: 70 -> 90, not recalculated yet
+    report = problems(cli, seed_book, code=0)
+    stale = {p["cell"]: p for p in report["problems"] if p["kind"] == "computed_stale"}
+    # score, percentage and weighted score of ศปท.7 and the two totals that follow (its
+    # status stays yellow: 90 is still short of the target 100)
+    assert set(stale) == {"M14", "N14", "O14", "O15", "O16"}
+    assert "3.000" in stale["M14"]["message_en"] and "5.000" in stale["M14"]["message_en"]
+    assert stale["O15"]["message_th"].startswith("ค่าคำนวณไม่เป็นปัจจุบัน")
+    cli("recalc", seed_book)
+    assert problems(cli, seed_book, code=0)["problems"] == []
+
+
+def test_unusable_results_get_their_own_status_not_not_reported(seed_book, cli):
+    type_results(seed_book, {"ศปท.1": "72,5", "ศปท.2": "-", "ศปท.4": None})
+    rows = {r["code"]: r["status"] for r in json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]["rows"]}
+    assert rows["ศปท.1"] == rows["ศปท.2"] == "invalid" and rows["ศปท.4"] == "grey"
+    ws = openpyxl.load_workbook(seed_book)[SHEET]
+    assert ws["Q5"].value == "ข้อมูลไม่ถูกต้อง" and ws["Q9"].value == "ยังไม่รายงาน"
+
+
+def test_a_renamed_scorecard_tab_gives_no_false_hand_edit_findings(seed_book, cli):
+    cli("recalc", seed_book)
+    wb = openpyxl.load_workbook(seed_book)
+    wb[SHEET].title = "ตัวชี้วัด ไตรมาส 2"
+    wb["ตัวชี้วัด ไตรมาส 2"]["L14"] = 90
+    wb.save(seed_book)
+    found = {p["kind"] for p in problems(cli, seed_book, code=0)["problems"]}
+    assert "computed_overwritten" not in found and "computed_stale" in found
+    out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
+    assert not [p for p in out["problems"] if p["kind"] == "computed_replaced"]
+    assert out["totals"]["weighted_score"] == 3.15
