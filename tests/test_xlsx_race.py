@@ -476,3 +476,28 @@ def test_too_large_a_file_is_refused_before_reading(typed, tmp_path, monkeypatch
     with pytest.raises(WorkbookError) as e:
         XlsxBook(target)
     assert "too large" in e.value.en and "unit.xlsx" in e.value.en
+
+
+def test_push_template_skips_a_unit_open_in_excel_and_updates_the_others(tmp_path):
+    """push-template goes through the same XlsxBook.write: a unit whose workbook is open
+    gets a clear failure naming it, and its file is left byte for byte."""
+    import sheets_sync as ss
+    csv_v2 = tmp_path / "kpi_v2.csv"
+    text = SEED000_CSV.read_text(encoding="utf-8")
+    csv_v2.write_text(text.replace("ศปท.7", "ศปท.9"), encoding="utf-8")
+    (tmp_path / "kpi_v1.csv").write_text(text, encoding="utf-8")
+    for v in (1, 2):
+        (tmp_path / f"ministry_v{v}.yaml").write_text(f"template: scorecard\nversion: {v}\nindicators: kpi_v{v}.csv\n",
+                                                      encoding="utf-8")
+    (tmp_path / "units").mkdir()
+    units = tmp_path / "units.yaml"
+    units.write_text("units:\n  - {code: A, name: กองคลัง, sheet: units/A.xlsx}\n"
+                     "  - {code: B, name: กองบัญชี, sheet: units/B.xlsx}\n", encoding="utf-8")
+    ss.provision(units, tmp_path / "ministry_v1.yaml")
+    a, b = tmp_path / "units" / "A.xlsx", tmp_path / "units" / "B.xlsx"
+    (tmp_path / "units" / "~$A.xlsx").write_bytes(b"\x07somchai")
+    before = a.read_bytes()
+    out = {o.unit.code: o for o in ss.push_template(units, tmp_path / "ministry_v2.yaml")}
+    assert out["A"].status == "failed" and "A.xlsx" in out["A"].error and "Excel" in out["A"].error
+    assert a.read_bytes() == before
+    assert out["B"].status == "updated"
