@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from enum import Enum
 from functools import wraps
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
@@ -24,16 +26,92 @@ console = Console(soft_wrap=True)  # paths, URLs and messages must stay copyable
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _flag_shows_no_type(show=typer.core.TyperOption.display_type_rich):
+    """Typer's help prints an on/off flag as ``--json <bool>``, as if it took a value; a flag
+    takes none, so its type column stays empty."""
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) and not getattr(self, "count", False) else show(self, ctx)
+    typer.core.TyperOption.display_type_rich = display_type_rich
+
+
+if getattr(typer.core, "TyperOption", None) is not None and hasattr(typer.core.TyperOption, "display_type_rich"):
+    _flag_shows_no_type()
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"sheets-sync {ss.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit")):
+    """sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere."""
+
+
 class Kind(str, Enum):
     scorecard = "scorecard"
     ita = "ita"
     action_plan = "action-plan"
 
 
+# The local files (or folders) the running command may write, as they were before it ran, so
+# that a message after an unexpected error says truthfully what was written and what was not.
+_watched: dict[Path, dict[Path, tuple]] = {}
+
+
+def _fingerprint(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _snapshot(path: Path) -> dict[Path, tuple]:
+    if path.is_dir():
+        return {f: _fingerprint(f) for f in path.rglob("*") if f.is_file()}
+    fp = _fingerprint(path)
+    return {path: fp} if fp else {}
+
+
+def _watch(*targets) -> None:
+    """Remember local targets (Google keys are left out: they cannot be checked here)."""
+    for t in targets:
+        if t is None or (isinstance(t, str) and _is_google(t)):
+            continue
+        p = Path(t)
+        _watched.setdefault(p, _snapshot(p))
+
+
+def _written_files() -> list[Path]:
+    changed = []
+    for root, before in _watched.items():
+        now = _snapshot(root)
+        changed += [f for f in sorted(set(before) | set(now)) if before.get(f) != now.get(f)]
+    return changed
+
+
+def _what_was_written() -> str:
+    """One honest sentence (Thai / English) on what the failed command wrote."""
+    if not _watched:
+        return ("ไม่ทราบว่ามีการเขียนปลายทางหรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / "
+                "whether the target was changed is not known here: check it before running again.")
+    written = _written_files()
+    if not written:
+        checked = ", ".join(str(p) for p in _watched)
+        return f"ไม่มีไฟล์ใดถูกเขียน / no file was written (checked: {checked})."
+    names = ", ".join(str(p) for p in written)
+    return (f"เขียนไฟล์แล้วก่อนเกิดข้อผิดพลาด / written before the error: {names} "
+            "(.xlsx files are replaced whole, never half-written).")
+
+
 def friendly(fn):
     """Users see a clear message, never a traceback (SHEETS_SYNC_DEBUG=1 shows it)."""
     @wraps(fn)
     def run(*args, **kwargs):
+        _watched.clear()
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -51,9 +129,10 @@ def friendly(fn):
             if os.environ.get("SHEETS_SYNC_DEBUG"):
                 raise
             err.print(f"[bold red]ผิดพลาดที่ไม่คาดคิด / unexpected error:[/] {type(e).__name__}: {e}\n"
-                      "ไม่มีการเขียนไฟล์ใด ๆ ถ้าไม่เสร็จสมบูรณ์ / nothing is written unless complete. "
-                      "SHEETS_SYNC_DEBUG=1 shows details.", highlight=False)
+                      f"{_what_was_written()} SHEETS_SYNC_DEBUG=1 shows details.", highlight=False)
             raise typer.Exit(3)
+        finally:
+            _watched.clear()
     return run
 
 
@@ -104,9 +183,18 @@ def _google(credentials, endpoint, allow_remote) -> dict:
     return {"credentials": credentials, "endpoint": endpoint, "allow_remote_endpoint": allow_remote}
 
 
-def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
+def _is_google(target: str) -> bool:
     from .backends.google.book import spreadsheet_key
-    return _google(credentials, endpoint, allow_remote) if spreadsheet_key(target) and not Path(target).exists() else {}
+    text = str(target)
+    return not text.lower().endswith((".xlsx", ".xlsm")) and bool(spreadsheet_key(text)) and not Path(text).exists()
+
+
+def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
+    return _google(credentials, endpoint, allow_remote) if _is_google(target) else {}
+
+
+FORCE = typer.Option(False, "--force", help="write an .xlsx even though Excel/LibreOffice seems to have it open "
+                                            "(its lock file is present)")
 
 
 @app.command()
@@ -125,6 +213,8 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
          allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Create a workbook in the canonical template's layout."""
     extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
+    if not google:
+        _watch(out)
     path = ss.init(out, kind=kind.value if kind else None, indicators=indicators, unit=unit, period=period,
                    template=template, overwrite=overwrite, google=google, share=share, owners=owner, **extra)
     console.print(f"สร้างแล้ว / created: [bold]{path}[/]", soft_wrap=True, highlight=False)
@@ -135,34 +225,41 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
 def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"),
            as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
            dry_run: bool = typer.Option(False, "--dry-run", help="compute and report, write nothing"),
+           force: bool = FORCE,
            credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Compute and write only the computed cells (score, percentage, weighted score, status, totals)."""
-    report = ss.recalc(target, dry_run=dry_run,
-                       **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    google = _is_google(target)
+    _watch(target)
+    options = _book_options(target, credentials, endpoint, allow_remote_endpoint)
+    if force and not google:
+        options["force"] = True
+    report = ss.recalc(target, dry_run=dry_run, **options)
     if as_json:
         _print_json(report.to_dict())
         return
     console.print(_totals_table(report))
     if report.problems:
         console.print(_problems_table(report.problems))
+    where = ("สเปรดชีต", "spreadsheet") if google else ("ไฟล์", "file")
     if report.written:
         console.print(f"เขียนแล้ว {report.changed_cells} ช่อง / wrote {report.changed_cells} cells")
     elif dry_run:
         console.print(f"ทดลองเท่านั้น ไม่ได้เขียน / dry run: {report.changed_cells} cells would change")
     else:
-        console.print("ไม่มีอะไรเปลี่ยน ไม่ได้เขียนไฟล์ / nothing changed, file not written")
+        console.print(f"ไม่มีอะไรเปลี่ยน ไม่ได้เขียน{where[0]} / nothing changed, {where[1]} not written")
 
 
 @app.command()
 @friendly
 def validate(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"),
-             as_json: bool = typer.Option(False, "--json"),
+             as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
              canonical: Optional[Path] = typer.Option(None, "--canonical",
                                                       help="ministry definition: report an older template version"),
              credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
              allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Report problems (exit status 1 when there are errors)."""
+    _watch(target)
     report = ss.validate(target, canonical=canonical,
                          **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     if as_json:
@@ -177,7 +274,7 @@ def validate(target: str = typer.Argument(..., help=".xlsx path or Google spread
 
 @app.command()
 @friendly
-def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--code", help="indicator code"),
+def explain(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"), code: str = typer.Option(..., "--code", help="indicator code"),
             credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
             allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Show how the score of one indicator was worked out."""
@@ -189,41 +286,61 @@ def explain(target: str = typer.Argument(...), code: str = typer.Option(..., "--
 
 @app.command()
 @friendly
-def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks")):
+def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks"),
+         force: bool = typer.Option(False, "--force", help="overwrite a non-empty folder that is not a previous demo")):
     """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
-    units, summary = ss.demo(out)
-    t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)")
-    for col in ("หน่วยงาน / unit", "ไฟล์ / file", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
-        t.add_column(col)
+    from .demo import check_demo_folder
+    check_demo_folder(out, force)  # before anything is watched or written
+    _watch(out)
+    units, summary = ss.demo(out, force=force)
+    # Fits 80 columns with the names whole (Thai has no spaces to wrap at); the files are
+    # <code>.xlsx in the folder printed below. Narrower terminals fold, never cut.
+    t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)",
+              caption="ปัญหา = จำนวนปัญหาที่พบ (รายการอยู่ด้านล่าง) / problems found, listed below")
+    t.add_column("รหัส\ncode", overflow="fold")
+    t.add_column("หน่วยงาน\nunit", overflow="fold", min_width=10)
+    for col in ("คะแนนถ่วง\nน้ำหนักรวม", "ร้อยละ\n%", "รายงาน\nแล้ว", "ปัญหา\nproblems"):
+        t.add_column(col, justify="right", overflow="fold")
     for u in units:
         s = u.report.sheets[0]
         w = s.totals["weighted_score"]
-        t.add_row(u.name, u.path.name, f"{w:.3f}", f"{s.totals['percentage']:.2f}",
+        t.add_row(u.code, u.name, f"{w:.3f}", f"{s.totals['percentage']:.2f}",
                   f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
     console.print(t)
+    for u in units:
+        if u.report.problems:
+            console.print(f"[bold]{u.code} {u.name}[/] ({u.path.name}): {len(u.report.problems)} ปัญหา / problems "
+                          f"- ดูด้วย / see them with: sheets-sync validate {u.path.resolve()}", highlight=False)
+            for p in u.report.problems:
+                console.print(f"  {p.where}: {p.message_th} / {p.message_en}", highlight=False)
     console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{(out / 'units').resolve()}[/]", highlight=False)
     console.print(f"สรุปของกระทรวง / ministry summary: [bold]{Path(summary.out).resolve()}[/]", highlight=False)
 
 
 @app.command()
 @friendly
-def emulator(port: int = typer.Option(8765, "--port"), host: str = typer.Option("127.0.0.1", "--host"),
+def emulator(port: int = typer.Option(8765, "--port", help="port to listen on"),
+             host: str = typer.Option("127.0.0.1", "--host", help="loopback address to listen on"),
              credentials_out: Path = typer.Option(Path("emulator-credentials.json"), "--credentials-out",
                                                   help="where to write a fresh service-account key for it"),
              latency: float = typer.Option(0.0, "--latency", help="seconds added to every API call"),
-             reads_per_minute: Optional[int] = typer.Option(None, "--reads-per-minute"),
-             writes_per_minute: Optional[int] = typer.Option(None, "--writes-per-minute")):
+             reads_per_minute: Optional[int] = typer.Option(
+                 None, "--reads-per-minute", help="Sheets read quota per minute per user (default: none)"),
+             writes_per_minute: Optional[int] = typer.Option(
+                 None, "--writes-per-minute", help="Sheets write quota per minute per user (default: none)")):
     """Run the local Google Sheets/Drive/OAuth emulator on loopback."""
     from .emulator import Emulator
     try:
         emu = Emulator(host, port)
     except ValueError as e:
         raise SheetsSyncError("ตัวจำลองรับเฉพาะ loopback", str(e)) from None
+    credentials_out = credentials_out.resolve()   # still right after a `cd`
     info = emu.service_account(credentials_out)
     emu.state.latency = latency
     emu.state.quota.reads_per_user, emu.state.quota.writes_per_user = reads_per_minute, writes_per_minute
     console.print(f"emulator: {emu.base_url}\nservice account: {info['client_email']} -> {credentials_out}\n"
-                  f"export SHEETS_SYNC_GOOGLE_ENDPOINT={emu.base_url} SHEETS_SYNC_CREDENTIALS={credentials_out}",
+                  f"export SHEETS_SYNC_GOOGLE_ENDPOINT={emu.base_url} "
+                  f"SHEETS_SYNC_CREDENTIALS={shlex.quote(str(credentials_out))}",
                   highlight=False)
     try:
         emu.serve_forever()
@@ -235,6 +352,7 @@ def _over_units(fn, units_file, **kwargs):
     from rich.progress import Progress
     from .ministry.units import load_units
     units = load_units(units_file)
+    _watch(units_file, *(u.path for u in units if u.path is not None))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("หน่วยงาน / units", total=len(units))
         return fn(units, progress=lambda u: bar.advance(task), **kwargs)
@@ -256,14 +374,16 @@ def _outcome_table(outcomes, title: str) -> Table:
 @friendly
 def provision(units: Path = typer.Option(..., "--units", help="units.yaml"),
               template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or indicator .csv)"),
-              period: Optional[str] = typer.Option(None, "--period"),
+              period: Optional[str] = typer.Option(None, "--period", help="quarter/year for the titles, e.g. 2/2567"),
               credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
               allow_remote_endpoint: bool = ALLOW_REMOTE):
-    """Create every missing unit sheet from the template; leave existing ones alone."""
+    """Create every missing unit sheet from the template; leave existing ones alone.
+
+    A unit with `sheet: new` gets a Google spreadsheet whose key is written back into units.yaml."""
     out = _over_units(ss.provision, units, template=template, period=period,
                       **_google(credentials, endpoint, allow_remote_endpoint))
     console.print(_outcome_table(out, "provision"))
-    raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
+    raise typer.Exit(2 if any(o.status == "failed" or o.error for o in out) else 0)
 
 
 @app.command("push-template")
@@ -271,11 +391,12 @@ def provision(units: Path = typer.Option(..., "--units", help="units.yaml"),
 def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
                   template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or .csv)"),
                   dry_run: bool = typer.Option(False, "--dry-run", help="show the per-unit diff, write nothing"),
-                  as_json: bool = typer.Option(False, "--json"),
+                  as_json: bool = typer.Option(False, "--json", help="print the per-unit outcome and diff as JSON"),
+                  force: bool = FORCE,
                   credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
                   allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Bring every unit sheet to the canonical template; unit-owned cells never change."""
-    out = _over_units(ss.push_template, units, template=template, dry_run=dry_run,
+    out = _over_units(ss.push_template, units, template=template, dry_run=dry_run, force=force,
                       **_google(credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json({"dry_run": dry_run, "units": [o.to_dict() for o in out]})
@@ -296,7 +417,7 @@ def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
 @friendly
 def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
                 out: str = typer.Option(..., "--out", help="summary .xlsx path or Google spreadsheet URL/key"),
-                period: str = typer.Option("", "--period"),
+                period: str = typer.Option("", "--period", help="quarter/year shown in the summary, e.g. 2/2567"),
                 publish: bool = typer.Option(False, "--publish", help="write a read-only overview into each unit"),
                 reads_per_minute: int = typer.Option(60, "--rpm", help="Sheets reads per minute per account"),
                 workers: int = typer.Option(8, "--workers", help="units read at once"),
@@ -309,6 +430,8 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
     from .backends.google.ratelimit import Quotas
     from .ministry.units import load_units
     unit_list = load_units(units)
+    _watch(out, Path(out).parent / "summary-history" if not _is_google(out) else None,
+           *((u.path for u in unit_list if u.path is not None) if publish else ()))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
         result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
@@ -334,11 +457,13 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
 @app.command("import")
 @friendly
 def import_(source: Path = typer.Argument(..., help="existing report: .txt/.csv export or seed-000-like .xlsx"),
-            kind: Kind = typer.Option(..., "--kind"),
+            kind: Kind = typer.Option(..., "--kind", help="what the report is"),
             out: Path = typer.Option(..., "--out", help="canonical workbook to write (.xlsx)"),
-            unit: Optional[str] = typer.Option(None, "--unit"), period: Optional[str] = typer.Option(None, "--period"),
-            overwrite: bool = typer.Option(False, "--overwrite")):
+            unit: Optional[str] = typer.Option(None, "--unit", help="unit name for the title"),
+            period: Optional[str] = typer.Option(None, "--period", help="quarter/year for the title, e.g. 2/2567"),
+            overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file")):
     """Read an existing report into the canonical template, listing every row not placed."""
+    _watch(out)
     imported = ss.import_file(source, kind.value, out, unit=unit, period=period, overwrite=overwrite)
     console.print(f"นำเข้า {len(imported.rows)} แถว / imported {len(imported.rows)} rows -> [bold]{out}[/]",
                   highlight=False)
@@ -355,6 +480,7 @@ app.add_typer(excel_app, name="excel-addin")
 def excel_addin_build(out: Path = typer.Option(Path("dist"), "--out", help="folder for xl_addin.xlam")):
     """Build xl_addin.xlam from xlwings' ribbon add-in template."""
     from .excel_addin import build
+    _watch(out)
     console.print(f"สร้างแล้ว / built: [bold]{build(out)}[/]", highlight=False)
 
 
@@ -366,18 +492,54 @@ def excel_addin_install(path: Path = typer.Argument(Path("dist/xl_addin.xlam")))
     console.print(install(path) or "ติดตั้งแล้ว / installed", highlight=False)
 
 
-@app.command("serve-excel")
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+          port: int = typer.Option(8000, "--port", help="port to listen on"),
+          certfile: Optional[Path] = typer.Option(None, "--certfile", help="TLS certificate (PEM), with --keyfile"),
+          keyfile: Optional[Path] = typer.Option(None, "--keyfile", help="TLS private key (PEM), with --certfile"),
+          token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
+                                              help="shared token the clients must send")):
+    """Serve the Recalculate / Validate buttons to Excel (VBA, Office.js) and Google Sheets (Apps Script)."""
+    if token:
+        os.environ["SHEETS_SYNC_EXCEL_TOKEN"] = token
+    import xl_addin
+    xl_addin.serve(host, port, certfile=certfile, keyfile=keyfile)
+
+
+app.command("serve")(friendly(serve))
+app.command("serve-excel", help="Same as `serve` (its former name).")(friendly(serve))
+
+
+@app.command("google-script")
 @friendly
-def serve_excel(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
-                token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
-                                                    help="shared token the clients must send")):
-    """Serve xlwings' remote-interpreter protocol for Excel on the web / Office.js."""
-    if not token:
-        raise SheetsSyncError("ต้องกำหนดรหัสผ่านร่วม SHEETS_SYNC_EXCEL_TOKEN หรือ --token",
-                              "a shared token is required: set SHEETS_SYNC_EXCEL_TOKEN or pass --token")
-    os.environ["SHEETS_SYNC_EXCEL_TOKEN"] = token
-    import uvicorn
-    uvicorn.run("xl_addin.server:app", host=host, port=port)
+def google_script(out: Path = typer.Option(..., "--out", help="folder for the Apps Script project"),
+                  server: str = typer.Option(..., "--server",
+                                             help="https URL of `sheets-sync serve`, reachable from Google"),
+                  token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
+                                                      help="the server's shared token (else set it later in "
+                                                           "the script properties)"),
+                  delay: float = typer.Option(5, "--delay", help="seconds after the last edit before recalculating")):
+    """Write the Apps Script project that gives a Google spreadsheet the sheets-sync menu."""
+    from .apps_script import write_project
+    _watch(out)
+    try:
+        files = write_project(out, server, token=token, delay_seconds=delay)
+    except ValueError as e:
+        raise SheetsSyncError(f"ค่าไม่ถูกต้อง: {e}", str(e)) from None
+    console.print(f"เขียนแล้ว / written: {', '.join(f.name for f in files)} -> [bold]{Path(out).resolve()}[/]",
+                  highlight=False)
+    console.print(
+        "ติดตั้งในสเปรดชีต / to attach it to a spreadsheet:\n"
+        "  1. เปิดสเปรดชีต > ส่วนขยาย > Apps Script / open the spreadsheet, Extensions > Apps Script\n"
+        f"  2. วางไฟล์ทั้งหมดจาก {Path(out).resolve()} (appsscript.json: Project Settings > Show manifest) "
+        "หรือใช้ `clasp push` ในโฟลเดอร์นั้น / paste every file in (or run `clasp push` in that folder)\n"
+        "  3. เลือก sheetsSyncSetup แล้วกด Run (ครั้งเดียว อนุญาตสิทธิ์) / select sheetsSyncSetup and Run it once "
+        "(grant the permissions)\n"
+        "  4. โหลดสเปรดชีตใหม่ ใช้เมนู sheets-sync / reload the spreadsheet and use the sheets-sync menu"
+        + ("\n  ลบ token ออกจาก setup.js หลังรัน sheetsSyncSetup / delete the token from setup.js after "
+           "sheetsSyncSetup has run" if token else
+           "\n  ไม่ได้ใส่ token: ตั้ง SHEETS_SYNC_TOKEN ใน Project Settings > Script properties / no token given: "
+           "set SHEETS_SYNC_TOKEN in Project Settings > Script properties"),
+        highlight=False)
 
 
 def main() -> None:  # console-script entry point

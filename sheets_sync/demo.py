@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core.errors import SheetsSyncError
 from .workbook.recalc import Report, recalc
 from .workbook.entry import type_values
 from .kinds.template import load_template, templates_dir
@@ -29,19 +30,56 @@ def type_results(path: Path, results: dict[str, object]) -> None:
     type_values(path, {code: {"result": v} for code, v in results.items()})
 
 
-def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567"):
+MARKER = ".sheets-sync-demo"   # written into the folder: the next demo may start it over
+
+
+def _registry_text() -> str:
+    return "units:\n" + "".join(f"  - {{code: {c}, name: {n}, sheet: units/{c}.xlsx}}\n" for c, n, _ in UNITS)
+
+
+def is_previous_demo(folder: Path) -> bool:
+    """A folder an earlier demo wrote (its marker, or, before the marker, its exact registry)."""
+    if (folder / MARKER).is_file():
+        return True
+    registry = folder / "units.yaml"
+    try:
+        return registry.read_text(encoding="utf-8") == _registry_text()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def check_demo_folder(out: Path, force: bool = False) -> None:
+    """The demo rewrites units.yaml, ministry.yaml, summary.xlsx and units/<code>.xlsx (กค is a
+    real unit's code): it refuses a non-empty folder that is not a previous demo, unless forced."""
+    if force or not out.exists():
+        return
+    if not out.is_dir():
+        raise SheetsSyncError(f"{out} เป็นไฟล์ ไม่ใช่โฟลเดอร์", f"{out} is a file, not a folder")
+    if any(out.iterdir()) and not is_previous_demo(out):
+        raise SheetsSyncError(
+            f"โฟลเดอร์ {out} มีไฟล์อยู่แล้วและไม่ใช่ผลของ demo ครั้งก่อน: demo จะเขียนทับ units.yaml, ministry.yaml, "
+            f"summary.xlsx และ units/*.xlsx จึงไม่ทำ ให้ใช้ --out โฟลเดอร์ใหม่ หรือ --force ถ้าต้องการเขียนทับจริง",
+            f"{out} is not empty and is not a previous demo: the demo would overwrite units.yaml, ministry.yaml, "
+            f"summary.xlsx and units/{{{','.join(c for c, _, _ in UNITS)}}}.xlsx there, so it stops. "
+            f"Use --out with a new folder, or --force to overwrite anyway.")
+
+
+def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567", *, force: bool = False):
     """The whole flow on local files: registry, provision, results typed, recalc, consolidate.
-    Returns (units, consolidation result)."""
+    Returns (units, consolidation result). A non-empty ``out`` that is not a previous demo is
+    refused (SheetsSyncError) unless ``force``."""
     from .ministry.consolidate import consolidate
     from .ministry.registry import provision
     out = Path(out)
+    check_demo_folder(out, force)
     (out / "units").mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by `sheets-sync demo`; the next demo may overwrite this folder\n",
+                              encoding="utf-8")
     indicators = templates_dir() / "examples" / "scorecard_seed000.csv"
     canonical = out / "ministry.yaml"
     canonical.write_text(f"template: scorecard\nversion: 1\nindicators: {indicators.resolve()}\n", encoding="utf-8")
     registry = out / "units.yaml"
-    registry.write_text("units:\n" + "".join(f"  - {{code: {c}, name: {n}, sheet: units/{c}.xlsx}}\n"
-                                               for c, n, _ in UNITS), encoding="utf-8")
+    registry.write_text(_registry_text(), encoding="utf-8")
     for code, _, _ in UNITS:
         (out / "units" / f"{code}.xlsx").unlink(missing_ok=True)
     provision(registry, canonical, period=period)

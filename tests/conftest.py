@@ -72,11 +72,13 @@ def pytest_runtest_call(item):
 
 
 def pytest_terminal_summary(terminalreporter):
+    """Say, in the default (-q) output, how many tests skipped for want of ../shared and where."""
     skipped = [r for r in terminalreporter.stats.get("skipped", [])
-               if isinstance(r.longrepr, tuple) and SHARED_MISSING in str(r.longrepr[2])]
+               if isinstance(r.longrepr, tuple) and "../shared" in str(r.longrepr[2])]
     if skipped:
         files = sorted({r.nodeid.split("::")[0] for r in skipped})
-        terminalreporter.write_line(f"{len(skipped)} tests skipped: {SHARED_MISSING} ({', '.join(files)})")
+        terminalreporter.write_line(f"{len(skipped)} skipped: they need ../shared beside the repository "
+                                    f"(CI has it; {SHARED} not found): {', '.join(files)}")
 
 
 def shared_file(*parts: str, pattern: str | None = None) -> Path:

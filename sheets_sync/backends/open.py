@@ -7,15 +7,22 @@ from .base import Book
 from ..core.errors import WorkbookError
 
 
-def open_book(target: str | Path, **options) -> Book:
+def open_book(target: str | Path, force: bool = False, **options) -> Book:
+    """An .xlsx path (``force`` writes it even while its lock file says it is open), or a
+    Google spreadsheet URL/key (``options``: credentials, endpoint, ...)."""
     if hasattr(target, "grids") and hasattr(target, "write"):
         return target  # already a Book (e.g. an open Excel workbook)
     text = str(target)
     if text.lower().endswith((".xlsx", ".xlsm")) or Path(text).exists():
         from .xlsx_book import XlsxBook
-        return XlsxBook(text)
+        return XlsxBook(text, force=force)
     from .google.book import GoogleBook, spreadsheet_key
     if spreadsheet_key(text):
         return GoogleBook(text, **options)
+    if "docs.google.com" in text:
+        raise WorkbookError(f"{text} ดูเหมือน URL ของสเปรดชีต Google แต่รหัสสเปรดชีตไม่ถูกต้อง "
+                            "(คัดลอก URL ทั้งหมดจากแถบที่อยู่)",
+                            f"{text} looks like a Google spreadsheet URL but its key looks invalid "
+                            "(copy the whole address from the browser)")
     raise WorkbookError(f"ไม่รู้จักปลายทาง {text} (ต้องเป็นไฟล์ .xlsx หรือ URL/รหัสสเปรดชีต Google)",
                         f"unknown workbook {text}: expected an .xlsx path or a Google spreadsheet URL/key")

@@ -9,7 +9,7 @@ from ..backends.open import open_book
 from ..kinds.canonical import Canonical, load_canonical
 from ..core.errors import SheetsSyncError
 from .sync import PushPlan, plan_push
-from .units import Unit, load_units
+from .units import Unit, load_units, record_sheet
 
 
 @dataclass
@@ -52,7 +52,7 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
                 if u.sheet.lower() in ("new", "google", "new-google"):
                     url = init(None, indicators=canon.indicators, unit=u.name, period=period, google=True,
                                share=u.owners, template=canon.template, version=canon.version, **google)
-                    out.append(UnitOutcome(u, "created", url, details={"note": "record this key in units.yaml"}))
+                    out.append(_record_new(u, url))
                 else:
                     open_book(u.sheet, **google).grids()
                     out.append(UnitOutcome(u, "exists", u.sheet))
@@ -67,16 +67,34 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
     return out
 
 
+def _record_new(u: Unit, url: str) -> UnitOutcome:
+    """The spreadsheet just created for a ``sheet: new`` unit goes into units.yaml at once,
+    so the next run finds it (and consolidate reads it) instead of creating another one."""
+    from ..backends.google.book import spreadsheet_key
+    key = spreadsheet_key(url) or url
+    if u.source is None or u.index is None:
+        return UnitOutcome(u, "created", url, details={"note": f"record sheet: {key} for {u.code} in units.yaml"})
+    try:
+        record_sheet(u.source, u.index, key)
+    except (OSError, SheetsSyncError) as e:
+        msg = getattr(e, "en", None) or str(e)
+        return UnitOutcome(u, "created", url, error=f"created {url}, but units.yaml was not updated ({msg}): "
+                                                    f"write sheet: {key} for {u.code} by hand")
+    u.sheet = key
+    return UnitOutcome(u, "created", url, details={"note": f"key {key} written into {u.source.name}"})
+
+
 def push_template(units: str | Path | list[Unit], template: str | Path | Canonical, *, dry_run: bool = False,
-                  progress: Callable | None = None, **google) -> list[UnitOutcome]:
+                  force: bool = False, progress: Callable | None = None, **google) -> list[UnitOutcome]:
     """Rewrite template-owned cells of every unit sheet to the canonical definition, add new
-    indicators, archive retired ones, recalculate; one batched write per unit sheet."""
+    indicators, archive retired ones, recalculate; one batched write per unit sheet.
+    ``force`` writes an .xlsx unit even though its lock file says it is open."""
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
     out = []
     for u in _each(units, progress):
         try:
-            book = open_book(u.target, **(google if u.is_google else {}))
+            book = open_book(u.target, **(google if u.is_google else {"force": force}))
             plan = plan_push(book.grids(), canon)
             if plan.empty:
                 out.append(UnitOutcome(u, "unchanged", u.target, plan))

@@ -6,12 +6,15 @@ Schema::
       - code: กค                       # unique, short
         name: กองคลัง                   # Thai name, shown in summaries
         sheet: units/กค.xlsx           # .xlsx path (relative to this file), Google URL or key,
-                                       # or "new": provision creates a Google spreadsheet
+                                       # or "new": provision creates a Google spreadsheet and
+                                       # writes its key back here (comments and order kept)
         owners: [kpi@unit.go.th]       # optional: shared with (Google) / recorded
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from ..kinds.yaml_file import read_yaml
 
 _GOOGLE_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{25,})(/.*)?$")
 _GOOGLE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
+_GOOGLE_ANY_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([^/?#]*)")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -34,6 +38,8 @@ class Unit:
     sheet: str
     owners: list[str] = field(default_factory=list)
     path: Path | None = None      # for .xlsx units
+    source: Path | None = None    # the units.yaml it came from
+    index: int | None = None      # its position in that file's units: list (0-based)
 
     @property
     def is_google(self) -> bool:
@@ -70,7 +76,7 @@ def load_units(path: str | Path) -> list[Unit]:
         if not isinstance(owners, list) or not all(isinstance(o, str) and _EMAIL.match(o) for o in owners):
             problems.append((f"{where}: owners ต้องเป็นรายการอีเมล", f"{where}: owners must be a list of e-mails"))
             owners = []
-        unit = Unit(code, name, sheet, list(owners))
+        unit = Unit(code, name, sheet, list(owners), source=path, index=i - 1)
         if sheet:
             m = _GOOGLE_URL.match(sheet)
             if sheet.lower() == "new":
@@ -83,6 +89,13 @@ def load_units(path: str | Path) -> list[Unit]:
                 if not unit.path.parent.is_dir():
                     problems.append((f"{where}: ไม่พบโฟลเดอร์ {unit.path.parent}",
                                      f"{where}: folder {unit.path.parent} does not exist (unreachable path)"))
+            elif _GOOGLE_ANY_URL.match(sheet):
+                key = _GOOGLE_ANY_URL.match(sheet).group(1)
+                problems.append((f"{where}: sheet {sheet!r} เป็น URL ของสเปรดชีต Google แต่รหัส {key!r} ดูไม่ถูกต้อง "
+                                 "(รหัสยาวอย่างน้อย 25 ตัวอักษร คัดลอก URL ทั้งหมดจากแถบที่อยู่)",
+                                 f"{where}: sheet {sheet!r} is a Google spreadsheet URL but its key {key!r} looks "
+                                 "invalid (a key is 25 or more letters, digits, - or _: copy the whole address "
+                                 "from the browser)"))
             else:
                 problems.append((f"{where}: sheet {sheet!r} ไม่ใช่ไฟล์ .xlsx หรือ URL/รหัสสเปรดชีต Google",
                                  f"{where}: sheet {sheet!r} is neither an .xlsx path nor a Google spreadsheet URL/key"))
@@ -90,3 +103,34 @@ def load_units(path: str | Path) -> list[Unit]:
     if problems:
         raise UnitsError("\n".join(p[0] for p in problems), "\n".join(p[1] for p in problems))
     return units
+
+
+def record_sheet(path: str | Path, index: int, sheet: str) -> None:
+    """Write ``sheet`` as entry ``index``'s sheet in units.yaml, keeping the file's comments,
+    order and layout (ruamel.yaml round trip), atomically (a temporary file, then a rename)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    _, indent, dash_offset = load_yaml_guess_indent(text)
+    yaml = YAML()  # round trip: comments, key order, flow style and quotes survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a person's long lines
+    yaml.indent(mapping=2, sequence=indent or 2, offset=dash_offset or 0)  # the file's own "  - " style
+    data = yaml.load(text)
+    entries = data.get("units") if hasattr(data, "get") else None
+    if not isinstance(entries, list) or not 0 <= index < len(entries) or not hasattr(entries[index], "get"):
+        raise UnitsError(f"{path}: ไม่พบรายการที่ {index + 1}", f"{path}: entry #{index + 1} not found")
+    entries[index]["sheet"] = sheet
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yaml.dump(data, f)
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
