@@ -1,10 +1,13 @@
 """Open a Book from what a user passes on the command line."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .base import Book
 from ..core.errors import WorkbookError
+
+_VALID_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")   # what Google's spreadsheet keys look like (44 today)
 
 
 def open_book(target: str | Path, force: bool = False, **options) -> Book:
@@ -17,9 +20,10 @@ def open_book(target: str | Path, force: bool = False, **options) -> Book:
         from .xlsx_book import XlsxBook
         return XlsxBook(text, force=force)
     from .google.book import GoogleBook, spreadsheet_key
-    if spreadsheet_key(text):
+    key = spreadsheet_key(text)
+    if key and _VALID_KEY.match(key):
         return GoogleBook(text, **options)
-    if "docs.google.com" in text:
+    if key or "docs.google.com" in text:
         raise WorkbookError(f"{text} ดูเหมือน URL ของสเปรดชีต Google แต่รหัสสเปรดชีตไม่ถูกต้อง "
                             "(คัดลอก URL ทั้งหมดจากแถบที่อยู่)",
                             f"{text} looks like a Google spreadsheet URL but its key looks invalid "
