@@ -27,9 +27,10 @@ from sheets_sync.ministry.consolidate import consolidate
 from sheets_sync.backends.google.client import make_client
 from sheets_sync.backends.google.ratelimit import Quotas
 from sheets_sync.backends.google.plan import plan_requests
-from sheets_sync.kinds.indicators import load_indicators
-from sheets_sync.kinds.sheet_plan import build_plan
+from sheets_sync.kinds.base import kind_of
+from sheets_sync.kinds.canonical import load_items
 from sheets_sync.kinds.template import load_template, templates_dir
+from sheets_sync.workbook.init import laid_out
 
 READS_PER_USER, PROJECT = 60, 300
 
@@ -71,17 +72,19 @@ class RemoteEmulator:
 def seed_units(emu: RemoteEmulator, n: int) -> list[str]:
     """n unit spreadsheets in the template layout with results, shared with every account."""
     tpl = load_template()
-    frame = load_indicators(templates_dir() / "examples" / "scorecard_seed000.csv", tpl)
-    plan = build_plan(tpl, frame, unit="หน่วย", period="2/2567")
+    frame = load_items(templates_dir() / "examples" / "scorecard_seed000.csv", tpl)
+    book = laid_out(kind_of(tpl), tpl, frame, unit="หน่วย", period="2/2567")
+    sheet = book.main.name
+    rows = kind_of(tpl).evaluate(book.grids(), tpl)[0].layout.indicator_rows
     client = make_client(emu.creds[0], endpoint=emu.base, quotas=Quotas(10**6, 10**6, 10**6))
     owner = client.account
 
     def one(i):
         key = client.http_client.request("post", "https://www.googleapis.com/drive/v3/files",
                                          json={"name": f"unit {i}", "mimeType": "application/vnd.google-apps.spreadsheet"}).json()["id"]
-        client.http_client.batch_update(key, {"requests": plan_requests(plan, owner)})
+        client.http_client.batch_update(key, {"requests": plan_requests(book, editors=[owner], first_sheet_id=0)[0]})
         client.http_client.values_batch_update(key, {"valueInputOption": "RAW", "data": [
-            {"range": f"'{plan.name}'!L{r}", "values": [[(i + j) % 5 + 1]]} for j, r in enumerate(plan.indicator_rows)]})
+            {"range": f"'{sheet}'!L{r}", "values": [[(i + j) % 5 + 1]]} for j, r in enumerate(rows)]})
         client.http_client.insert_permission(key, None, perm_type="anyone", role="writer")
         return key
     with ThreadPoolExecutor(8) as pool:

@@ -128,8 +128,6 @@ def test_odd_parts_are_kept_byte_for_byte(base, tmp_path):
     assert changed <= {SHEET_PART, "xl/worksheets/sheet4.xml"}, changed
 
 
-@pytest.mark.xfail(reason="reporting dates and merges at the cell belongs to the checks (kinds layer), "
-                          "which read grid.dates / grid.merges", strict=False)
 @pytest.mark.parametrize("tag", ["date", "merge"])
 def test_dates_and_merges_reported_at_the_cell(tag, base, tmp_path):
     c = next(c for c in CASES if tag in c.tags)

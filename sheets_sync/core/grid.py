@@ -31,6 +31,8 @@ class Grid:
     name: str
     values: dict[Cell, object] = field(default_factory=dict)
     formulas: dict[Cell, str] = field(default_factory=dict)
+    dates: set[Cell] = field(default_factory=set)          # cells shown as dates (a date format)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # r1, c1, r2, c2
 
     @property
     def max_row(self) -> int:

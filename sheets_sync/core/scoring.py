@@ -11,10 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .numbers import round_half_up, round_series
-try:
-    from .options import CRITERIA, ScoringOptions
-except ImportError:  # before the options moved into the core
-    from ..kinds.template import CRITERIA, ScoringOptions
+from .options import CRITERIA, ScoringOptions
 
 _LOWER = {"lower", "down", "desc", "descending", "ต่ำดี", "น้อยดี", "น้อยกว่าดี", "ยิ่งน้อยยิ่งดี"}
 _HIGHER = {"higher", "up", "asc", "ascending", "สูงดี", "มากดี", "มากกว่าดี", "ยิ่งมากยิ่งดี"}
@@ -64,8 +61,9 @@ def normalise_method(values: pd.Series, default: str) -> pd.Series:
     codes, words = _by_unique(values, lambda u: _method_word(u, default))
     table = np.empty(len(words), dtype=object)
     table[:] = words
-    # dtype inferred as Series.map infers it (str when every value is a string)
-    return pd.Series(table[codes], index=values.index, name=values.name)
+    out = pd.Series(table[codes], index=values.index, name=values.name)
+    # the dtype Series.map would infer: float when no word was recognised (all NaN)
+    return out if any(isinstance(w, str) for w in words) else out.astype("float64")
 
 
 def _direction_word(v) -> int:

@@ -10,10 +10,7 @@ import pandas as pd
 from .numbers import format_fixed, format_fixed_array
 from .scoring import (INTERPOLATION, _method_code, _method_word, descending, descending_array,
                       levels_reached, method_codes, normalise_method)
-try:
-    from .options import CRITERIA, ScoringOptions
-except ImportError:  # before the options moved into the core
-    from ..kinds.template import CRITERIA, ScoringOptions
+from .options import CRITERIA, ScoringOptions
 
 
 def _n(v: float) -> str:

@@ -11,7 +11,7 @@ from ..core.numbers import parse_numbers
 from ..core.problems import Problem, problem
 from ..core.scoring import compute, rounded
 from ..core.text import norm
-from ..core.trace import trace
+from ..core.trace import notes as notes_of, trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET
@@ -68,6 +68,23 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -
     return out
 
 
+def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
+    """Result cells a number cannot be read from though they hold one: a date, or a
+    cell merged with its neighbours (one value shared by a result and a score)."""
+    out: dict[int, Problem] = {}
+    if "result" not in layout.columns:
+        return out
+    col = layout.columns["result"]
+    for r1, c1, r2, c2 in grid.merges:
+        if c1 <= col <= c2 and (r1, c1) != (r2, c2):
+            for r in set(layout.indicator_rows) & set(range(r1, r2 + 1)):
+                out[r] = problem("cells_merged", grid.name, a1(r, col), range=f"{a1(r1, c1)}:{a1(r2, c2)}")
+    for r in layout.indicator_rows:
+        if (r, col) in grid.dates and grid.get(r, col) is not None and r not in out:
+            out[r] = problem("result_is_date", grid.name, a1(r, col), value=grid.get(r, col))
+    return out
+
+
 def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
                    recorded: dict[str, object] | None = None) -> SheetResult:
     """Evaluate one scorecard sheet whose layout is known."""
@@ -86,6 +103,9 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
     problems += found
+    odd = typed_oddly(grid, layout)
+    problems += odd.values()
+    unusable |= pd.Series([r in odd for r in num.index], index=num.index)
     scored = num.copy()
     scored.loc[unusable, "result"] = np.nan
     exact, totals = compute(scored, options)
@@ -114,7 +134,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = {(r, col): trace(raw.at[r, "code"], num.loc[r], options).note() for r in num.index}
+        notes = dict(zip(((r, col) for r in num.index), notes_of(num, options, raw["code"])))
     report = [{"code": raw.at[r, "code"], **{k: plain(rows.at[r, k]) for k in COMPUTED}} for r in rows.index]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))

@@ -12,7 +12,7 @@ from ..backends.google.book import GoogleBook, call, chunk_requests, spreadsheet
 from ..backends.google.plan import new_sheet_id, typed
 from ..backends.google.plan import plan_requests
 from ..backends.xlsx_plan import workbook_bytes
-from ..workbook.init import write_file
+from ..backends.files import write_atomic
 from .summary import HISTORY_PREFIX, Summary, summary_plan, tables
 
 
@@ -26,7 +26,8 @@ def write_summary_xlsx(summary: Summary, path: Path) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         history = str(hist_dir / f"{path.stem}-{stamp}{path.suffix}")
         shutil.copy2(path, history)
-    write_file(path, data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
     return history
 
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,8 +42,11 @@ def init(out: str | Path | None = None, *, kind: str | None = None,
     if out.exists() and not overwrite:
         raise SheetsSyncError(f"มีไฟล์ {out} อยู่แล้ว ไม่เขียนทับ (ใช้ --overwrite ถ้าต้องการ)",
                               f"{out} already exists; not overwriting it (pass --overwrite to replace it)")
+    from ..backends.files import write_atomic
     from ..backends.xlsx_plan import workbook_bytes
-    write_file(out, workbook_bytes(book))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # atomic, and with --overwrite unset never over a file that appeared meanwhile
+    write_atomic(out, workbook_bytes(book), check_unchanged=not overwrite)
     return out
 
 
@@ -72,19 +73,3 @@ def laid_out(kind: Kind, tpl: Template, rows: pd.DataFrame, *, unit=None, period
         book.meta += [(f"computed:{res.sheet}", blob(res.desired)),
                       (f"template:{res.sheet}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":")))]
     return book
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, then replace: nothing partial is ever left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -91,6 +91,12 @@ def recalc(target, *, template: str | Template | None = None, options: ScoringOp
     Nothing else in the workbook changes; when every computed cell already holds
     its value (and its note), nothing is written at all.
     """
+    from ..backends.files import retry_on_change
+    # a person saving the same file meanwhile: read again and re-plan, never overwrite them
+    return retry_on_change(lambda: _recalc_once(target, template, options, dry_run, book_options))
+
+
+def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -> Report:
     book = open_book(target, **book_options)
     ev = evaluate_book(book, template, options)
     cells = {res.sheet: res.changes for res in ev.results if res.changes}
