@@ -59,6 +59,7 @@ class Kind(str, Enum):
 # The local files (or folders) the running command may write, as they were before it ran, so
 # that a message after an unexpected error says truthfully what was written and what was not.
 _watched: dict[Path, dict[Path, tuple]] = {}
+_unchecked: list[str] = []   # Google spreadsheets it may write: this process cannot tell
 
 
 def _fingerprint(path: Path) -> tuple | None:
@@ -77,9 +78,12 @@ def _snapshot(path: Path) -> dict[Path, tuple]:
 
 
 def _watch(*targets) -> None:
-    """Remember local targets (Google keys are left out: they cannot be checked here)."""
+    """Remember local targets; Google ones are named as not checked."""
     for t in targets:
-        if t is None or (isinstance(t, str) and _is_google(t)):
+        if t is None:
+            continue
+        if isinstance(t, str) and _is_google(t):
+            _unchecked.append(t)
             continue
         p = Path(t)
         _watched.setdefault(p, _snapshot(p))
@@ -95,16 +99,21 @@ def _written_files() -> list[Path]:
 
 def _what_was_written() -> str:
     """One honest sentence (Thai / English) on what the failed command wrote."""
+    unknown = ("ไม่ทราบว่ามีการเขียนสเปรดชีต Google หรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / whether a Google spreadsheet "
+               f"was changed is not known here ({', '.join(_unchecked)}): check it before running again.")
     if not _watched:
-        return ("ไม่ทราบว่ามีการเขียนปลายทางหรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / "
-                "whether the target was changed is not known here: check it before running again.")
+        return unknown if _unchecked else (
+            "ไม่ทราบว่ามีการเขียนปลายทางหรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / "
+            "whether the target was changed is not known here: check it before running again.")
     written = _written_files()
     if not written:
         checked = ", ".join(str(p) for p in _watched)
-        return f"ไม่มีไฟล์ใดถูกเขียน / no file was written (checked: {checked})."
-    names = ", ".join(str(p) for p in written)
-    return (f"เขียนไฟล์แล้วก่อนเกิดข้อผิดพลาด / written before the error: {names} "
-            "(.xlsx files are replaced whole, never half-written).")
+        said = f"ไม่มีไฟล์ใดถูกเขียน / no file was written (checked: {checked})."
+    else:
+        names = ", ".join(str(p) for p in written)
+        said = (f"เขียนไฟล์แล้วก่อนเกิดข้อผิดพลาด / written before the error: {names} "
+                "(.xlsx files are replaced whole, never half-written).")
+    return f"{said} {unknown}" if _unchecked else said
 
 
 def friendly(fn):
@@ -112,6 +121,7 @@ def friendly(fn):
     @wraps(fn)
     def run(*args, **kwargs):
         _watched.clear()
+        _unchecked.clear()
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -133,6 +143,7 @@ def friendly(fn):
             raise typer.Exit(3)
         finally:
             _watched.clear()
+            _unchecked.clear()
     return run
 
 
@@ -230,7 +241,7 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Compute and write only the computed cells (score, percentage, weighted score, status, totals)."""
     google = _is_google(target)
-    _watch(target)
+    _watch(str(target))
     options = _book_options(target, credentials, endpoint, allow_remote_endpoint)
     if force and not google:
         options["force"] = True
@@ -352,7 +363,7 @@ def _over_units(fn, units_file, **kwargs):
     from rich.progress import Progress
     from .ministry.units import load_units
     units = load_units(units_file)
-    _watch(units_file, *(u.path for u in units if u.path is not None))
+    _watch(units_file, *(u.path if u.path is not None else (None if u.sheet == "new" else u.sheet) for u in units))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("หน่วยงาน / units", total=len(units))
         return fn(units, progress=lambda u: bar.advance(task), **kwargs)
@@ -431,7 +442,7 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
     from .ministry.units import load_units
     unit_list = load_units(units)
     _watch(out, Path(out).parent / "summary-history" if not _is_google(out) else None,
-           *((u.path for u in unit_list if u.path is not None) if publish else ()))
+           *((u.path if u.path is not None else u.sheet for u in unit_list if u.sheet != "new") if publish else ()))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
         result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
