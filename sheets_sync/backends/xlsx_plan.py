@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -46,26 +46,44 @@ def render(book: BookPlan) -> Workbook:
 
 
 def _cells(ws, plan: SheetPlan, font, bold, fills) -> None:
-    wrap = Alignment(wrap_text=True, vertical="center")
-    center = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    # one named style per (role, number format): openpyxl hashes every style it is
+    # handed, so setting font, fill, border... cell by cell costs more than the file
+    styles: dict[tuple, str] = {}
+    wb = ws.parent
     for (r, c), role in plan.roles.items():
+        fmt = plan.formats.get((r, c))
+        key = (role, fmt)
+        if key not in styles:
+            styles[key] = _named_style(wb, key, font, bold, fills)
         v = plan.values.get((r, c))
         cell = ws.cell(row=r, column=c, value=v)
         if isinstance(v, str) and v.startswith("="):
             cell.data_type = "s"   # a unit's '=IMPORTXML(...)' is text here, never a formula
-        cell.font = bold if role in BOLD_ROLES else font
-        cell.alignment = center if role in ("title", "header") or (r, c) in plan.formats else wrap
-        if role in fills:
-            cell.fill = fills[role]
-        if role != "title":
-            cell.border = _BORDER
-        if (r, c) in plan.formats:
-            cell.number_format = plan.formats[(r, c)]
-        # A guard, not a wall: only what units type is unlocked.
-        cell.protection = Protection(locked=role != "unit")
+        cell.style = styles[key]
     for (r, c), v in plan.values.items():
         if (r, c) not in plan.roles:
             ws.cell(row=r, column=c, value=v).font = font
+
+
+def _named_style(wb, key: tuple, font, bold, fills) -> str:
+    role, fmt = key
+    name = f"sheets-sync {role} {fmt or ''}".strip()
+    if name in wb.named_styles:
+        return name
+    style = NamedStyle(name=name)
+    style.font = bold if role in BOLD_ROLES else font
+    centred = role in ("title", "header") or fmt is not None
+    style.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
+    if role in fills:
+        style.fill = fills[role]
+    if role != "title":
+        style.border = _BORDER
+    if fmt:
+        style.number_format = fmt
+    # A guard, not a wall: only what units type is unlocked.
+    style.protection = Protection(locked=role != "unit")
+    wb.add_named_style(style)
+    return name
 
 
 def _sheet_settings(ws, plan: SheetPlan, tpl) -> None:

@@ -135,7 +135,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     if "score" in layout.columns:
         col = layout.columns["score"]
         notes = dict(zip(((r, col) for r in num.index), notes_of(num, options, raw["code"])))
-    report = [{"code": raw.at[r, "code"], **{k: plain(rows.at[r, k]) for k in COMPUTED}} for r in rows.index]
+    shown_rows = rows[list(COMPUTED)].astype(object).where(rows[list(COMPUTED)].notna(), None)
+    report = [{"code": code, **rec} for code, rec in zip(raw["code"], shown_rows.to_dict("records"))]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,

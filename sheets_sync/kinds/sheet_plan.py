@@ -96,16 +96,15 @@ class SheetPlan:
             else:
                 for c in range(c1, c2 + 1):
                     spans[(r1, c)] = -1     # a label merged down has rows to spare
-        for r in range(1, self.last_row + 1):
-            lines = 1
-            for c in range(1, self.last_col + 1):
-                v = self.values.get((r, c))
-                if v is None or spans.get((r, c)) == -1:
-                    continue
-                width = spans.get((r, c), self.widths.get(c, 10))
-                lines = max(lines, sum(max(1, math.ceil(visible_length(part) * 1.15 / max(width - 1, 1)))
-                                       for part in str(v).split("\n")))
-            self.heights[r] = min(lines, 15) * LINE_POINTS + 6
+        lines = {r: 1 for r in range(1, self.last_row + 1)}
+        for (r, c), v in self.values.items():
+            width = spans.get((r, c), self.widths.get(c, 10))
+            if width == -1:
+                continue
+            need = sum(max(1, math.ceil(visible_length(part) * 1.15 / max(width - 1, 1)))
+                       for part in str(v).split("\n"))
+            lines[r] = max(lines.get(r, 1), need)
+        self.heights.update({r: min(n, 15) * LINE_POINTS + 6 for r, n in lines.items()})
 
 
 @dataclass

@@ -70,8 +70,9 @@ class TableKind(Kind):
             cells.update({c: None for c in have.values if c not in wanted})
             if cells:
                 other[sheet] = cells
-        report = [{"code": raw.at[r, "code"], **{k: plain(computed.at[r, k]) for k in computed.columns}}
-                  for r in raw.index]
+        shown = computed.astype(object).where(computed.notna(), None)
+        report = [{"code": code, **{k: plain(v) for k, v in rec.items()}}
+                  for code, rec in zip(raw["code"], shown.to_dict("records"))]
         return [SheetResult(self.name, layout.sheet, layout, raw, computed,
                             self.table_totals(raw, computed, summary), desired, problems, changes,
                             other_cells=other, report_rows=report)]
