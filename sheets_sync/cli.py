@@ -5,6 +5,7 @@ import json
 import os
 import shlex
 import sys
+from contextlib import suppress
 from enum import Enum
 from functools import wraps
 from pathlib import Path
@@ -13,12 +14,15 @@ from typing import Optional
 import typer
 import typer.core
 from rich.console import Console
-from rich.table import Table
+from rich.progress import Progress
 
 import sheets_sync as ss
 
+from .backends.open import TargetWatch, is_google_target as _is_google
 from .core.errors import SheetsSyncError
-from .core.problems import ERROR
+from .demo import outcome_table as _outcome_table, problems_table as _problems_table, push_diff_tables, \
+    summary_table, totals_table as _totals_table
+from .ministry.units import load_units
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere.")
@@ -26,16 +30,13 @@ console = Console(soft_wrap=True)  # paths, URLs and messages must stay copyable
 err = Console(stderr=True, soft_wrap=True)
 
 
-def _flag_shows_no_type(show=typer.core.TyperOption.display_type_rich):
-    """Typer's help prints an on/off flag as ``--json <bool>``, as if it took a value; a flag
-    takes none, so its type column stays empty."""
-    def display_type_rich(self, ctx):
-        return None if getattr(self, "is_flag", False) and not getattr(self, "count", False) else show(self, ctx)
-    typer.core.TyperOption.display_type_rich = display_type_rich
+def _flag_shows_no_type(self, ctx, show=getattr(typer.core.TyperOption, "display_type_rich", None)):
+    """Typer's help prints an on/off flag as ``--json <bool>``, as if it took a value: a flag takes none."""
+    return None if getattr(self, "is_flag", False) and not getattr(self, "count", False) else show(self, ctx)
 
 
-if getattr(typer.core, "TyperOption", None) is not None and hasattr(typer.core.TyperOption, "display_type_rich"):
-    _flag_shows_no_type()
+if _flag_shows_no_type.__defaults__[0] is not None:
+    typer.core.TyperOption.display_type_rich = _flag_shows_no_type
 
 
 def _version(value: bool) -> None:
@@ -51,69 +52,11 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 class Kind(str, Enum):
-    scorecard = "scorecard"
-    ita = "ita"
-    action_plan = "action-plan"
+    scorecard, ita, action_plan = "scorecard", "ita", "action-plan"
 
 
-# The local files (or folders) the running command may write, as they were before it ran, so
-# that a message after an unexpected error says truthfully what was written and what was not.
-_watched: dict[Path, dict[Path, tuple]] = {}
-_unchecked: list[str] = []   # Google spreadsheets it may write: this process cannot tell
 
-
-def _fingerprint(path: Path) -> tuple | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _snapshot(path: Path) -> dict[Path, tuple]:
-    if path.is_dir():
-        return {f: _fingerprint(f) for f in path.rglob("*") if f.is_file()}
-    fp = _fingerprint(path)
-    return {path: fp} if fp else {}
-
-
-def _watch(*targets) -> None:
-    """Remember local targets; Google ones are named as not checked."""
-    for t in targets:
-        if t is None:
-            continue
-        if isinstance(t, str) and _is_google(t):
-            _unchecked.append(t)
-            continue
-        p = Path(t)
-        _watched.setdefault(p, _snapshot(p))
-
-
-def _written_files() -> list[Path]:
-    changed = []
-    for root, before in _watched.items():
-        now = _snapshot(root)
-        changed += [f for f in sorted(set(before) | set(now)) if before.get(f) != now.get(f)]
-    return changed
-
-
-def _what_was_written() -> str:
-    """One honest sentence (Thai / English) on what the failed command wrote."""
-    unknown = ("ไม่ทราบว่ามีการเขียนสเปรดชีต Google หรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / whether a Google spreadsheet "
-               f"was changed is not known here ({', '.join(_unchecked)}): check it before running again.")
-    if not _watched:
-        return unknown if _unchecked else (
-            "ไม่ทราบว่ามีการเขียนปลายทางหรือไม่ โปรดตรวจสอบก่อนรันซ้ำ / "
-            "whether the target was changed is not known here: check it before running again.")
-    written = _written_files()
-    if not written:
-        checked = ", ".join(str(p) for p in _watched)
-        said = f"ไม่มีไฟล์ใดถูกเขียน / no file was written (checked: {checked})."
-    else:
-        names = ", ".join(str(p) for p in written)
-        said = (f"เขียนไฟล์แล้วก่อนเกิดข้อผิดพลาด / written before the error: {names} "
-                "(.xlsx files are replaced whole, never half-written).")
-    return f"{said} {unknown}" if _unchecked else said
+_watched = TargetWatch()   # what the running command may write, for honest error messages
 
 
 def friendly(fn):
@@ -121,7 +64,6 @@ def friendly(fn):
     @wraps(fn)
     def run(*args, **kwargs):
         _watched.clear()
-        _unchecked.clear()
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -139,44 +81,11 @@ def friendly(fn):
             if os.environ.get("SHEETS_SYNC_DEBUG"):
                 raise
             err.print(f"[bold red]ผิดพลาดที่ไม่คาดคิด / unexpected error:[/] {type(e).__name__}: {e}\n"
-                      f"{_what_was_written()} SHEETS_SYNC_DEBUG=1 shows details.", highlight=False)
+                      f"{_watched.what_was_written()} SHEETS_SYNC_DEBUG=1 shows details.", highlight=False)
             raise typer.Exit(3)
         finally:
             _watched.clear()
-            _unchecked.clear()
     return run
-
-
-def _problems_table(problems) -> Table:
-    t = Table(title="ปัญหา / problems", show_lines=False)
-    for col in ("ระดับ", "ตำแหน่ง / where", "รายละเอียด", "detail"):
-        t.add_column(col, overflow="fold")
-    for p in problems:
-        sev = "[red]error[/]" if p.severity == ERROR else "[yellow]warning[/]"
-        t.add_row(sev, p.where, p.message_th, p.message_en)
-    return t
-
-
-def _totals_table(report) -> Table:
-    """The totals each sheet's kind reports, as that kind names them."""
-    t = Table(title=report.book)
-    totals = report.kind.totals if report.kind else ()
-    for col in ("แผ่นงาน / sheet", *(x.label for x in totals), "เปลี่ยน / changed"):
-        t.add_column(col, justify="right")
-    for s in report.sheets:
-        shown = []
-        for x in totals:
-            v = s.totals.get(x.key)
-            if x.key == "reported" and "indicators" in s.totals:
-                shown.append(f"{v}/{s.totals['indicators']}")
-            elif v is None:
-                shown.append("-")
-            elif x.decimals is not None and isinstance(v, (int, float)):
-                shown.append(f"{v:.{x.decimals}f}")
-            else:
-                shown.append(str(v))
-        t.add_row(s.sheet, *shown, str(s.changed_cells))
-    return t
 
 
 def _print_json(data) -> None:
@@ -194,18 +103,11 @@ def _google(credentials, endpoint, allow_remote) -> dict:
     return {"credentials": credentials, "endpoint": endpoint, "allow_remote_endpoint": allow_remote}
 
 
-def _is_google(target: str) -> bool:
-    from .backends.google.book import spreadsheet_key
-    text = str(target)
-    return not text.lower().endswith((".xlsx", ".xlsm")) and bool(spreadsheet_key(text)) and not Path(text).exists()
-
-
 def _book_options(target: str, credentials, endpoint, allow_remote) -> dict:
     return _google(credentials, endpoint, allow_remote) if _is_google(target) else {}
 
 
-FORCE = typer.Option(False, "--force", help="write an .xlsx even though Excel/LibreOffice seems to have it open "
-                                            "(its lock file is present)")
+FORCE = typer.Option(False, "--force", help="write an .xlsx even if its lock file says Excel/LibreOffice has it open")
 
 
 @app.command()
@@ -225,7 +127,7 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
     """Create a workbook in the canonical template's layout."""
     extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
     if not google:
-        _watch(out)
+        _watched.watch(out)
     path = ss.init(out, kind=kind.value if kind else None, indicators=indicators, unit=unit, period=period,
                    template=template, overwrite=overwrite, google=google, share=share, owners=owner, **extra)
     console.print(f"สร้างแล้ว / created: [bold]{path}[/]", soft_wrap=True, highlight=False)
@@ -241,7 +143,7 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Compute and write only the computed cells (score, percentage, weighted score, status, totals)."""
     google = _is_google(target)
-    _watch(str(target))
+    _watched.watch(str(target))
     options = _book_options(target, credentials, endpoint, allow_remote_endpoint)
     if force and not google:
         options["force"] = True
@@ -270,7 +172,7 @@ def validate(target: str = typer.Argument(..., help=".xlsx path or Google spread
              credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
              allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Report problems (exit status 1 when there are errors)."""
-    _watch(target)
+    _watched.watch(target)
     report = ss.validate(target, canonical=canonical,
                          **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     if as_json:
@@ -300,32 +202,10 @@ def explain(target: str = typer.Argument(..., help=".xlsx path or Google spreads
 def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks"),
          force: bool = typer.Option(False, "--force", help="overwrite a non-empty folder that is not a previous demo")):
     """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
-    from .demo import check_demo_folder
-    check_demo_folder(out, force)  # before anything is watched or written
-    _watch(out)
+    from .demo import show_demo
+    _watched.watch(out)
     units, summary = ss.demo(out, force=force)
-    # Fits 80 columns with the names whole (Thai has no spaces to wrap at); the files are
-    # <code>.xlsx in the folder printed below. Narrower terminals fold, never cut.
-    t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)",
-              caption="ปัญหา = จำนวนปัญหาที่พบ (รายการอยู่ด้านล่าง) / problems found, listed below")
-    t.add_column("รหัส\ncode", overflow="fold")
-    t.add_column("หน่วยงาน\nunit", overflow="fold", min_width=10)
-    for col in ("คะแนนถ่วง\nน้ำหนักรวม", "ร้อยละ\n%", "รายงาน\nแล้ว", "ปัญหา\nproblems"):
-        t.add_column(col, justify="right", overflow="fold")
-    for u in units:
-        s = u.report.sheets[0]
-        w = s.totals["weighted_score"]
-        t.add_row(u.code, u.name, f"{w:.3f}", f"{s.totals['percentage']:.2f}",
-                  f"{s.totals['reported']}/{s.totals['indicators']}", str(len(u.report.problems)))
-    console.print(t)
-    for u in units:
-        if u.report.problems:
-            console.print(f"[bold]{u.code} {u.name}[/] ({u.path.name}): {len(u.report.problems)} ปัญหา / problems "
-                          f"- ดูด้วย / see them with: sheets-sync validate {u.path.resolve()}", highlight=False)
-            for p in u.report.problems:
-                console.print(f"  {p.where}: {p.message_th} / {p.message_en}", highlight=False)
-    console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{(out / 'units').resolve()}[/]", highlight=False)
-    console.print(f"สรุปของกระทรวง / ministry summary: [bold]{Path(summary.out).resolve()}[/]", highlight=False)
+    show_demo(units, summary, out, console)
 
 
 @app.command()
@@ -349,36 +229,19 @@ def emulator(port: int = typer.Option(8765, "--port", help="port to listen on"),
     info = emu.service_account(credentials_out)
     emu.state.latency = latency
     emu.state.quota.reads_per_user, emu.state.quota.writes_per_user = reads_per_minute, writes_per_minute
-    console.print(f"emulator: {emu.base_url}\nservice account: {info['client_email']} -> {credentials_out}\n"
-                  f"export SHEETS_SYNC_GOOGLE_ENDPOINT={emu.base_url} "
-                  f"SHEETS_SYNC_CREDENTIALS={shlex.quote(str(credentials_out))}",
+    console.print(f"emulator: {emu.base_url}\nservice account: {info['client_email']} -> {credentials_out}\nexport "
+                  f"SHEETS_SYNC_GOOGLE_ENDPOINT={emu.base_url} SHEETS_SYNC_CREDENTIALS={shlex.quote(str(credentials_out))}",
                   highlight=False)
-    try:
+    with suppress(KeyboardInterrupt):
         emu.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 def _over_units(fn, units_file, **kwargs):
-    from rich.progress import Progress
-    from .ministry.units import load_units
     units = load_units(units_file)
-    _watch(units_file, *(u.path if u.path is not None else (None if u.sheet == "new" else u.sheet) for u in units))
+    _watched.watch(units_file, *(u.path if u.path is not None else (None if u.sheet == "new" else u.sheet) for u in units))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("หน่วยงาน / units", total=len(units))
         return fn(units, progress=lambda u: bar.advance(task), **kwargs)
-
-
-def _outcome_table(outcomes, title: str) -> Table:
-    t = Table(title=title)
-    for col in ("หน่วยงาน / unit", "ผล / outcome", "ที่อยู่ / where", "หมายเหตุ / note"):
-        t.add_column(col, overflow="fold")
-    for o in outcomes:
-        note = o.error or o.details.get("note", "")
-        if o.plan is not None and not o.error:
-            note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
-        t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
-    return t
 
 
 @app.command()
@@ -388,9 +251,7 @@ def provision(units: Path = typer.Option(..., "--units", help="units.yaml"),
               period: Optional[str] = typer.Option(None, "--period", help="quarter/year for the titles, e.g. 2/2567"),
               credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
               allow_remote_endpoint: bool = ALLOW_REMOTE):
-    """Create every missing unit sheet from the template; leave existing ones alone.
-
-    A unit with `sheet: new` gets a Google spreadsheet whose key is written back into units.yaml."""
+    """Create every missing unit sheet, leave existing ones alone; a `sheet: new` unit's key goes into units.yaml."""
     out = _over_units(ss.provision, units, template=template, period=period,
                       **_google(credentials, endpoint, allow_remote_endpoint))
     console.print(_outcome_table(out, "provision"))
@@ -413,14 +274,8 @@ def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
         _print_json({"dry_run": dry_run, "units": [o.to_dict() for o in out]})
     else:
         console.print(_outcome_table(out, "push-template" + (" (dry run: nothing written)" if dry_run else "")))
-        for o in out:
-            if o.plan is not None and o.plan.changes:
-                t = Table(title=f"{o.unit.code}: {o.plan.sheet}")
-                for col in ("kind", "code", "field", "cell", "old", "new"):
-                    t.add_column(col, overflow="fold")
-                for c in o.plan.changes:
-                    t.add_row(c.kind, c.code, c.field, c.cell, str(c.old), str(c.new))
-                console.print(t)
+        for t in push_diff_tables(out):
+            console.print(t)
     raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
 
 
@@ -436,26 +291,18 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
                                                        help="service account(s); several spread the quota"),
                 endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Collect every unit's sheet into the ministry summary (exit 2 when some unit is missing)."""
-    from rich.progress import Progress
     from .ministry.consolidate import consolidate as run
     from .backends.google.ratelimit import Quotas
-    from .ministry.units import load_units
     unit_list = load_units(units)
-    _watch(out, Path(out).parent / "summary-history" if not _is_google(out) else None,
+    _watched.watch(out, Path(out).parent / "summary-history" if not _is_google(out) else None,
            *((u.path if u.path is not None else u.sheet for u in unit_list if u.sheet != "new") if publish else ()))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
         result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
-                     workers=workers, quotas=Quotas(reads_per_minute=reads_per_minute),
-                     progress=lambda u: bar.advance(task), endpoint=endpoint,
-                     allow_remote_endpoint=allow_remote_endpoint)
+                     workers=workers, quotas=Quotas(reads_per_minute=reads_per_minute), endpoint=endpoint,
+                     progress=lambda u: bar.advance(task), allow_remote_endpoint=allow_remote_endpoint)
     s = result.summary
-    t = Table(title=f"สรุปภาพรวม / summary {period}")
-    for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
-        t.add_column(col)
-    for rec in s.overview.itertuples(index=False):
-        t.add_row(str(rec[0]), f"{rec[1]} {rec[2]}", f"{rec[3]:.3f}", f"{rec[4]:.2f}", f"{rec[5]}/{rec[6]}", str(rec[13]))
-    console.print(t)
+    console.print(summary_table(s, period))
     for rec in s.missing.itertuples(index=False):
         err.print(f"[red]ขาด / missing:[/] {rec[0]} {rec[1]}: {rec[2]}", highlight=False)
     console.print(f"สรุปอยู่ที่ / summary: [bold]{result.out}[/]" +
@@ -474,10 +321,10 @@ def import_(source: Path = typer.Argument(..., help="existing report: .txt/.csv 
             period: Optional[str] = typer.Option(None, "--period", help="quarter/year for the title, e.g. 2/2567"),
             overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing --out file")):
     """Read an existing report into the canonical template, listing every row not placed."""
-    _watch(out)
+    _watched.watch(out)
     imported = ss.import_file(source, kind.value, out, unit=unit, period=period, overwrite=overwrite)
-    console.print(f"นำเข้า {len(imported.rows)} แถว / imported {len(imported.rows)} rows -> [bold]{out}[/]",
-                  highlight=False)
+    n = len(imported.rows)
+    console.print(f"นำเข้า {n} แถว / imported {n} rows -> [bold]{out}[/]", highlight=False)
     for skip in imported.skipped:
         err.print(f"[yellow]ไม่ได้นำเข้า / not placed:[/] {skip}", highlight=False)
 
@@ -491,7 +338,7 @@ app.add_typer(excel_app, name="excel-addin")
 def excel_addin_build(out: Path = typer.Option(Path("dist"), "--out", help="folder for xl_addin.xlam")):
     """Build xl_addin.xlam from xlwings' ribbon add-in template."""
     from .excel_addin import build
-    _watch(out)
+    _watched.watch(out)
     console.print(f"สร้างแล้ว / built: [bold]{build(out)}[/]", highlight=False)
 
 
@@ -503,12 +350,14 @@ def excel_addin_install(path: Path = typer.Argument(Path("dist/xl_addin.xlam")))
     console.print(install(path) or "ติดตั้งแล้ว / installed", highlight=False)
 
 
+TOKEN = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN", help="the server's shared token")
+
+
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
           port: int = typer.Option(8000, "--port", help="port to listen on"),
           certfile: Optional[Path] = typer.Option(None, "--certfile", help="TLS certificate (PEM), with --keyfile"),
           keyfile: Optional[Path] = typer.Option(None, "--keyfile", help="TLS private key (PEM), with --certfile"),
-          token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
-                                              help="shared token the clients must send")):
+          token: Optional[str] = TOKEN):
     """Serve the Recalculate / Validate buttons to Excel (VBA, Office.js) and Google Sheets (Apps Script)."""
     if token:
         os.environ["SHEETS_SYNC_EXCEL_TOKEN"] = token
@@ -525,37 +374,26 @@ app.command("serve-excel", help="Same as `serve` (its former name).")(friendly(s
 def google_script(out: Path = typer.Option(..., "--out", help="folder for the Apps Script project"),
                   server: str = typer.Option(..., "--server",
                                              help="https URL of `sheets-sync serve`, reachable from Google"),
-                  token: Optional[str] = typer.Option(None, "--token", envvar="SHEETS_SYNC_EXCEL_TOKEN",
-                                                      help="the server's shared token (else set it later in "
-                                                           "the script properties)"),
+                  token: Optional[str] = TOKEN,
                   delay: float = typer.Option(5, "--delay", help="seconds after the last edit before recalculating")):
     """Write the Apps Script project that gives a Google spreadsheet the sheets-sync menu."""
     from .apps_script import write_project
-    _watch(out)
+    _watched.watch(out)
     try:
         files = write_project(out, server, token=token, delay_seconds=delay)
     except ValueError as e:
         raise SheetsSyncError(f"ค่าไม่ถูกต้อง: {e}", str(e)) from None
-    console.print(f"เขียนแล้ว / written: {', '.join(f.name for f in files)} -> [bold]{Path(out).resolve()}[/]",
+    folder = Path(out).resolve()
+    console.print(f"เขียนแล้ว / written: {', '.join(f.name for f in files)} -> [bold]{folder}[/]\n"
+                  "ติดตั้งในสเปรดชีต / to attach it to a spreadsheet:\n"
+                  "  1. ส่วนขยาย > Apps Script / in the spreadsheet, Extensions > Apps Script\n"
+                  f"  2. วางทุกไฟล์จาก / paste every file from {folder} (or run `clasp push` there)\n"
+                  "  3. Run sheetsSyncSetup once (อนุญาตสิทธิ์ / grant the permissions)\n"
+                  "  4. โหลดใหม่ / reload: the sheets-sync menu is there\n  " +
+                  ("ลบ token จาก setup.js หลังจากนั้น / then delete the token from setup.js" if token else
+                   "ไม่มี token: ตั้ง / no token: set SHEETS_SYNC_TOKEN in Project Settings > Script properties"),
                   highlight=False)
-    console.print(
-        "ติดตั้งในสเปรดชีต / to attach it to a spreadsheet:\n"
-        "  1. เปิดสเปรดชีต > ส่วนขยาย > Apps Script / open the spreadsheet, Extensions > Apps Script\n"
-        f"  2. วางไฟล์ทั้งหมดจาก {Path(out).resolve()} (appsscript.json: Project Settings > Show manifest) "
-        "หรือใช้ `clasp push` ในโฟลเดอร์นั้น / paste every file in (or run `clasp push` in that folder)\n"
-        "  3. เลือก sheetsSyncSetup แล้วกด Run (ครั้งเดียว อนุญาตสิทธิ์) / select sheetsSyncSetup and Run it once "
-        "(grant the permissions)\n"
-        "  4. โหลดสเปรดชีตใหม่ ใช้เมนู sheets-sync / reload the spreadsheet and use the sheets-sync menu"
-        + ("\n  ลบ token ออกจาก setup.js หลังรัน sheetsSyncSetup / delete the token from setup.js after "
-           "sheetsSyncSetup has run" if token else
-           "\n  ไม่ได้ใส่ token: ตั้ง SHEETS_SYNC_TOKEN ใน Project Settings > Script properties / no token given: "
-           "set SHEETS_SYNC_TOKEN in Project Settings > Script properties"),
-        highlight=False)
 
 
 def main() -> None:  # console-script entry point
     app()
-
-
-if __name__ == "__main__":
-    main()
