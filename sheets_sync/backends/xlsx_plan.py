@@ -91,6 +91,8 @@ def _sheet_settings(ws, plan: SheetPlan, tpl) -> None:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
     for c, w in plan.widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
+    for c in plan.hidden_columns:
+        ws.column_dimensions[get_column_letter(c)].hidden = True
     for r, h in plan.heights.items():
         ws.row_dimensions[r].height = h
     rows, cols = plan.freeze
@@ -116,7 +118,8 @@ def _sheet_settings(ws, plan: SheetPlan, tpl) -> None:
         ws.sheet_state = "hidden"
     if plan.landscape:
         ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, plan.pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if plan.print_rows:
         ws.print_title_rows = f"{plan.print_rows[0]}:{plan.print_rows[1]}"

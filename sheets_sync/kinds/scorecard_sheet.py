@@ -2,6 +2,8 @@
 indicator rows, totals; computed columns green and locked, the status a coloured dot."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .sheet_plan import BookPlan, ColourRule, SheetPlan, Validation, header_rows, helper_sheets, title_row
@@ -63,5 +65,6 @@ def lay_out(template: Template, indicators: pd.DataFrame, *, unit=None, period=N
         st = cols["status"]
         plan.colour_rules += [ColourRule((rows[0], st, rows[-1], st), level.label, level.color)
                               for level in template.status_levels.values()]
-    plan.fit_rows()
+    plan.fit_rows(template.font_size)
+    plan.pages_tall = max(1, math.ceil(len(rows) / 10))     # one landscape page per 10 indicators
     return BookPlan(template, [plan, *helper_sheets(template)])

@@ -19,6 +19,9 @@ from .template import Template
 Range = tuple[int, int, int, int]        # r1, c1, r2, c2: 1-based, inclusive
 BOLD_ROLES = ("title", "header", "section", "total_label")
 LINE_POINTS = 22.0                       # one line of 16 pt TH SarabunPSK / TH Sarabun New
+# Thai text in TH Sarabun (and Laksaman, its free twin) runs about 0.53 em a character;
+# a column of width w (Excel's units: the default font's digit) is about 5.25 w points.
+EM_PER_CHAR, POINTS_PER_WIDTH = 0.53, 5.25
 
 
 @dataclass
@@ -57,6 +60,7 @@ class SheetPlan:
     formats: dict[Cell, str] = field(default_factory=dict)
     merges: list[Range] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
+    hidden_columns: set[int] = field(default_factory=set)   # kept, not shown or printed
     heights: dict[int, float] = field(default_factory=dict)  # points; wrapped Thai text needs room
     freeze: tuple[int, int] = (0, 0)                          # rows, columns frozen
     validations: list[Validation] = field(default_factory=list)
@@ -67,6 +71,7 @@ class SheetPlan:
     printed: bool = True             # helper tabs do not print
     landscape: bool = True
     print_rows: tuple[int, int] | None = None                  # header rows repeated on each page
+    pages_tall: int = 0                                        # fit to this many pages down (0: as many as needed)
 
     def put(self, cell: Cell, value, role: str = "text", fmt: str | None = None) -> None:
         if value is not None and not (isinstance(value, float) and pd.isna(value)):
@@ -86,7 +91,7 @@ class SheetPlan:
     def grid(self) -> Grid:
         return Grid(self.name, dict(self.values))
 
-    def fit_rows(self) -> None:
+    def fit_rows(self, font_size: float = 16) -> None:
         """Neither Excel nor LibreOffice grows a row for wrapped text on opening a file,
         so give each row the lines its longest wrapped cell needs."""
         spans = {}
@@ -96,15 +101,17 @@ class SheetPlan:
             else:
                 for c in range(c1, c2 + 1):
                     spans[(r1, c)] = -1     # a label merged down has rows to spare
+        char = EM_PER_CHAR * font_size * 1.08    # a little room for where lines break
         lines = {r: 1 for r in range(1, self.last_row + 1)}
         for (r, c), v in self.values.items():
             width = spans.get((r, c), self.widths.get(c, 10))
-            if width == -1:
+            if width == -1 or c in self.hidden_columns:
                 continue
-            need = sum(max(1, math.ceil(visible_length(part) * 1.15 / max(width - 1, 1)))
-                       for part in str(v).split("\n"))
+            room = max(width * POINTS_PER_WIDTH - 6, char)
+            need = sum(max(1, math.ceil(visible_length(part) * char / room)) for part in str(v).split("\n"))
             lines[r] = max(lines.get(r, 1), need)
-        self.heights.update({r: min(n, 15) * LINE_POINTS + 6 for r, n in lines.items()})
+        line = LINE_POINTS * font_size / 16
+        self.heights.update({r: min(n, 30) * line + 6 for r, n in lines.items()})
 
 
 @dataclass
@@ -133,6 +140,7 @@ def header_rows(plan: SheetPlan, template: Template, top: int = 2) -> int:
     columns, a leaf label below; a field without group merged down). Returns the
     first row below them."""
     fields = template.fields
+    plan.hidden_columns |= {i for i, f in enumerate(fields, 1) if f.hidden}
     if not any(f.group for f in fields):      # one header row is enough
         for i, f in enumerate(fields, 1):
             plan.widths[i] = f.width
@@ -167,11 +175,12 @@ def title_row(plan: SheetPlan, template: Template, unit, period, width: int) -> 
 
 
 def helper_sheets(template: Template) -> list[SheetPlan]:
-    """The archive of retired rows and the audit trail: at the end, not printed."""
+    """The archive of retired rows and the audit trail: at the end, hidden, not printed."""
     out = []
     header = archive_header(template)
     for name, cols in ((ARCHIVE_SHEET, header), (AUDIT_SHEET, AUDIT_HEADER)):
-        s = SheetPlan(name, freeze=(1, 0), printed=False)
+        # hidden, so they neither clutter the tabs nor print; Unhide (right-click a tab) shows them
+        s = SheetPlan(name, freeze=(1, 0), printed=False, hidden=True)
         for c, text in enumerate(cols, 1):
             s.put((1, c), text, "header")
             s.widths[c] = max(12, min(40, visible_length(text) * 0.9))

@@ -93,7 +93,7 @@ def lay_out_table(template: Template, frame: pd.DataFrame, *, unit=None, period=
             v = None if v is None or (isinstance(v, float) and pd.isna(v)) else v
             plan.put((r, c), v, f.owner, f.format if f.format != "General" else None)
         r += 1
-    plan.fit_rows()
+    plan.fit_rows(template.font_size)
     sheets = [plan]
     if template.summary_sheet:
         sheets.append(SheetPlan(template.summary_sheet, protected=True))

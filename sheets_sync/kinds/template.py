@@ -40,6 +40,7 @@ class Field:
     group: str | None = None
     aliases: tuple[str, ...] = ()
     prefix: bool = False
+    hidden: bool = False          # a column kept as data, not shown or printed
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -135,7 +136,8 @@ def _load_cached(key: str) -> Template:
         fields = tuple(
             Field(key=f["key"], label=str(f["label"]), owner=f["owner"], type=f.get("type", "text"),
                   format=f.get("format", "General"), width=f.get("width", 12), group=f.get("group"),
-                  aliases=tuple(f.get("aliases", ())), prefix=bool(f.get("prefix", False)))
+                  aliases=tuple(f.get("aliases", ())), prefix=bool(f.get("prefix", False)),
+                  hidden=bool(f.get("hidden", False)))
             for f in raw["fields"]
         )
         sc = raw.get("scoring", {})

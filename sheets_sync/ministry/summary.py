@@ -61,18 +61,19 @@ def tables(summary: Summary) -> list[tuple[str, pd.DataFrame]]:
             (MISSING, summary.missing)]
 
 
-def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, str], freeze_cols: int) -> SheetPlan:
+def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, str], freeze_cols: int,
+                 summary_font: float = 16) -> SheetPlan:
     sheet = SheetPlan(name, freeze=(2, freeze_cols))
     sheet.put((1, 1), title, "title")
     for c, col in enumerate(frame.columns, 1):
         sheet.put((2, c), str(col), "header")
         longest = max([visible_length(str(col)) / 2] + [visible_length(str(v)) for v in frame.iloc[:, c - 1]
                                                          if plain(v) is not None])
-        sheet.widths[c] = max(8, min(45, longest * 1.2 + 2))
+        sheet.widths[c] = max(8, min(30, longest * 1.7 + 2))   # long text wraps instead
     for r, rec in enumerate(frame.itertuples(index=False), 3):
         for c, v in enumerate(rec, 1):
             sheet.put((r, c), plain(v), "text", formats.get(frame.columns[c - 1]))
-    sheet.fit_rows()
+    sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
     return sheet
 
@@ -82,7 +83,8 @@ def summary_plan(summary: Summary) -> BookPlan:
     book = BookPlan(summary.template)
     for name, frame in tables(summary):
         freeze = 3 if name in (OVERVIEW, MATRIX) and len(frame.columns) > 3 else 0
-        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, part.formats, freeze))
+        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, part.formats, freeze,
+                                        summary.template.font_size))
     n, m = len(summary.overview), len(summary.matrix)
     cols = list(summary.overview.columns)
     if n and part.chart_value in cols:

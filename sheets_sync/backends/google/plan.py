@@ -96,6 +96,10 @@ def _sheet_requests(plan: SheetPlan, sid: int, style: dict, font: str, size: int
             reqs.append({"updateDimensionProperties": {
                 "range": {"sheetId": sid, "dimension": dim, "startIndex": i - 1, "endIndex": i},
                 "properties": {"pixelSize": scale(v)}, "fields": "pixelSize"}})
+    for c in sorted(plan.hidden_columns):
+        reqs.append({"updateDimensionProperties": {
+            "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c - 1, "endIndex": c},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     for v in plan.validations:
         reqs.append({"setDataValidation": {"range": grid_range(sid, *v.range), "rule": {
             "condition": {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "-1000000000"},
