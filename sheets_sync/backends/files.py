@@ -19,197 +19,35 @@ the very moment of the replace (on Linux the new file is swapped in with
 ``renameat2(RENAME_EXCHANGE)`` and the displaced file compared: a person's save that
 landed a microsecond earlier is put back and :class:`WorkbookChanged` raised, so the
 caller re-reads and re-plans instead of overwriting it).
+
+Fingerprints and stable reads live in :mod:`.files_fingerprint`, lock files of an open
+workbook in :mod:`.files_locks`, temp-file names and their clean-up in
+:mod:`.files_temps`; the names callers use are re-exported here.
 """
 from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
-import re
-import secrets
-import socket
 import stat
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, TypeVar, Union
 
 from ..core.errors import WorkbookError
+from .files_fingerprint import Fingerprint, read_stable  # noqa: F401 - read_stable re-exported
+from .files_locks import WorkbookOpen, lock_file_of, lock_files_of, refuse_if_open  # noqa: F401 - re-exported
+# _HOST and _temp_name are looked up here (tests name them files._HOST and replace files._temp_name)
+from .files_temps import HOST as _HOST, clean_stale_temps, temp_name as _temp_name  # noqa: F401
 
 Data = Union[bytes, bytearray, memoryview, Callable[[BinaryIO], object]]
 T = TypeVar("T")
-
-TEMP_TAG = "sheets-sync"
-STALE_FOREIGN_SECONDS = 15 * 60  # a temp file of another host counts as stale after this
-_HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
 
 
 class WorkbookChanged(WorkbookError):
     """The file changed on disk between our read and our replace (a person saved it):
     nothing was written; read it again and re-plan."""
-
-
-class WorkbookOpen(WorkbookError):
-    """The workbook is open in Excel or LibreOffice (its lock file is present)."""
-
-
-# -- fingerprints ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class Fingerprint:
-    """What a file was when we read it: size, modification time (ns) and SHA-256."""
-
-    size: int
-    mtime_ns: int
-    sha256: str
-
-    @classmethod
-    def of_bytes(cls, data: bytes, st: os.stat_result) -> "Fingerprint":
-        return cls(len(data), st.st_mtime_ns, hashlib.sha256(data).hexdigest())
-
-    @classmethod
-    def of_file(cls, path: str | Path) -> "Fingerprint | None":
-        """The fingerprint of ``path`` now; None if it does not exist."""
-        try:
-            with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                h = hashlib.sha256()
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-        except FileNotFoundError:
-            return None
-        return cls(st.st_size, st.st_mtime_ns, h.hexdigest())
-
-    def changed_since(self, other: "Fingerprint | None") -> bool:
-        """True when ``self`` (now) differs from ``other`` (then) in size or content.
-        Same content with a new mtime (a save with no edit) is not a change."""
-        return other is None or self.size != other.size or self.sha256 != other.sha256
-
-
-def fingerprint(path: str | Path) -> Fingerprint | None:
-    return Fingerprint.of_file(path)
-
-
-def read_stable(path: str | Path, limit: int | None = None, tries: int = 40) -> tuple[bytes, Fingerprint]:
-    """The bytes of ``path`` and their fingerprint, read while nobody is writing it (a
-    read racing a person's in-place save is retried for up to ~2 s). ``limit``: refuse
-    a file larger than this many bytes, before reading it."""
-    path = Path(path)
-    data, st = b"", None
-    for _ in range(max(1, tries)):
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if limit is not None and st.st_size > limit:
-                raise WorkbookError(
-                    f"ไฟล์ {path} ใหญ่เกินไป ({st.st_size / 2**20:.0f} MiB, รับได้ไม่เกิน {limit / 2**20:.0f} MiB)",
-                    f"{path} is too large ({st.st_size / 2**20:.0f} MiB; the limit is {limit / 2**20:.0f} MiB)")
-            data = fh.read()
-        after = os.stat(path)
-        if len(data) == st.st_size == after.st_size and st.st_mtime_ns == after.st_mtime_ns \
-                and st.st_ino == after.st_ino:
-            break
-        time.sleep(0.05)
-    return data, Fingerprint.of_bytes(data, st)
-
-
-# -- lock files of an open workbook --------------------------------------------------
-def lock_files_of(path: str | Path) -> list[Path]:
-    """Where Excel (``~$name``) and LibreOffice (``.~lock.name#``) put the lock file
-    that says a person has ``path`` open."""
-    path = Path(path)
-    return [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
-
-
-def lock_file_of(path: str | Path) -> Path | None:
-    """The lock file present beside ``path``, if any."""
-    return next((p for p in lock_files_of(path) if p.exists()), None)
-
-
-def _lock_owner(lock: Path) -> str:
-    try:
-        raw = lock.read_bytes()[:512]
-    except OSError:
-        return ""
-    if lock.name.startswith(".~lock."):  # LibreOffice: "X,user name,host,date,..."
-        fields = raw.decode("utf-8", "replace").split(",")
-        return fields[1].strip() if len(fields) > 1 else ""
-    if raw and 0 < raw[0] < 64:  # Excel: a length byte, then the user name
-        return raw[1:1 + raw[0]].decode("latin-1", "replace").strip()
-    return ""
-
-
-def refuse_if_open(path: str | Path, force: bool = False) -> None:
-    """Raise :class:`WorkbookOpen` if ``path`` is open in Excel/LibreOffice (its lock
-    file is present), unless ``force``."""
-    if force:
-        return
-    lock = lock_file_of(path)
-    if lock is None:
-        return
-    who = _lock_owner(lock)
-    by_th, by_en = (f" โดย {who}", f" by {who}") if who else ("", "")
-    raise WorkbookOpen(
-        f"สมุดงาน {path} เปิดอยู่ใน Excel{by_th} (มีไฟล์ล็อก {lock.name}): ปิดไฟล์แล้วลองใหม่ "
-        f"หรือใช้ --force ถ้าแน่ใจว่าไม่มีใครเปิดอยู่ ยังไม่ได้เขียนอะไร",
-        f"workbook {path} is open in Excel{by_en} (lock file {lock.name} is present): close it and try "
-        f"again, or pass --force if you are sure nobody has it open; nothing was written")
-
-
-# -- temp files ------------------------------------------------------------------------
-def _temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{TEMP_TAG}-{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
-def _temp_pattern(path: Path) -> re.Pattern:
-    name = re.escape(path.name)
-    # ours, and the tempfile.mkstemp names older versions used (".name.XXXXXXXX.tmp")
-    return re.compile(rf"^\.{name}\.(?:{TEMP_TAG}-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[0-9a-f]+|[a-z0-9_]{{8}})\.tmp$")
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return True
-    return True
-
-
-def clean_stale_temps(path: str | Path) -> list[Path]:
-    """Remove temp files a killed sheets-sync left beside ``path`` (its own process's
-    and those of live processes on this host are kept). Returns what was removed;
-    never raises (a read-only folder just keeps them)."""
-    path = Path(path)
-    pattern = _temp_pattern(path)
-    removed = []
-    try:
-        entries = list(os.scandir(path.parent if str(path.parent) else "."))
-    except OSError:
-        return removed
-    now = time.time()
-    for entry in entries:
-        m = pattern.match(entry.name)
-        if not m:
-            continue
-        try:
-            if m.group("pid") is not None:
-                if m.group("host") == _HOST and _alive(int(m.group("pid"))):
-                    continue
-                if m.group("host") != _HOST and now - entry.stat().st_mtime < STALE_FOREIGN_SECONDS:
-                    continue
-            elif now - entry.stat().st_mtime < 60:
-                continue
-            os.unlink(entry.path)
-            removed.append(Path(entry.path))
-        except OSError:
-            continue
-    return removed
 
 
 # -- the atomic write ------------------------------------------------------------------

@@ -15,7 +15,8 @@ from lxml import etree
 
 from ..core.errors import WorkbookError
 from ..core.grid import a1, parse_a1
-from .xlsx import PKG_REL, Q, XlsxWorkbook, parse_xml
+from .xlsx import XlsxWorkbook
+from .xlsx_package import PKG_REL, Q, parse_xml
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")

@@ -1,0 +1,191 @@
+"""A worksheet part read into a :class:`~sheets_sync.core.grid.Grid`: its rows and cells
+checked and numbered, cell values (shared strings, inline strings, numbers, booleans),
+formulas (shared ones expanded), merged ranges and the cells that hold dates."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from ..core.grid import Cell, Grid, a1, parse_a1
+from .xlsx_package import Q, bad
+
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+# Built-in number formats that show a date or time (openpyxl's, plus the East Asian and
+# Thai locale ids Excel assigns: 27-36, 50-58, 71-81).
+DATE_FORMAT_IDS = frozenset(list(range(14, 23)) + list(range(27, 37)) + list(range(45, 48)) +
+                            list(range(50, 59)) + list(range(71, 82)))
+
+
+def _int(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def cell_text(el) -> str:
+    """The text of a shared string or inline string element."""
+    # Rich text runs and plain <t>; phonetic runs (rPh) are not cell text.
+    return "".join(t.text or "" for t in el.iter(f"{Q}t") if t.getparent().tag != f"{Q}rPh")
+
+
+def number_cells(root, name: str, part: str, book: str | Path) -> None:
+    """Check a sheet part's rows and cells and give every one its ``r`` (which OOXML
+    lets a writer leave out): refs that are not A1, out of range, out of order or
+    repeated are refused, naming the part and the cell."""
+    if root.tag != f"{Q}worksheet":
+        raise bad(book, f"ส่วน {part} (แผ่นงาน {name}) ไม่ใช่แผ่นงาน", f"part {part} (sheet {name}) is not a worksheet")
+    where_th, where_en = f"แผ่นงาน {name} (ส่วน {part})", f"sheet {name} (part {part})"
+    last_row = 0
+    for row in root.iter(f"{Q}row"):
+        raw = row.get("r")
+        if raw is None:
+            r = last_row + 1
+        else:
+            try:
+                r = int(raw)
+            except ValueError:
+                r = 0
+            if not 1 <= r <= MAX_ROW:
+                raise bad(book, f"{where_th}: แถวมีหมายเลข r=\"{raw}\" ซึ่งไม่ใช่หมายเลขแถว",
+                          f"{where_en}: a row has r=\"{raw}\", which is not a row number (1..{MAX_ROW})")
+        if r <= last_row:
+            raise bad(book, f"{where_th}: แถว {r} ซ้ำหรือเรียงผิดลำดับ (หลังแถว {last_row})",
+                      f"{where_en}: row {r} is repeated or out of order (after row {last_row})")
+        last_row = r
+        if raw is None:
+            row.set("r", str(r))
+        last_col = 0
+        for c in row.findall(f"{Q}c"):
+            ref = c.get("r")
+            if ref is None:
+                rr, col = r, last_col + 1
+            else:
+                try:
+                    rr, col = parse_a1(ref)
+                except ValueError:
+                    raise bad(book, f"{where_th}: เซลล์ในแถว {r} มีตำแหน่ง r=\"{ref}\" ซึ่งไม่ใช่แบบ A1",
+                              f"{where_en}: a cell in row {r} has r=\"{ref}\", which is not an "
+                              f"A1 cell reference") from None
+                if rr != r:
+                    raise bad(book, f"{where_th}: เซลล์ {ref} อยู่ในแถว {r}",
+                              f"{where_en}: cell {ref} sits inside row {r}")
+            if col > MAX_COL:
+                raise bad(book, f"{where_th}: เซลล์ {ref} อยู่นอกคอลัมน์สุดท้าย XFD",
+                          f"{where_en}: cell {ref} lies beyond the last column XFD")
+            if col <= last_col:
+                raise bad(book, f"{where_th}: เซลล์ {a1(r, col)} ซ้ำหรือเรียงผิดลำดับ",
+                          f"{where_en}: cell {a1(r, col)} is repeated or out of order")
+            last_col = col
+            if ref is None:
+                c.set("r", a1(r, col))
+
+
+def read_grid(root, name: str, part: str, shared: list[str], date_styles: set[int], book: str | Path) -> Grid:
+    """The values and formulas of a numbered sheet part (see :func:`number_cells`), with
+    ``merges`` and ``dates`` set on the Grid."""
+    g = Grid(name)
+    dates: set[Cell] = set()
+    shared_formulas: dict[str, tuple[str, str]] = {}
+    for row in root.iter(f"{Q}row"):
+        for c in row.findall(f"{Q}c"):
+            cell = parse_a1(c.get("r"))
+            value = cell_value(c, shared, name, part, book)
+            if value is not None and value != "":
+                g.values[cell] = value
+                if c.get("t") == "d" or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                         and _int(c.get("s")) in date_styles):
+                    dates.add(cell)
+            f = c.find(f"{Q}f")
+            if f is not None:
+                g.formulas[cell] = _formula(f, c.get("r"), shared_formulas)
+    g.merges = _merges(root, name, part, book)
+    g.dates = dates
+    return g
+
+
+def shared_formula_at(master: str, origin: str, ref: str) -> str:
+    """The master formula of a shared group (text without "=", written at ``origin``)
+    as it reads at cell ``ref``, with its "="; the master itself when it cannot be moved."""
+    from openpyxl.formula.translate import Translator
+    try:
+        return Translator("=" + master, origin=origin).translate_formula(ref)
+    except Exception:  # noqa: BLE001 - an untranslatable formula is still a formula
+        return "=" + master
+
+
+def _formula(f, ref: str, shared: dict) -> str:
+    text = f.text or ""
+    if f.get("t") == "shared" and f.get("si") is not None:
+        if text:
+            shared[f.get("si")] = (text, ref)
+        elif f.get("si") in shared:
+            return shared_formula_at(*shared[f.get("si")], ref)
+    return "=" + text
+
+
+def _merges(root, name: str, part: str, book: str | Path) -> list[tuple[int, int, int, int]]:
+    out = []
+    for mc in root.iter(f"{Q}mergeCell"):
+        ref = mc.get("ref") or ""
+        try:
+            ends = [parse_a1(p) for p in ref.split(":")]
+        except ValueError:
+            raise bad(book, f"แผ่นงาน {name} (ส่วน {part}): ช่วงผสานเซลล์ \"{ref}\" ไม่ถูกต้อง",
+                      f"sheet {name} (part {part}): merged range \"{ref}\" is not an A1 range") from None
+        (r0, c0), (r1, c1) = ends[0], ends[-1]
+        out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+    return out
+
+
+def date_styles(styles) -> set[int]:
+    """Indexes into cellXfs (of the xl/styles.xml root ``styles``) whose number format is
+    a date or time."""
+    from openpyxl.styles.numbers import is_date_format
+    out: set[int] = set()
+    custom = {_int(n.get("numFmtId")): n.get("formatCode") or "" for n in styles.iter(f"{Q}numFmt")}
+    xfs = styles.find(f"{Q}cellXfs")
+    for i, xf in enumerate(xfs.findall(f"{Q}xf") if xfs is not None else []):
+        fid = _int(xf.get("numFmtId"))
+        if fid in custom:
+            if is_date_format(custom[fid]):
+                out.add(i)
+        elif fid in DATE_FORMAT_IDS:
+            out.add(i)
+    return out
+
+
+def cell_value(c, shared: list[str], sheet: str = "", part: str = "", book: str | Path = ""):
+    """The value of one ``<c>`` element: str, int, float, bool, or None when empty."""
+    t = c.get("t", "n")
+    if t == "inlineStr":
+        is_ = c.find(f"{Q}is")
+        return cell_text(is_) if is_ is not None else None
+    v = c.find(f"{Q}v")
+    if v is None or v.text is None:
+        return None
+    if t == "s":
+        try:
+            i = int(v.text)
+        except ValueError:
+            i = -1
+        if not 0 <= i < len(shared):
+            raise bad(book, f"แผ่นงาน {sheet} เซลล์ {c.get('r')}: อ้างถึงข้อความลำดับที่ {v.text} "
+                      f"แต่ xl/sharedStrings.xml มีเพียง {len(shared)} รายการ",
+                      f"sheet {sheet} cell {c.get('r')} (part {part}) refers to shared string "
+                      f"{v.text}, but xl/sharedStrings.xml holds only {len(shared)}")
+        return shared[i]
+    if t in ("str", "e", "d"):
+        return v.text
+    if t == "b":
+        return v.text.strip() in ("1", "true")
+    if t != "n":
+        raise bad(book, f"แผ่นงาน {sheet} เซลล์ {c.get('r')}: ชนิดเซลล์ t=\"{t}\" ไม่ถูกต้อง",
+                  f"sheet {sheet} cell {c.get('r')} (part {part}) has an unknown cell type t=\"{t}\"")
+    try:
+        n = float(v.text)
+    except ValueError:
+        return v.text
+    if not math.isfinite(n):
+        return v.text  # INF / NaN: not a number Excel can hold; the checks report it as text
+    return int(n) if n.is_integer() and "." not in v.text and "E" not in v.text.upper() else n
