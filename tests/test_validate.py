@@ -157,3 +157,23 @@ def test_a_renamed_scorecard_tab_gives_no_false_hand_edit_findings(seed_book, cl
     out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
     assert not [p for p in out["problems"] if p["kind"] == "computed_replaced"]
     assert out["totals"]["weighted_score"] == 3.15
+
+
+def test_a_row_inserted_by_hand_keeps_recalc_and_validate_working(seed_book, cli):
+    """Insert a row next to an indicator (as Excel or LibreOffice do: merges, validations
+    and the score notes move down with it), type in it, save: nothing breaks or is blamed."""
+    from sheets_sync.backends.xlsx import XlsxWorkbook
+    from sheets_sync.backends.xlsx_rows import move_rows
+    cli("recalc", seed_book)
+    wb = XlsxWorkbook(seed_book)
+    move_rows(wb, SHEET, 7, 1, 6)                  # a new row 7, below ศปท.2
+    wb.set_cells(SHEET, {(7, 4): "หมายเหตุของหน่วยงาน", (7, 16): "ประชุมเพิ่มเติม"})
+    wb.save()
+    report = problems(cli, seed_book, code=0)
+    assert not {p["kind"] for p in report["problems"]} & {"computed_overwritten", "computed_replaced",
+                                                          "computed_stale"}
+    out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
+    assert out["totals"]["weighted_score"] == 3.05 and out["changed_cells"] == 0
+    ws = openpyxl.load_workbook(seed_book)[SHEET]
+    assert ws["D7"].value == "หมายเหตุของหน่วยงาน" and ws["P7"].value == "ประชุมเพิ่มเติม"
+    assert ws["C8"].value == "ศปท.3" and ws["M8"].value == 1.0

@@ -36,6 +36,12 @@ class SheetResult:
     other_cells: dict[str, dict[Cell, object]] = field(default_factory=dict)   # e.g. a summary tab
     notes: dict[Cell, str] = field(default_factory=dict)              # the working, shown on cells
     report_rows: list[dict] = field(default_factory=list)            # per row, for --json
+    names: dict[Cell, str] = field(default_factory=dict)             # computed cell -> stable name
+
+    def recorded_blob(self) -> str:
+        """What this result writes, as the metadata keeps it (to tell hand edits later)."""
+        from .meta import blob
+        return blob(self.desired, self.names)
     detail: object = None                    # the kind's own working (e.g. parsed numbers)
 
     @property

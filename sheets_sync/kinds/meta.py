@@ -55,8 +55,12 @@ def recorded_template(meta: dict, sheet: str) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def blob(cells: dict[Cell, object]) -> str:
-    return json.dumps({a1(*c): v for c, v in sorted(cells.items())}, ensure_ascii=False, separators=(",", ":"))
+def blob(cells: dict[Cell, object], names: dict[Cell, str] | None = None) -> str:
+    """The values as JSON, each under its cell's stable name (``ศปท.1|score``: the same
+    after a person inserts or moves rows) or, without one, its A1 reference."""
+    names = names or {}
+    return json.dumps({names.get(c) or a1(*c): v for c, v in sorted(cells.items())}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:

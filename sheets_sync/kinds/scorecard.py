@@ -50,11 +50,14 @@ def reported_text(totals: dict) -> str:
     return f"รายงานแล้ว {n}/{total} ตัวชี้วัด (ยังไม่ครบ / incomplete)"
 
 
-def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -> list[Problem]:
-    """Computed cells a person changed: a formula, or a value sheets-sync did not write."""
+def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
+               names: dict[Cell, str]) -> list[Problem]:
+    """Computed cells a person changed: a formula, or a value sheets-sync did not write.
+    What was written is looked up by the cell's stable name (older records: by A1)."""
     out = []
     for cell, want in desired.items():
         ref = a1(*cell)
+        key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if cell in grid.formulas:
             out.append(problem("computed_formula", grid.name, ref, value=grid.formulas[cell]))
             continue
@@ -63,7 +66,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None) -
         have = grid.get(*cell)
         if have in (None, "") or same_value(have, want):
             continue
-        if ref not in recorded or not same_value(have, recorded[ref]):
+        if key not in recorded or not same_value(have, recorded[key]):
             out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want)))
     return out
 
@@ -114,21 +117,24 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
         rows.loc[unusable | bad["result"], "status"] = "invalid"
 
     desired: dict[Cell, object] = {}
+    names: dict[Cell, str] = {}
     for key in COMPUTED:
         if key in layout.columns:
             col = layout.columns[key]
             values = [template.status_label(v) for v in rows[key]] if key == "status" else \
                 [None if pd.isna(v) else float(v) for v in rows[key]]
             desired.update({(r, col): v for r, v in zip(rows.index, values)})
+            names.update({(r, col): f"{code}|{key}" for r, code in zip(rows.index, raw["code"])})
     values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
               "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
     for key, spec in template.totals.items():
         if key in layout.totals:
             desired[layout.totals[key]] = values[key]
+            names[layout.totals[key]] = f"|{key}"
         elif "label" in spec:
             problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
 
-    problems += hand_edits(grid, desired, recorded)
+    problems += hand_edits(grid, desired, recorded, names)
     changes = {cell: v for cell, v in desired.items()
                if cell in grid.formulas or not same_value(grid.get(*cell), v)}
     notes = {}
@@ -140,7 +146,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
-                       notes=notes, report_rows=report, detail={"numbers": num, "options": options})
+                       notes=notes, report_rows=report, names=names, detail={"numbers": num, "options": options})
 
 
 class Scorecard(Kind):

@@ -17,7 +17,7 @@ import pandas as pd
 from ..kinds.canonical import Canonical
 from ..core.grid import Cell, Grid, a1, same_value
 from ..kinds.layout import find_tables
-from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, blob, meta_cells, read_meta, recorded_template
+from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, meta_cells, read_meta, recorded_template
 from ..kinds.sheet_plan import template_cells
 from ..kinds.template import Template
 
@@ -210,5 +210,5 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {
             "template_version": canonical.version,
             f"template:{sheet_name}": json.dumps(tcells, ensure_ascii=False, separators=(",", ":")),
-            f"computed:{sheet_name}": blob(result.desired)})
+            f"computed:{sheet_name}": result.recorded_blob()})
     return plan

@@ -10,7 +10,6 @@ import pandas as pd
 from ..core.errors import SheetsSyncError
 from ..kinds.base import Kind, kind_of, template_named
 from ..kinds.canonical import load_items
-from ..kinds.meta import blob
 from ..kinds.sheet_plan import BookPlan, template_cells, title_text
 from ..kinds.template import Template
 from ..core.periods import check_period
@@ -70,6 +69,6 @@ def laid_out(kind: Kind, tpl: Template, rows: pd.DataFrame, *, unit=None, period
                 if v is not None:
                     other.put(cell, v)
         tcells = template_cells(tpl, res.layout.columns, res.layout.indicator_rows, lambda r, c: sheet.values.get((r, c)))
-        book.meta += [(f"computed:{res.sheet}", blob(res.desired)),
+        book.meta += [(f"computed:{res.sheet}", res.recorded_blob()),
                       (f"template:{res.sheet}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":")))]
     return book

@@ -9,7 +9,7 @@ from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
 from ..kinds.base import Kind, SheetResult, kind_of, show
-from ..kinds.meta import META_SHEET, blob, meta_cells, read_meta, recorded_values
+from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
 
 
@@ -107,7 +107,7 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     notes = {res.sheet: res.notes for res in ev.results if res.notes} if getattr(book, "keeps_notes", True) else {}
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
     if META_SHEET in ev.grids and cells:
-        extra = meta_cells(ev.grids[META_SHEET], {f"computed:{res.sheet}": blob(res.desired) for res in ev.results})
+        extra = meta_cells(ev.grids[META_SHEET], {f"computed:{res.sheet}": res.recorded_blob() for res in ev.results})
         if extra:
             cells[META_SHEET] = extra
     report = Report(book.name, kind=ev.kind)
