@@ -18,6 +18,7 @@ class Book(Protocol):
         """The score-trace notes sheets-sync left last time."""
 
     def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
-              ops: list[tuple] = ()) -> None:
+              ops: list[tuple] = (), heights: dict[str, dict[int, float]] | None = None) -> None:
         """Apply row operations (("insert"|"delete", sheet, row, n, style_row), in order),
-        then write values (RAW, never as formulas) and replace our notes, all at once."""
+        then write values (RAW, never as formulas), replace our notes and grow the rows in
+        ``heights`` (points) to show their wrapped text, all at once."""

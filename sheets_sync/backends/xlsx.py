@@ -179,6 +179,14 @@ class XlsxWorkbook:
         etree.SubElement(sheets, f"{Q}sheet", name=name, sheetId=str(sid)).set(f"{{{R_NS}}}id", rid)
         self.sheets.append(SheetPart(name, part, False))
 
+    def set_heights(self, name: str, heights: dict[int, float]) -> None:
+        """Rows that must grow to show their wrapped text (points)."""
+        from .xlsx_cell_writes import grow_rows
+        part = self.sheet(name).part
+        self._index(part, name)
+        self._dirty.add(part)
+        grow_rows(self._xml(part), heights)
+
     def set_notes(self, name: str, notes: dict[Cell, str]) -> None:
         """Replace our score-trace notes (see :mod:`.xlsx_notes`)."""
         part = self.sheet(name).part

@@ -39,7 +39,7 @@ class XlsxBook:
         return {s.name: n for s in self.workbook.sheets if (n := self.workbook.notes(s.name))}
 
     def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
-              ops: list[tuple] = ()) -> None:
+              ops: list[tuple] = (), heights: dict[str, dict[int, float]] | None = None) -> None:
         from .xlsx_rows import move_rows
         refuse_if_open(self.path, self.force)  # before any work, and again at the save
         for kind, sheet, row, n, style_from in ops:
@@ -50,4 +50,6 @@ class XlsxBook:
                 dropped += self.workbook.set_cells(sheet, updates)
         for sheet, sheet_notes in notes.items():
             self.workbook.set_notes(sheet, sheet_notes)
+        for sheet, rows in (heights or {}).items():
+            self.workbook.set_heights(sheet, rows)
         self.workbook.save(drop_calc_chain=dropped > 0)

@@ -146,3 +146,13 @@ def put_value(cell, value, sheet: str = "", book: str | Path = "") -> int:
         if t.text != t.text.strip():
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return dropped
+
+
+def grow_rows(root, heights: dict[int, float]) -> None:
+    """Set these rows' heights (points), creating empty rows where needed."""
+    sheet_data = root.find(f"{Q}sheetData")
+    rows = {int(r.get("r")): r for r in sheet_data.findall(f"{Q}row")}
+    for r, h in sorted(heights.items()):
+        row = rows[r] if r in rows else _new_row(sheet_data, rows, r)
+        row.set("ht", f"{h:g}")
+        row.set("customHeight", "1")

@@ -101,7 +101,29 @@ def read_grid(root, name: str, part: str, shared: list[str], date_styles: set[in
                 g.formulas[cell] = _formula(f, c.get("r"), shared_formulas)
     g.merges = _merges(root, name, part, book)
     g.dates = dates
+    _dimensions(root, g)
     return g
+
+
+def _dimensions(root, g: Grid) -> None:
+    """Row heights and column widths the sheet sets (a row without one is as tall as its font)."""
+    for row in root.iter(f"{Q}row"):
+        try:
+            if row.get("ht") is not None:
+                g.heights[int(row.get("r"))] = float(row.get("ht"))
+        except (TypeError, ValueError):
+            continue  # a height that is not a number: the default, as Excel reads it
+    for col in root.iter(f"{Q}col"):
+        try:
+            lo, hi = int(col.get("min")), int(col.get("max"))
+            width = float(col.get("width")) if col.get("width") is not None else None
+        except (TypeError, ValueError):
+            continue
+        for c in range(lo, min(hi, lo + 300) + 1):   # <col min=1 max=16384> styles whole sheets
+            if width is not None:
+                g.widths[c] = width
+            if col.get("hidden") in ("1", "true"):
+                g.hidden_columns.add(c)
 
 
 def shared_formula_at(master: str, origin: str, ref: str) -> str:

@@ -33,6 +33,9 @@ class Grid:
     formulas: dict[Cell, str] = field(default_factory=dict)
     dates: set[Cell] = field(default_factory=set)          # cells shown as dates (a date format)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # r1, c1, r2, c2
+    heights: dict[int, float] = field(default_factory=dict)    # row -> points, where the sheet sets one
+    widths: dict[int, float] = field(default_factory=dict)     # column -> width (Excel's units), where set
+    hidden_columns: set[int] = field(default_factory=set)
 
     @property
     def max_row(self) -> int:

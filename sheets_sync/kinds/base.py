@@ -37,6 +37,7 @@ class SheetResult:
     notes: dict[Cell, str] = field(default_factory=dict)              # the working, shown on cells
     report_rows: list[dict] = field(default_factory=list)            # per row, for --json
     names: dict[Cell, str] = field(default_factory=dict)             # computed cell -> stable name
+    heights: dict[int, float] = field(default_factory=dict)          # rows to grow for their text
 
     def recorded_blob(self) -> str:
         """What this result writes, as the metadata keeps it (to tell hand edits later)."""

@@ -16,6 +16,7 @@ from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, sho
 from .layout import Layout, find_tables
 from .meta import META_SHEET
 from .scorecard_checks import check_inputs
+from .sheet_plan import rows_to_grow
 from .template import CRITERIA, ScoringOptions, Template
 
 NUMERIC = ("weight", "target", *CRITERIA, "result")
@@ -146,7 +147,9 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
-                       notes=notes, report_rows=report, names=names, detail={"numbers": num, "options": options})
+                       notes=notes, report_rows=report, names=names,
+                       heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired),
+                       detail={"numbers": num, "options": options})
 
 
 class Scorecard(Kind):

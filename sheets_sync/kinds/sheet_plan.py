@@ -101,17 +101,42 @@ class SheetPlan:
             else:
                 for c in range(c1, c2 + 1):
                     spans[(r1, c)] = -1     # a label merged down has rows to spare
-        char = EM_PER_CHAR * font_size * 1.08    # a little room for where lines break
         lines = {r: 1 for r in range(1, self.last_row + 1)}
         for (r, c), v in self.values.items():
             width = spans.get((r, c), self.widths.get(c, 10))
-            if width == -1 or c in self.hidden_columns:
-                continue
-            room = max(width * POINTS_PER_WIDTH - 6, char)
-            need = sum(max(1, math.ceil(visible_length(part) * char / room)) for part in str(v).split("\n"))
-            lines[r] = max(lines.get(r, 1), need)
-        line = LINE_POINTS * font_size / 16
-        self.heights.update({r: min(n, 30) * line + 6 for r, n in lines.items()})
+            if width != -1 and c not in self.hidden_columns:
+                lines[r] = max(lines.get(r, 1), lines_for(v, width, font_size))
+        self.heights.update({r: row_height(n, font_size) for r, n in lines.items()})
+
+
+def lines_for(text, width: float, font_size: float = 16) -> int:
+    """Lines ``text`` wraps to in a column of ``width`` (Excel's units) at ``font_size``."""
+    char = EM_PER_CHAR * font_size * 1.08    # a little room for where lines break
+    room = max(width * POINTS_PER_WIDTH - 6, char)
+    return sum(max(1, math.ceil(visible_length(part) * char / room)) for part in str(text).split("\n"))
+
+
+def row_height(lines: int, font_size: float = 16) -> float:
+    return min(lines, 30) * LINE_POINTS * font_size / 16 + 6
+
+
+def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()) -> dict[int, float]:
+    """Rows whose text needs more height than the sheet gives them (a unit typed a long
+    narrative after init): the height each needs. Rows only ever grow. ``computed``
+    cells are left out (the status label shows as a dot)."""
+    merged = {(r, c) for r1, c1, r2, c2 in grid.merges if (r1, c1) != (r2, c2)
+              for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} | set(computed)
+    wanted = set(rows)
+    lines: dict[int, int] = {}
+    for (r, c), v in grid.values.items():
+        if r in wanted and isinstance(v, str) and (r, c) not in merged and c not in grid.hidden_columns:
+            lines[r] = max(lines.get(r, 1), lines_for(v, grid.widths.get(c, 8.43), font_size))
+    out = {}
+    for r, n in lines.items():
+        need = row_height(n, font_size)
+        if grid.heights.get(r, LINE_POINTS) < need - 1:
+            out[r] = need
+    return out
 
 
 @dataclass

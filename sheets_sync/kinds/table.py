@@ -12,7 +12,7 @@ from ..core.problems import Problem, problem
 from .base import Kind, SheetResult
 from .layout import Layout, find_tables
 from .meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET
-from .sheet_plan import BookPlan, SheetPlan, header_rows, helper_sheets, title_row
+from .sheet_plan import BookPlan, SheetPlan, header_rows, helper_sheets, rows_to_grow, title_row
 from .template import Template
 
 
@@ -75,7 +75,8 @@ class TableKind(Kind):
                   for code, rec in zip(raw["code"], shown.to_dict("records"))]
         return [SheetResult(self.name, layout.sheet, layout, raw, computed,
                             self.table_totals(raw, computed, summary), desired, problems, changes,
-                            other_cells=other, report_rows=report)]
+                            other_cells=other, report_rows=report,
+                            heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired))]
 
     def lay_out(self, template, rows, *, unit, period):
         return lay_out_table(template, rows, unit=unit, period=period)

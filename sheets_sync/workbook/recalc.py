@@ -110,12 +110,14 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
         extra = meta_cells(ev.grids[META_SHEET], {f"computed:{res.sheet}": res.recorded_blob() for res in ev.results})
         if extra:
             cells[META_SHEET] = extra
+    # rows grow for long typed text only where the backend tells row heights (xlsx)
+    heights = {res.sheet: res.heights for res in ev.results if res.heights and ev.grids[res.sheet].heights}
     report = Report(book.name, kind=ev.kind)
     for res in ev.results:
         probs = [_replaced(p) if p.kind == "computed_overwritten" and not dry_run else p for p in res.problems]
         report.sheets.append(_sheet_report(res, res.changed_cells, probs))
-    if (cells or notes_changed) and not dry_run:
-        book.write(cells, notes)
+    if (cells or notes_changed or heights) and not dry_run:
+        book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)
         report.written = True
     return report
 
