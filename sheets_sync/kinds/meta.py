@@ -18,15 +18,41 @@ AUDIT_HEADER = ["เวลา / time", "แผ่นงาน / sheet", "ช่�
                 "ค่าที่หน่วยงานแก้ / unit's value", "ค่ามาตรฐาน / canonical value"]
 
 
+# Excel keeps at most 32,767 characters in a cell (openpyxl cuts longer text silently),
+# so a long value is kept in parts: KEY, KEY#part2, KEY#part3 ...
+CELL_LIMIT = 30_000
+PART = "#part"
+
+
 def read_meta(grid: Grid | None) -> dict[str, object]:
     if grid is None:
         return {}
-    meta = {}
+    meta, parts = {}, {}
     for r in range(1, grid.max_row + 1):
         k, v = grid.get(r, 1), grid.get(r, 2)
         if isinstance(k, str) and k:
-            meta[k] = v
+            base, _, n = k.rpartition(PART)
+            if base and n.isdigit():
+                parts.setdefault(base, {})[int(n)] = v
+            else:
+                meta[k] = v
+    for base, more in parts.items():
+        if isinstance(meta.get(base), str):
+            meta[base] += "".join(str(more[n] or "") for n in sorted(more))
     return meta
+
+
+def in_parts(values: dict[str, object]) -> dict[str, object]:
+    """The values with every long text split over as many cells as it needs."""
+    out = {}
+    for key, v in values.items():
+        if isinstance(v, str) and len(v) > CELL_LIMIT:
+            chunks = [v[i:i + CELL_LIMIT] for i in range(0, len(v), CELL_LIMIT)]
+            out[key] = chunks[0]
+            out.update({f"{key}{PART}{n}": c for n, c in enumerate(chunks[1:], 2)})
+        else:
+            out[key] = v
+    return out
 
 
 def recorded_values(meta: dict, sheet: str, sheets: tuple[str, ...] = ()) -> dict[str, object] | None:
@@ -64,10 +90,16 @@ def blob(cells: dict[Cell, object], names: dict[Cell, str] | None = None) -> str
 
 
 def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
-    """Cells of the metadata sheet (key in A, value in B) to write so it holds ``values``."""
+    """Cells of the metadata sheet (key in A, value in B) to write so it holds ``values``
+    (a long value in parts; parts a shorter value no longer needs are emptied)."""
     rows = {meta.get(r, 1): r for r in range(1, meta.max_row + 1)}
     nxt = meta.max_row + 1
     out: dict[Cell, object] = {}
+    values = in_parts(values)
+    for key in list(rows):
+        base, _, n = str(key).rpartition(PART)
+        if base in values and n.isdigit() and key not in values and meta.get(rows[key], 2) not in (None, ""):
+            values[key] = ""
     for key, v in values.items():
         r = rows.get(key)
         if r is None:

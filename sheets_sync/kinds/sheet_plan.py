@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..core.grid import Cell, Grid, a1
 from ..core.text import visible_length
-from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, META_SHEET
+from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, META_SHEET, in_parts
 from .template import Template
 
 Range = tuple[int, int, int, int]        # r1, c1, r2, c2: 1-based, inclusive
@@ -215,7 +215,7 @@ def helper_sheets(template: Template) -> list[SheetPlan]:
 
 def meta_sheet(meta: list[tuple[str, object]]) -> SheetPlan:
     s = SheetPlan(META_SHEET, hidden=True, printed=False, protected=True)
-    for i, (k, v) in enumerate(meta, 1):
+    for i, (k, v) in enumerate(in_parts(dict(meta)).items(), 1):
         s.put((i, 1), k)
         s.put((i, 2), v)
     return s
