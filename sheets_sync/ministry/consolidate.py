@@ -55,7 +55,10 @@ class Accounts:
         return cache[k]
 
 
-def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
+UNKNOWN_MODIFIED = "ไม่ทราบ / unknown"
+
+
+def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False) -> UnitRead:
     from ..workbook.recalc import evaluate_book
     read = UnitRead(unit.code, unit.name)
     try:
@@ -64,9 +67,9 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
             client = accounts.client(index)
             book = GoogleBook(unit.sheet, client=client)
             book.grids()                                             # read 1: values, formulas, notes
-            read.sheet_ids = dict(book.sheet_ids)
-            drive = call(client, unit.sheet, client.http_client.get_file_drive_metadata, unit.sheet)  # read 2
-            read.modified = drive.get("modifiedTime", "")
+            # every tab's id, for publishing (one cheap properties read, only then)
+            read.sheet_ids = dict(book.sheet_ids) if publish else None
+            read.modified = drive_modified(client, unit.sheet)       # read 2 (Drive): never drops the unit
         else:
             from ..backends.xlsx_book import XlsxBook
             book = XlsxBook(unit.path)
@@ -80,6 +83,18 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None) -> UnitRead:
     return read
 
 
+def drive_modified(client, key: str) -> str:
+    """The Drive modified time, or "unknown" with the reason: a Drive failure (rate limit after
+    retries, a file Drive does not show under drive.file) never drops a unit whose Sheets read
+    succeeded."""
+    from ..backends.google.book import call, spreadsheet_key
+    try:
+        drive = call(client, key, client.http_client.get_file_drive_metadata, spreadsheet_key(key) or key)
+    except SheetsSyncError as e:
+        return f"{UNKNOWN_MODIFIED} ({e.en})"
+    return drive.get("modifiedTime", "") or UNKNOWN_MODIFIED
+
+
 def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", publish: bool = False,
                 credentials: list | str | Path | None = None, workers: int = 8, quotas=None,
                 progress: Callable | None = None, **google) -> ConsolidateResult:
@@ -90,7 +105,7 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
 
     def one(item):
         i, u = item
-        r = read_unit(u, i, accounts)
+        r = read_unit(u, i, accounts, publish)
         if progress:
             progress(u)
         return r

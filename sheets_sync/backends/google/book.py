@@ -1,9 +1,12 @@
-"""The Book interface over a Google spreadsheet: one read, at most one write.
+"""The Book interface over a Google spreadsheet: one read, one guarded atomic write.
 
-Read: one ``spreadsheets.get`` with grid data and a fields mask gives every sheet's
-values (unformatted, typed: locale-proof), formulas and notes. Write: one
-``spreadsheets.batchUpdate`` of ``updateCells`` (applied atomically by Google); the
-values go as typed ``userEnteredValue`` (string or number, never a formula: RAW).
+Read (:mod:`.read`): one ``spreadsheets.getByDataFilter`` returning the tabs sheets-sync
+made (values unformatted and typed, formulas, notes, row anchors, protected ranges); extra
+tabs cost nothing. Write (:mod:`.guard`): one ``spreadsheets.batchUpdate`` (atomic) whose
+first requests check that every touched row is still where it was read, then row
+operations and ``updateCells`` (values as typed ``userEnteredValue``, never a formula), and
+whose response is compared with what the read predicts. Rows moved meanwhile: nothing is
+written; a value typed meanwhile: it is kept. Both raise ``WorkbookChanged`` (re-read, re-plan).
 """
 from __future__ import annotations
 
@@ -16,13 +19,17 @@ import requests
 
 from ...core.errors import SheetsSyncError
 from ...core.grid import Cell, Grid
-from .client import make_client, translate
+from . import guard as g
+from .client import make_client, protected_error, translate
+from .read import GRID_FIELDS, MARKED, SheetRead, cell_value as _value, parse  # noqa: F401 - _value kept for callers
 
-GRID_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,hidden),"
-               "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue,note))))")
 MAX_BODY = 2 * 1024 * 1024  # Google's recommended request size; 10 MB is the hard limit
 _KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 _URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
+_RESPONSE = ("replies,updatedSpreadsheet(sheets(properties(sheetId,title),"
+             "data(startRow,startColumn,rowData(values(effectiveValue)))))")
+_META_TABS = ("_sheets_sync", "เก็บถาวร", "ประวัติการแก้ไข")
 
 
 def spreadsheet_key(target: str) -> str | None:
@@ -30,16 +37,6 @@ def spreadsheet_key(target: str) -> str | None:
     if m:
         return m.group(1)
     return target if _KEY.match(target) and not target.lower().endswith(".xlsx") else None
-
-
-def _value(cell: dict):
-    ev = cell.get("effectiveValue")
-    if not ev:
-        return None
-    (kind, v), = ev.items()
-    if kind == "numberValue":
-        return v
-    return v if kind != "errorValue" else f"#{v.get('type', 'ERROR')}"
 
 
 def _typed(value) -> dict:
@@ -103,60 +100,150 @@ class GoogleBook:
                                   f"{target} is not a Google spreadsheet URL or key")
         self.client = client or make_client(credentials, **client_options)
         self.name = self.key
+        self.reads: dict[str, SheetRead] | None = None
         self._grids: dict[str, Grid] | None = None
-        self._notes: dict[str, dict[Cell, str]] = {}
-        self.sheet_ids: dict[str, int] = {}
+        self._all_ids: dict[str, int] | None = None
+        self.requests: list[str] = []     # what this book asked Google, in order (reads, writes)
 
     def _call(self, fn, *args, **kwargs):
         return call(self.client, self.key, fn, *args, **kwargs)
 
+    def _post(self, suffix: str, body: dict, fields: str | None = None) -> dict:
+        self.requests.append(suffix)
+        params = {"fields": fields} if fields else None
+        return self._call(self.client.http_client.request, "post", SHEETS_URL + self.key + suffix,
+                          json=body, params=params).json()
+
+    # -- read ------------------------------------------------------------------------------
     def grids(self) -> dict[str, Grid]:
         if self._grids is None:
-            meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
-                              params={"includeGridData": "true", "fields": GRID_FIELDS})
+            meta = self._post(":getByDataFilter", MARKED, GRID_FIELDS)
+            if not meta.get("sheets"):      # nothing marked: a sheet made by hand or before marks
+                self.requests.append("get")
+                meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
+                                  params={"includeGridData": "true", "fields": GRID_FIELDS})
+                self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
             self.name = meta.get("properties", {}).get("title", self.key)
-            self._grids = {}
-            for sheet in meta.get("sheets", []):
-                props = sheet["properties"]
-                title = props["title"]
-                self.sheet_ids[title] = props["sheetId"]
-                g, notes = Grid(title), {}
-                for block in sheet.get("data", []):
-                    r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
-                    for i, row in enumerate(block.get("rowData", [])):
-                        for j, cell in enumerate(row.get("values", [])):
-                            pos = (r0 + i + 1, c0 + j + 1)
-                            v = _value(cell)
-                            if v is not None and v != "":
-                                g.values[pos] = v
-                            f = cell.get("userEnteredValue", {}).get("formulaValue")
-                            if f:
-                                g.formulas[pos] = f
-                            if cell.get("note"):
-                                notes[pos] = cell["note"]
-                self._grids[title] = g
-                if notes:
-                    self._notes[title] = notes
+            self.reads = parse(meta)
+            self._grids = {t: r.grid for t, r in self.reads.items()}
         return self._grids
 
     def notes(self) -> dict[str, dict[Cell, str]]:
         self.grids()
-        return self._notes
+        return {t: r.notes for t, r in self.reads.items() if r.notes}
 
-    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
-              ops: list[tuple] = ()) -> None:
+    @property
+    def sheet_ids(self) -> dict[str, int]:
+        """Every tab's id (one cheap properties read when only the marked tabs were read)."""
         self.grids()
-        reqs = []
+        if self._all_ids is None:
+            self.requests.append("get properties")
+            meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
+                              params={"fields": "sheets.properties(sheetId,title)"})
+            self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
+        return self._all_ids
+
+    # -- write -----------------------------------------------------------------------------
+    def write(self, cells: dict[str, dict[Cell, object]], notes: dict[str, dict[Cell, str]],
+              ops: list[tuple] = (), *, freeze: bool | None = None) -> None:
+        """Apply ``ops`` then write ``cells`` and ``notes`` (final coordinates) in one atomic
+        batchUpdate guarded row by row; ``freeze`` (default: when rows are deleted or the
+        template record is rewritten) first protects the touched tabs and checks them."""
+        self.grids()
+        reads, ops = self.reads, list(ops)
+        cells = {s: c for s, c in cells.items() if c}
+        changed_notes = {}
+        for sheet, wanted in notes.items():
+            old = reads[sheet].notes
+            ch = {c: t for c, t in wanted.items() if old.get(c) != t}
+            ch.update({c: "" for c in old if c not in wanted})
+            if ch:
+                changed_notes[sheet] = ch
+        if not cells and not changed_notes and not ops:
+            return
+        touched = g.Touched(reads, cells, changed_notes, ops)
+        titles = sorted(touched.maps)
+        if freeze is None:
+            freeze = any(op[0] == "delete" for op in ops) or self._rewrites_template(cells)
+        pre = []
+        new_anchors = {s: {r: g.new_id() for r in rows} for s, rows in touched.missing(reads).items()}
+        for s, rows in new_anchors.items():
+            pre += [g.create_anchor(reads[s].sheet_id, r, mid) for r, mid in rows.items()]
+        pre += [g.mark_tab(r.sheet_id) for t, r in reads.items() if not r.marked and (t in titles or t in _META_TABS)]
+        frozen: list[int] = []
+        if freeze:
+            pre += [{"addProtectedRange": {"protectedRange": {
+                "range": {"sheetId": reads[t].sheet_id}, "warningOnly": False,
+                "description": "sheets-sync: กำลังเขียน ห้ามแก้ชั่วคราว (writing, a few seconds)",
+                "editors": {"users": [self.client.account]}}}} for t in titles]
+        if pre:   # anchors for rows that had none (and the freeze): verified against the read
+            out = self._batch(pre, titles)
+            frozen = [r["addProtectedRange"]["protectedRange"]["protectedRangeId"]
+                      for r in out.get("replies", []) if r and "addProtectedRange" in r]
+            for s, rows in new_anchors.items():
+                reads[s].anchors.update(rows)
+            try:
+                g.check_response(reads, titles, None, {}, out.get("updatedSpreadsheet", {}), after=False)
+            except g.WorkbookChanged:
+                undo = [{"deleteProtectedRange": {"protectedRangeId": p}} for p in frozen]
+                undo += [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": mid}}}}
+                         for rows in new_anchors.values() for mid in rows.values()]
+                if undo:
+                    self._batch(undo, [])
+                raise
+        reqs = [{"deleteProtectedRange": {"protectedRangeId": p}} for p in frozen]
+        for s in titles:
+            for r in sorted(touched.rows[s]):
+                reqs += g.guard(reads[s].sheet_id, r, reads[s].anchors[r])
         for kind, sheet, row, n, _style in ops:
-            rng = {"sheetId": self.sheet_ids[sheet], "dimension": "ROWS", "startIndex": row - 1, "endIndex": row - 1 + n}
+            rng = {"sheetId": reads[sheet].sheet_id, "dimension": "ROWS", "startIndex": row - 1, "endIndex": row - 1 + n}
             reqs.append({"insertDimension": {"range": rng, "inheritFromBefore": row > 1}} if kind == "insert"
                         else {"deleteDimension": {"range": rng}})
-        for sheet, updates in cells.items():
-            reqs += cell_requests(self.sheet_ids[sheet], updates)
-        for sheet, wanted in notes.items():
-            old = self._notes.get(sheet, {})
-            changed = {c: t for c, t in wanted.items() if old.get(c) != t}
-            changed.update({c: "" for c in old if c not in wanted})
-            reqs += cell_requests(self.sheet_ids[sheet], changed, field="note")
-        for chunk in chunk_requests(reqs):
-            self._call(self.client.http_client.batch_update, self.key, {"requests": chunk})
+        for s in titles:
+            reqs += [g.create_anchor(reads[s].sheet_id, r) for r in touched.inserted(s)]
+            reqs += cell_requests(reads[s].sheet_id, cells.get(s, {}))
+            reqs += cell_requests(reads[s].sheet_id, changed_notes.get(s, {}), field="note")
+        try:
+            out = self._batch(reqs, titles, cells)
+        except SheetsSyncError:
+            if frozen:   # lift our own protection again, whatever failed
+                try:
+                    self._batch([{"deleteProtectedRange": {"protectedRangeId": p}} for p in frozen], [])
+                except SheetsSyncError:
+                    pass
+            raise
+        self._grids = None        # what we hold is stale now
+        g.check_response(reads, titles, touched, cells, out.get("updatedSpreadsheet", {}), after=True)
+
+    def _rewrites_template(self, cells) -> bool:
+        meta = self.reads.get("_sheets_sync")
+        mc = cells.get("_sheets_sync", {})
+        keys = {meta.grid.get(r, 1) if meta else None for r, _ in mc} | {v for (r, c), v in mc.items() if c == 1}
+        return any(isinstance(k, str) and k.startswith("template:") for k in keys)
+
+    def _batch(self, reqs: list[dict], titles: list[str], cells=None) -> dict:
+        """One atomic batchUpdate (split only past 2 MB), asking for ``titles`` back."""
+        out: dict = {}
+        chunks = chunk_requests(reqs)
+        for i, chunk in enumerate(chunks):
+            body = {"requests": chunk}
+            if titles and i == len(chunks) - 1:
+                body.update(includeSpreadsheetInResponse=True, responseIncludeGridData=True,
+                            responseRanges=[f"'{t}'" for t in titles])
+            try:
+                self.requests.append(":batchUpdate")
+                r = self.client.http_client.request("post", SHEETS_URL + self.key + ":batchUpdate", json=body,
+                                                    params={"fields": _RESPONSE}).json()
+            except APIError as e:
+                msg = e.error.get("message", str(e))
+                if e.code == 400 and g.is_guard_refusal(msg):
+                    raise g.moved_error() from None
+                if e.code == 400 and "protected cell or object" in msg:
+                    raise protected_error(self.key, self.client.account, self.reads, cells or {}, msg) from None
+                raise translate(e, self.key, getattr(self.client, "account", "")) from None
+            except (GoogleAuthError, requests.RequestException) as e:
+                raise translate(e, self.key, getattr(self.client, "account", "")) from None
+            out["replies"] = out.get("replies", []) + r.get("replies", [])
+            if "updatedSpreadsheet" in r:
+                out["updatedSpreadsheet"] = r["updatedSpreadsheet"]
+        return out

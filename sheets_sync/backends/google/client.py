@@ -22,6 +22,31 @@ from .ratelimit import Quotas, RateLimiter
 # No wider than needed: the spreadsheets themselves, and Drive files this app created or opened.
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 RETRY_CODES = {408, 429, 500, 502, 503, 504}
+# POSTs that Google counts as reads
+READ_POSTS = (":getByDataFilter", "values:batchGetByDataFilter", "developerMetadata:search")
+RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "quotaExceeded"}
+SCOPE_WORDS = ("insufficient authentication scopes", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions")
+
+
+def reasons(e: APIError) -> set[str]:
+    """Google's machine-readable reasons: Drive's errors[].reason, Sheets' ErrorInfo details."""
+    err = e.error if isinstance(e.error, dict) else {}
+    out = {x.get("reason", "") for x in err.get("errors", []) if isinstance(x, dict)}
+    out |= {d.get("reason", "") for d in err.get("details", []) if isinstance(d, dict)}
+    return out - {""}
+
+
+def is_rate_limit(e: APIError) -> bool:
+    return e.code == 429 or (e.code == 403 and bool(reasons(e) & RATE_REASONS))
+
+
+def is_scope_error(e: APIError) -> bool:
+    text = f"{e.error.get('message', '') if isinstance(e.error, dict) else ''} {' '.join(reasons(e))}"
+    return e.code == 403 and any(w in text for w in SCOPE_WORDS)
+
+
+def retryable(e: APIError) -> bool:
+    return e.code in RETRY_CODES or is_rate_limit(e)
 
 
 class GoogleError(SheetsSyncError):
@@ -62,15 +87,16 @@ class QuotaAwareHTTPClient(HTTPClient):
         self.requests_made = 0
 
     def request(self, method, endpoint, *args, **kwargs):
-        sheets = "sheets.googleapis.com" in endpoint
-        kind = "read" if method.lower() == "get" else "write"
+        service = "sheets" if "sheets.googleapis.com" in endpoint else "drive"
+        reading = method.lower() == "get" or endpoint.endswith(READ_POSTS)
+        kind = service + (".read" if reading else ".write")
         for attempt in range(self.retry.attempts):
-            slots = self.limiter.acquire(kind) if sheets else ()
+            slots = self.limiter.acquire(kind)     # Drive too: its own per-user window
             self.requests_made += 1
             try:
                 return super().request(method, endpoint, *args, **kwargs)
             except APIError as e:
-                if e.code not in RETRY_CODES or attempt == self.retry.attempts - 1:
+                if not retryable(e) or attempt == self.retry.attempts - 1:
                     raise
                 ra = e.response.headers.get("Retry-After")
                 self.sleep(self.retry.delay(attempt, float(ra) if ra and ra.isdigit() else None))
@@ -147,11 +173,31 @@ def translate(e: Exception, spreadsheet: str, account: str) -> SheetsSyncError:
     if not isinstance(e, APIError):
         raise e
     code, msg = e.code, e.error.get("message", str(e))
+    if is_rate_limit(e):
+        service = "Google Drive" if code == 403 else "Google Sheets"
+        return GoogleError(f"เกินโควตาการใช้งาน {service} แม้ลองใหม่หลายครั้ง ลองใหม่ในอีกสักครู่ "
+                           "(หรือลด --rpm / เพิ่มบัญชีบริการ)",
+                           f"{service} quota exceeded even after retries with backoff; try again in a minute "
+                           f"(or lower --rpm, or spread units over more --credentials). Google said: {msg}", code, msg)
+    if is_scope_error(e):
+        return CredentialsError(
+            f"สิทธิ์ (scope) ของโทเค็น {account} ไม่พอสำหรับ {spreadsheet}: ต้องอนุญาต spreadsheets และ drive.file "
+            "(ลบ authorized_user.json แล้วยืนยันสิทธิ์ใหม่ หรือเพิ่ม scope ให้บัญชีบริการ) การแชร์ไฟล์ไม่ช่วย",
+            f"the token of {account} lacks a needed OAuth scope for {spreadsheet}: grant "
+            f"{' and '.join(SCOPES)} (delete authorized_user.json and sign in again, or fix the scopes of the "
+            f"domain-wide delegation); sharing the file will not help. Google said: {msg}", code, msg)
     if code == 403:
         return GoogleError(
             f"ไม่มีสิทธิ์เข้าถึงสเปรดชีต {spreadsheet}: ให้เจ้าของแชร์ (ผู้แก้ไข) กับ {account}",
             f"no permission on spreadsheet {spreadsheet}: share it (Editor) with {account}. Google said: {msg}",
             code, msg)
+    if code == 404 and "File not found" in msg:
+        return GoogleError(
+            f"Google Drive มองไม่เห็นไฟล์ {spreadsheet} ภายใต้สิทธิ์ drive.file (ไฟล์ที่หน่วยงานสร้างเองแล้วแชร์ให้ "
+            f"{account}): อ่านผ่าน Sheets ได้ แต่ข้อมูล Drive (เวลาแก้ไข) ไม่ทราบ ให้เปิดไฟล์ด้วยแอปครั้งหนึ่ง",
+            f"Google Drive does not show {spreadsheet} to {account} under the drive.file scope (a file the unit "
+            "created itself and shared): the Sheets API reads it, its Drive data (modified time) is unknown; "
+            f"open it once with the app (Drive picker) to grant access. Google said: {msg}", code, msg)
     if code == 404:
         return GoogleError(f"ไม่พบสเปรดชีต {spreadsheet} (หรือยังไม่ได้แชร์กับ {account})",
                            f"spreadsheet {spreadsheet} not found (or not shared with {account}). Google said: {msg}",
@@ -168,3 +214,33 @@ def translate(e: Exception, spreadsheet: str, account: str) -> SheetsSyncError:
                            f"Google Sheets kept failing ({code}) after retries; nothing was written. Google said: {msg}",
                            code, msg)
     return GoogleError(f"Google ตอบข้อผิดพลาด {code}: {msg}", f"Google answered {code}: {msg}", code, msg)
+
+
+def protected_error(spreadsheet: str, account: str, reads: dict | None, cells: dict, msg: str) -> GoogleError:
+    """Google refused the whole batch because a cell lies in someone else's protected range:
+    name the range, its description and who may edit it."""
+    from ...core.grid import a1
+    found = []
+    for title, rd in (reads or {}).items():
+        wanted = cells.get(title, {})
+        for p in rd.protected:
+            users = (p.get("editors") or {}).get("users", [])
+            if p.get("warningOnly") or account in users:
+                continue
+            rng = p.get("range", {})
+            r0, r1 = rng.get("startRowIndex", 0), rng.get("endRowIndex", 10**9)
+            c0, c1 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", 10**9)
+            hit = [cell for cell in wanted if r0 < cell[0] <= r1 and c0 < cell[1] <= c1]
+            if wanted and not hit:
+                continue
+            end = f":{a1(min(r1, rd.rows or r1), c1)}" if c1 < 10**9 else ""
+            where = f"{title}!{a1(r0 + 1, c0 + 1)}{end}" if c1 < 10**9 else f"{title} (whole tab)"
+            found.append((where, p.get("description", ""), ", ".join(users) or "the spreadsheet owner"))
+    names = "; ".join(f"{w} ({d}) editable by {u}" if d else f"{w} editable by {u}" for w, d, u in found) \
+        or "a protected range"
+    return GoogleError(
+        f"Google ปฏิเสธการเขียนทั้งหมดของ {spreadsheet}: ช่วงที่ป้องกัน {names} ไม่อนุญาตให้ {account} แก้ไข "
+        f"ไม่มีการเขียนใด ๆ ให้เจ้าของช่วงเพิ่ม {account} เป็นผู้แก้ไขช่วงนั้น หรือยกเลิกการป้องกัน",
+        f"Google refused the whole write to {spreadsheet}: protected range {names} does not let {account} "
+        f"edit; nothing was written. Ask its owner to add {account} to the range's editors or remove the "
+        f"protection. Google said: {msg}", 400, msg)

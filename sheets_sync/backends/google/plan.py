@@ -78,7 +78,15 @@ def plan_requests(book: BookPlan, *, editors: list[str] = (), first_sheet_id: in
         else:
             reqs.append({"addSheet": {"properties": props}})
         reqs += _sheet_requests(plan, sid, tpl.style, font, size, sorted({*editors} - {""}))
+        reqs += anchor_requests(sid, plan.last_row)
     return reqs, ids
+
+
+def anchor_requests(sid: int, last_row: int) -> list[dict]:
+    """The tab's mark (``sheets_sync.tab``: read by recalc, extra tabs are not) and one anchor per
+    row (``sheets_sync.row``: moves with inserted/deleted rows; writes check it, see guard.py)."""
+    from .guard import create_anchor, mark_tab
+    return [mark_tab(sid)] + [create_anchor(sid, r) for r in range(1, last_row + 1)]
 
 
 def _sheet_requests(plan: SheetPlan, sid: int, style: dict, font: str, size: int, editors: list[str]) -> list[dict]:

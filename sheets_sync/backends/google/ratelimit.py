@@ -66,6 +66,7 @@ class Quotas:
     reads_per_minute: int = 60
     writes_per_minute: int = 60
     project_per_minute: int = 300
+    drive_per_minute: int = 600          # Drive: 12,000 per minute per user; we stay far below
     minute: float = 60.0
     margin: float = 0.25
     headroom: int = 1
@@ -79,9 +80,13 @@ class RateLimiter:
         self.write = SlidingWindow(max(1, q.writes_per_minute - q.headroom), w)
         # several service accounts of one project share this one
         self.project = project or SlidingWindow(max(1, q.project_per_minute - q.headroom), w)
+        self.drive = SlidingWindow(max(1, q.drive_per_minute - q.headroom), w)
 
     def acquire(self, kind: str) -> tuple:
-        user = self.read if kind == "read" else self.write
+        """``kind``: "read"/"write" (Sheets), "sheets.read", "sheets.write", "drive.read", "drive.write"."""
+        if kind.startswith("drive"):
+            return ((self.drive, self.drive.acquire()),)
+        user = self.read if kind.endswith("read") else self.write
         return (user, user.acquire()), (self.project, self.project.acquire())
 
     @staticmethod
