@@ -165,6 +165,12 @@ def make_client(credentials: str | Path | None, *, endpoint: str | None = None, 
 
 def translate(e: Exception, spreadsheet: str, account: str) -> SheetsSyncError:
     """A Google failure as a message a person can act on, with the API's own words."""
+    if isinstance(e, RefreshError) and "invalid_scope" in str(e):
+        return CredentialsError(
+            f"สิทธิ์ (scope) ที่ {account} ยินยอมไว้ไม่พอ: ต้องอนุญาต spreadsheets และ drive.file "
+            "(ลบ authorized_user.json แล้วยืนยันสิทธิ์ใหม่) การแชร์ไฟล์ไม่ช่วย",
+            f"the grant of {account} lacks a needed OAuth scope ({' and '.join(SCOPES)} are needed): delete "
+            f"authorized_user.json and sign in again; sharing the file will not help. Google said: {e}")
     if isinstance(e, RefreshError):
         return CredentialsError(f"ขอสิทธิ์เข้าถึง Google ไม่สำเร็จ ({account}): ตรวจไฟล์สิทธิ์เข้าถึง",
                                 f"Google refused the credentials of {account}: {e}")
