@@ -18,9 +18,10 @@ from rich.progress import Progress
 
 import sheets_sync as ss
 
-from .backends.open import TargetWatch, is_google_target as _is_google
+from .backends.open import is_google_target as _is_google
+from .cli_output import TargetWatch
 from .core.errors import SheetsSyncError
-from .demo import outcome_table as _outcome_table, problems_table as _problems_table, push_diff_tables, \
+from .cli_output import outcome_table as _outcome_table, problems_table as _problems_table, push_diff_tables, \
     summary_table, totals_table as _totals_table
 from .ministry.units import load_units
 
@@ -68,6 +69,9 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
+        except KeyboardInterrupt:
+            err.print(f"หยุดแล้ว / stopped. {_watched.what_was_written()}", highlight=False)
+            raise typer.Exit(130)
         except SheetsSyncError as e:
             err.print(f"[bold red]ผิดพลาด:[/] {e.th}", highlight=False)
             if e.en != e.th:
@@ -150,7 +154,7 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
     report = ss.recalc(target, dry_run=dry_run, **options)
     if as_json:
         _print_json(report.to_dict())
-        return
+        raise typer.Exit(1 if report.errors else 0)
     console.print(_totals_table(report))
     if report.problems:
         console.print(_problems_table(report.problems))
@@ -161,6 +165,8 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
         console.print(f"ทดลองเท่านั้น ไม่ได้เขียน / dry run: {report.changed_cells} cells would change")
     else:
         console.print(f"ไม่มีอะไรเปลี่ยน ไม่ได้เขียน{where[0]} / nothing changed, {where[1]} not written")
+    if report.errors:   # written what could be, but the sheet has errors to fix: say so in the exit code
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -202,7 +208,7 @@ def explain(target: str = typer.Argument(..., help=".xlsx path or Google spreads
 def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks"),
          force: bool = typer.Option(False, "--force", help="overwrite a non-empty folder that is not a previous demo")):
     """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
-    from .demo import show_demo
+    from .cli_output import show_demo
     _watched.watch(out)
     units, summary = ss.demo(out, force=force)
     show_demo(units, summary, out, console)

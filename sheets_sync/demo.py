@@ -7,7 +7,7 @@ from pathlib import Path
 from .core.errors import SheetsSyncError
 from .workbook.recalc import Report, recalc
 from .workbook.entry import type_values
-from .kinds.template import load_template, templates_dir
+from .kinds.template import templates_dir
 
 # Seed 000's results, and two other units' (one has not reported ศปท.4 yet).
 UNITS = (
@@ -90,102 +90,3 @@ def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567", *, force:
         units.append(DemoUnit(code, name, path, recalc(path)))
     summary = consolidate(registry, str(out / "summary.xlsx"), period=period)
     return units, summary
-
-
-def show_demo(units: list[DemoUnit], summary, out: Path, console) -> None:
-    """What `sheets-sync demo` prints: the totals (80 columns, long Thai names whole: Thai has
-    no spaces to wrap at, so narrower terminals fold, never cut), each problem, where things are."""
-    from rich.table import Table
-    t = Table(title="ผลรวมรายหน่วยงาน / unit totals (2/2567)",
-              caption="ปัญหา = จำนวนปัญหาที่พบ (รายการอยู่ด้านล่าง) / problems found, listed below")
-    t.add_column("รหัส\ncode", overflow="fold")
-    t.add_column("หน่วยงาน\nunit", overflow="fold", min_width=10)
-    for col in ("คะแนนถ่วง\nน้ำหนักรวม", "ร้อยละ\n%", "รายงาน\nแล้ว", "ปัญหา\nproblems"):
-        t.add_column(col, justify="right", overflow="fold")
-    for u in units:
-        totals = u.report.sheets[0].totals
-        t.add_row(u.code, u.name, f"{totals['weighted_score']:.3f}", f"{totals['percentage']:.2f}",
-                  f"{totals['reported']}/{totals['indicators']}", str(len(u.report.problems)))
-    console.print(t)
-    for u in units:
-        if u.report.problems:
-            console.print(f"[bold]{u.code} {u.name}[/] ({u.path.name}): {len(u.report.problems)} ปัญหา / problems "
-                          f"- ดูด้วย / see them with: sheets-sync validate {u.path.resolve()}", highlight=False)
-            for p in u.report.problems:
-                console.print(f"  {p.where}: {p.message_th} / {p.message_en}", highlight=False)
-    console.print(f"ไฟล์หน่วยงานอยู่ที่ / unit workbooks in: [bold]{(Path(out) / 'units').resolve()}[/]", highlight=False)
-    console.print(f"สรุปของกระทรวง / ministry summary: [bold]{Path(summary.out).resolve()}[/]", highlight=False)
-
-
-# --- The tables the shell prints (the CLI's commands and the demo) -------------------------
-from rich.table import Table  # noqa: E402
-
-from .core.problems import ERROR  # noqa: E402
-
-
-def problems_table(problems) -> Table:
-    t = Table(title="ปัญหา / problems", show_lines=False)
-    for col in ("ระดับ", "ตำแหน่ง / where", "รายละเอียด", "detail"):
-        t.add_column(col, overflow="fold")
-    for p in problems:
-        sev = "[red]error[/]" if p.severity == ERROR else "[yellow]warning[/]"
-        t.add_row(sev, p.where, p.message_th, p.message_en)
-    return t
-
-
-def totals_table(report) -> Table:
-    """The totals each sheet's kind reports, as that kind names them."""
-    t = Table(title=report.book)
-    totals = report.kind.totals if report.kind else ()
-    for col in ("แผ่นงาน / sheet", *(x.label for x in totals), "เปลี่ยน / changed"):
-        t.add_column(col, justify="right")
-    for s in report.sheets:
-        shown = []
-        for x in totals:
-            v = s.totals.get(x.key)
-            if x.key == "reported" and "indicators" in s.totals:
-                shown.append(f"{v}/{s.totals['indicators']}")
-            elif v is None:
-                shown.append("-")
-            elif x.decimals is not None and isinstance(v, (int, float)):
-                shown.append(f"{v:.{x.decimals}f}")
-            else:
-                shown.append(str(v))
-        t.add_row(s.sheet, *shown, str(s.changed_cells))
-    return t
-
-
-def outcome_table(outcomes, title: str) -> Table:
-    t = Table(title=title)
-    for col in ("หน่วยงาน / unit", "ผล / outcome", "ที่อยู่ / where", "หมายเหตุ / note"):
-        t.add_column(col, overflow="fold")
-    for o in outcomes:
-        note = o.error or o.details.get("note", "")
-        if o.plan is not None and not o.error:
-            note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
-        t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
-    return t
-
-
-def push_diff_tables(outcomes) -> list[Table]:
-    """push-template's per-unit diff: one table per unit with changes."""
-    tables = []
-    for o in outcomes:
-        if o.plan is not None and o.plan.changes:
-            t = Table(title=f"{o.unit.code}: {o.plan.sheet}")
-            for col in ("kind", "code", "field", "cell", "old", "new"):
-                t.add_column(col, overflow="fold")
-            for c in o.plan.changes:
-                t.add_row(c.kind, c.code, c.field, c.cell, str(c.old), str(c.new))
-            tables.append(t)
-    return tables
-
-
-def summary_table(s, period: str) -> Table:
-    """consolidate's overview, one row per unit."""
-    t = Table(title=f"สรุปภาพรวม / summary {period}")
-    for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
-        t.add_column(col)
-    for rec in s.overview.itertuples(index=False):
-        t.add_row(str(rec[0]), f"{rec[1]} {rec[2]}", f"{rec[3]:.3f}", f"{rec[4]:.2f}", f"{rec[5]}/{rec[6]}", str(rec[13]))
-    return t

@@ -153,8 +153,9 @@ def seed_book(tmp_path, cli) -> Path:
     return path
 
 
-def recalc_json(cli, path) -> dict:
-    return json.loads(cli("recalc", path, "--json").stdout)
+def recalc_json(cli, path, code: int | None = 0) -> dict:
+    """recalc --json; it exits 1 when the sheet still has errors to fix."""
+    return json.loads(cli("recalc", path, "--json", code=code).stdout)
 
 
 # --- Google: the emulator on loopback, reached through real gspread + google-auth ---------

@@ -109,7 +109,8 @@ def test_hand_written_formula_in_a_computed_cell_is_replaced_and_reported(seed_b
     wb = openpyxl.load_workbook(seed_book)
     wb[SHEET]["M5"] = "=L5*1"
     wb.save(seed_book)
-    assert any(p["kind"] == "computed_formula" and p["cell"] == "M5"
+    # recalc puts it right (the value replaces the formula) and says what it replaced
+    assert any(p["kind"] == "computed_replaced" and p["cell"] == "M5" and "=L5*1" in p["message_en"]
                for p in recalc_json(cli, seed_book)["sheets"][0]["problems"])
     wb = openpyxl.load_workbook(seed_book)
     assert wb[SHEET]["M5"].value == 2.0

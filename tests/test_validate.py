@@ -89,7 +89,7 @@ def test_result_typed_in_a_row_without_code(seed_book, cli):
 
 def test_text_result_is_not_scored_and_named(seed_book, cli):
     type_results(seed_book, {"ศปท.4": "N/A"})
-    out = json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]
+    out = json.loads(cli("recalc", seed_book, "--json", code=1).stdout)["sheets"][0]   # errors: exit 1
     row = next(r for r in out["rows"] if r["code"] == "ศปท.4")
     assert row["score"] is None and row["status"] == "invalid"   # typed but unusable: not "not reported"
     assert out["totals"]["complete"] is False
@@ -140,7 +140,7 @@ def test_stale_scores_are_a_finding_named_at_each_cell(seed_book, cli):
 
 def test_unusable_results_get_their_own_status_not_not_reported(seed_book, cli):
     type_results(seed_book, {"ศปท.1": "72,5", "ศปท.2": "-", "ศปท.4": None})
-    rows = {r["code"]: r["status"] for r in json.loads(cli("recalc", seed_book, "--json").stdout)["sheets"][0]["rows"]}
+    rows = {r["code"]: r["status"] for r in json.loads(cli("recalc", seed_book, "--json", code=1).stdout)["sheets"][0]["rows"]}
     assert rows["ศปท.1"] == rows["ศปท.2"] == "invalid" and rows["ศปท.4"] == "grey"
     ws = openpyxl.load_workbook(seed_book)[SHEET]
     assert ws["Q5"].value == "ข้อมูลไม่ถูกต้อง" and ws["Q9"].value == "ยังไม่รายงาน"
@@ -177,3 +177,12 @@ def test_a_row_inserted_by_hand_keeps_recalc_and_validate_working(seed_book, cli
     ws = openpyxl.load_workbook(seed_book)[SHEET]
     assert ws["D7"].value == "หมายเหตุของหน่วยงาน" and ws["P7"].value == "ประชุมเพิ่มเติม"
     assert ws["C8"].value == "ศปท.3" and ws["M8"].value == 1.0
+
+
+def test_recalc_exits_non_zero_while_the_sheet_has_errors(seed_book, cli):
+    edit(seed_book, E5=20)                                   # weights now sum to 105
+    res = cli("recalc", seed_book, code=1)
+    assert "E15" in res.output and "105.00" in res.output
+    assert openpyxl.load_workbook(seed_book)[SHEET]["E15"].value == 105.0   # written all the same
+    edit(seed_book, E5=15)
+    cli("recalc", seed_book, code=0)

@@ -64,6 +64,8 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
                 out.append(UnitOutcome(u, "created", str(u.path)))
         except SheetsSyncError as e:
             out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+        except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
+            out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out
 
 
@@ -91,18 +93,24 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
     ``force`` writes an .xlsx unit even though its lock file says it is open."""
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
+    from ..backends.files import retry_on_change
+
+    def push_one(u: Unit) -> UnitOutcome:
+        book = open_book(u.target, **(google if u.is_google else {"force": force}))
+        plan = plan_push(book.grids(), canon)
+        if plan.empty:
+            return UnitOutcome(u, "unchanged", u.target, plan)
+        if not dry_run:
+            book.write(plan.cells, plan.notes, ops=plan.ops)
+        status = "would-update" if dry_run else ("updated" if plan.changes or plan.ops else "version")
+        return UnitOutcome(u, status, u.target, plan)
     out = []
     for u in _each(units, progress):
         try:
-            book = open_book(u.target, **(google if u.is_google else {"force": force}))
-            plan = plan_push(book.grids(), canon)
-            if plan.empty:
-                out.append(UnitOutcome(u, "unchanged", u.target, plan))
-                continue
-            if not dry_run:
-                book.write(plan.cells, plan.notes, ops=plan.ops)
-            status = "would-update" if dry_run else ("updated" if plan.changes or plan.ops else "version")
-            out.append(UnitOutcome(u, status, u.target, plan))
+            # a unit saving its workbook meanwhile: read it again and re-plan, never overwrite
+            out.append(retry_on_change(lambda: push_one(u)))
         except SheetsSyncError as e:
             out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+        except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
+            out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out

@@ -114,7 +114,9 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     heights = {res.sheet: res.heights for res in ev.results if res.heights and ev.grids[res.sheet].heights}
     report = Report(book.name, kind=ev.kind)
     for res in ev.results:
-        probs = [_replaced(p) if p.kind == "computed_overwritten" and not dry_run else p for p in res.problems]
+        # what recalc put right is no longer an error: it says what was replaced, and by what
+        probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run else p
+                 for p in res.problems]
         report.sheets.append(_sheet_report(res, res.changed_cells, probs))
     if (cells or notes_changed or heights) and not dry_run:
         book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)
@@ -124,7 +126,8 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
 
 def _replaced(p: Problem) -> Problem:
     args = dict(p.args)
-    return problem("computed_replaced", p.sheet, p.cell, p.code, value=args["value"], expected=args["expected"])
+    return problem("computed_replaced", p.sheet, p.cell, p.code, value=args["value"],
+                   expected=args.get("expected", "(ค่าที่คำนวณ / the computed value)"))
 
 
 def validate(target, *, template: str | Template | None = None, options: ScoringOptions | None = None,
