@@ -117,3 +117,20 @@ def test_no_text_is_taller_than_its_row(tmp_path):
             if lines * line > height_pt + 1:
                 too_tall.append((cell.coordinate, lines, round(lines * line), height_pt))
     assert too_tall == []
+
+
+def test_the_ministry_summary_prints_landscape_with_its_title_whole(tmp_path):
+    _, result = ss.demo(tmp_path / "demo")
+    summary = Path(result.out)
+    found = pages(pdf_of(summary))
+    assert found and all(w > h for w, h in found)
+    wb = openpyxl.load_workbook(summary)
+    for ws in wb.worksheets[:2]:
+        title = ws["A1"].value
+        merged = next(m for m in ws.merged_cells.ranges if m.min_row == 1 and m.min_col == 1)
+        assert title.endswith("2/2567") and merged.max_col == ws.max_column - (2 if ws.title == "คะแนนรายตัวชี้วัด" else 0)
+        assert ws.freeze_panes == "D3"                      # headers and the names stay in view
+    matrix = wb["คะแนนรายตัวชี้วัด"]
+    header = [c.value for c in matrix[2]]
+    mean = header.index("เฉลี่ย") + 1
+    assert matrix.column_dimensions[openpyxl.utils.get_column_letter(mean)].width <= 15

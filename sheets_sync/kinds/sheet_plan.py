@@ -18,7 +18,7 @@ from .template import Template
 
 Range = tuple[int, int, int, int]        # r1, c1, r2, c2: 1-based, inclusive
 BOLD_ROLES = ("title", "header", "section", "total_label")
-LINE_POINTS = 22.0                       # one line of 16 pt TH SarabunPSK / TH Sarabun New
+LINE_POINTS = 24.0                       # one line of 16 pt TH SarabunPSK / TH Sarabun New, with room
 # Thai text in TH Sarabun (and Laksaman, its free twin) runs about 0.53 em a character;
 # a column of width w (Excel's units: the default font's digit) is about 5.25 w points.
 EM_PER_CHAR, POINTS_PER_WIDTH = 0.53, 5.25

@@ -65,9 +65,11 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
                  summary_font: float = 16) -> SheetPlan:
     sheet = SheetPlan(name, freeze=(2, freeze_cols))
     sheet.put((1, 1), title, "title")
+    if len(frame.columns) > 1:
+        sheet.merges.append((1, 1, 1, len(frame.columns)))
     for c, col in enumerate(frame.columns, 1):
         sheet.put((2, c), str(col), "header")
-        longest = max([visible_length(str(col)) / 2] + [visible_length(str(v)) for v in frame.iloc[:, c - 1]
+        longest = max([visible_length(str(col)) / 2] + [visible_length(_shown(v)) for v in frame.iloc[:, c - 1]
                                                          if plain(v) is not None])
         sheet.widths[c] = max(8, min(30, longest * 1.7 + 2))   # long text wraps instead
     for r, rec in enumerate(frame.itertuples(index=False), 3):
@@ -76,6 +78,12 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
     sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
     return sheet
+
+
+def _shown(v) -> str:
+    """A value as its cell shows it (numbers with their three decimals at most)."""
+    v = plain(v)
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
 def summary_plan(summary: Summary) -> BookPlan:
