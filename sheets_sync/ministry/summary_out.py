@@ -4,7 +4,6 @@
 ones), and the read-only overview copy published into each unit."""
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,7 +24,7 @@ def write_summary_xlsx(summary: Summary, path: Path) -> str:
         hist_dir.mkdir(exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         history = str(hist_dir / f"{path.stem}-{stamp}{path.suffix}")
-        shutil.copy2(path, history)
+        write_atomic(history, path.read_bytes())   # a full disk leaves no truncated copy
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data)
     return history
