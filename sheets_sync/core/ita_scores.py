@@ -51,28 +51,67 @@ def grade(score: float, bands: list) -> str | None:
     return bands[-1][1]
 
 
-def indicator_summary(items: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Per indicator: mean item score, gap to the target, rank lowest-first."""
+_ROW = re.compile(r"^\s*(IIT|EIT|OIT)(?:\s*-\s*(\d{1,2}))?\s*$", re.I)
+
+
+def indicator_code(tool: str, number: int) -> str:
+    """The code of a row carrying a whole indicator's score (seed 002): IIT-4."""
+    return f"{tool}-{int(number)}"
+
+
+def row_code(raw) -> tuple[str, str | None, int | None] | None:
+    """('item', 'I1', None) | ('indicator', 'IIT', 4) | ('tool', 'IIT', None) | None."""
+    text = str(raw or "").split("#")[0].strip()
+    m = _ROW.match(text)
+    if m:
+        return ("indicator", m.group(1).upper(), int(m.group(2))) if m.group(2) else ("tool", m.group(1).upper(), None)
+    code = normalise_code(text)
+    return ("item", code, None) if code else None
+
+
+def indicator_summary(items: pd.DataFrame, spec: dict, target: float | None = None) -> pd.DataFrame:
+    """Per indicator: its score as the document gives it (an indicator row) or else the
+    mean of its item scores, the gap to the target (when there is one), rank lowest-first."""
     names = {int(k): v for k, v in spec["indicators"].items()}
-    means = items.dropna(subset=["score"]).groupby("indicator")["score"].mean()
-    out = pd.DataFrame({"indicator": means.index.astype(int), "score": means.values})
+    kinds = items["code"].map(row_code)
+    scored = items.assign(kind=kinds.map(lambda k: k[0] if k else None)).dropna(subset=["score", "indicator"])
+    given = scored[scored["kind"] == "indicator"].groupby("indicator")["score"].first()
+    means = scored[scored["kind"] == "item"].groupby("indicator")["score"].mean()
+    nums = sorted(set(given.index.astype(int)) | set(means.index.astype(int)))
+    out = pd.DataFrame({"indicator": nums}, dtype=int)
+    out["score"] = [float(given[i]) if i in given.index else float(means[i]) for i in nums]
+    out["source"] = ["document" if i in given.index else "mean of items" for i in nums]
     out["name"] = out["indicator"].map(lambda i: names.get(i, {}).get("name", ""))
     out["tool"] = out["indicator"].map(lambda i: names.get(i, {}).get("tool", ""))
-    out["target"] = float(spec["target"])
+    out["target"] = float(target) if target is not None else np.nan
     out["gap"] = out["score"] - out["target"]
-    out["rank_lowest"] = out["score"].rank(method="min").astype(int)
+    out["rank_lowest"] = out["score"].rank(method="min").astype(int) if len(out) else []
     return out.sort_values(["rank_lowest", "indicator"]).reset_index(drop=True)
 
 
-def tool_summary(items: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, float | None, str | None]:
-    """Per tool: mean item score and weight; the weighted total over the tools present, its grade."""
-    tools = spec["tools"]
-    scored = items.dropna(subset=["score"]).copy()
-    scored["tool"] = scored["code"].map(lambda c: tool_of(c, tools))
-    means = scored.groupby("tool")["score"].mean()
-    rows = [{"tool": t, "name": s.get("name", ""), "weight": float(s["weight"]), "score": means.get(t, np.nan)}
-            for t, s in tools.items()]
-    frame = pd.DataFrame(rows)
-    present = frame.dropna(subset=["score"])
-    total = None if present.empty else float((present["weight"] * present["score"]).sum() / present["weight"].sum())
-    return frame, total, grade(total, spec["grades"])
+def tool_scores(items: pd.DataFrame) -> dict[str, float]:
+    """The tools' scores as the document gives them (a tool row such as IIT 92.51); never
+    computed from item scores."""
+    out = {}
+    for code, score in zip(items["code"], items["score"]):
+        k = row_code(code)
+        if k and k[0] == "tool" and score is not None and not pd.isna(score):
+            out[k[1]] = float(score)
+    return out
+
+
+def overall(indicators: pd.DataFrame, spec: dict) -> tuple[float | None, str | None, str]:
+    """The overall score and grade from the official per-indicator weights of the
+    assessment year (template data ``indicator_weights``), or None with the reason."""
+    weights = spec.get("indicator_weights") or {}
+    table = {int(k): float(v) for k, v in (weights.get("weights") or {}).items()}
+    if not table:
+        return None, None, "ไม่มีน้ำหนักรายตัวชี้วัดอย่างเป็นทางการในแม่แบบ ไม่คำนวณคะแนนรวม / " \
+                           "no official per-indicator weights in the template for this year: no overall score"
+    have = dict(zip(indicators["indicator"].astype(int), indicators["score"]))
+    missing = [i for i in table if i not in have or pd.isna(have[i])]
+    if missing:
+        return None, None, f"ขาดคะแนนตัวชี้วัด {', '.join(map(str, missing))} ไม่คำนวณคะแนนรวม / " \
+                           f"indicators {', '.join(map(str, missing))} have no score: no overall score"
+    total = sum(w * float(have[i]) for i, w in table.items()) / sum(table.values())
+    return total, grade(total, spec["grades"]), f"น้ำหนักตาม {weights.get('source', '?')} ({weights.get('year', '?')})"
