@@ -18,6 +18,7 @@ import sheets_sync as ss
 from conftest import ROOT, SEED000_CSV, SEED000_RESULTS, SHARED_MISSING, STAFF, seed000_export, shared_file, \
     type_results
 from sheets_sync import cli as cli_module
+from sheets_sync.cli import unit_commands
 from sheets_sync.core.errors import SheetsSyncError
 
 
@@ -108,7 +109,7 @@ def test_an_unexpected_error_after_the_write_says_the_file_was_written(seed_book
     message said 'nothing is written unless complete'. Now it names what was written."""
     def broken(report):
         raise KeyError("weight")
-    monkeypatch.setattr(cli_module, "_totals_table", broken)
+    monkeypatch.setattr(unit_commands, "_totals_table", broken)
     before = md5(seed_book)
     res = cli("recalc", seed_book, code=3)
     assert md5(seed_book) != before

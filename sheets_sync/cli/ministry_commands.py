@@ -1,0 +1,123 @@
+"""Commands over every unit: demo, provision, push-template, consolidate, watch."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+import sheets_sync as ss
+
+from ..cli_output import outcome_table as _outcome_table, push_diff_tables, \
+    summary_table
+from .base import (ALLOW_REMOTE, CREDENTIALS, ENDPOINT, FORCE, _google, _is_google,
+                   _print_json, _watched, app, console, err, friendly)
+from rich.progress import Progress
+
+from ..ministry.units import load_units
+
+
+@app.command()
+@friendly
+def demo(out: Path = typer.Option(Path("sheets-sync-demo"), "--out", help="folder for the demo workbooks"),
+         force: bool = typer.Option(False, "--force", help="overwrite a non-empty folder that is not a previous demo")):
+    """Create unit workbooks from seed-like data, type results, recalculate, show totals."""
+    from ..cli_output import show_demo
+    _watched.watch(out)
+    units, summary = ss.demo(out, force=force)
+    show_demo(units, summary, out, console)
+
+
+def _over_units(fn, units_file, **kwargs):
+    units = load_units(units_file)
+    _watched.watch(units_file, *(u.path if u.path is not None else (None if u.sheet == "new" else u.sheet) for u in units))
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("หน่วยงาน / units", total=len(units))
+        return fn(units, progress=lambda u: bar.advance(task), **kwargs)
+
+
+@app.command()
+@friendly
+def provision(units: Path = typer.Option(..., "--units", help="units.yaml"),
+              template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or indicator .csv)"),
+              period: Optional[str] = typer.Option(None, "--period", help="quarter/year for the titles, e.g. 2/2567"),
+              credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+              allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Create every missing unit sheet, leave existing ones alone; a `sheet: new` unit's key goes into units.yaml."""
+    out = _over_units(ss.provision, units, template=template, period=period,
+                      **_google(credentials, endpoint, allow_remote_endpoint))
+    console.print(_outcome_table(out, "provision"))
+    raise typer.Exit(2 if any(o.status == "failed" or o.error for o in out) else 0)
+
+
+@app.command("push-template")
+@friendly
+def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
+                  template: Path = typer.Option(..., "--template", help="canonical definition (.yaml or .csv)"),
+                  dry_run: bool = typer.Option(False, "--dry-run", help="show the per-unit diff, write nothing"),
+                  as_json: bool = typer.Option(False, "--json", help="print the per-unit outcome and diff as JSON"),
+                  force: bool = FORCE,
+                  credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+                  allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Bring every unit sheet to the canonical template; unit-owned cells never change."""
+    out = _over_units(ss.push_template, units, template=template, dry_run=dry_run, force=force,
+                      **_google(credentials, endpoint, allow_remote_endpoint))
+    if as_json:
+        _print_json({"dry_run": dry_run, "units": [o.to_dict() for o in out]})
+    else:
+        console.print(_outcome_table(out, "push-template" + (" (dry run: nothing written)" if dry_run else "")))
+        for t in push_diff_tables(out):
+            console.print(t)
+    raise typer.Exit(2 if any(o.status == "failed" for o in out) else 0)
+
+
+@app.command()
+@friendly
+def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
+                out: str = typer.Option(..., "--out", help="summary .xlsx path or Google spreadsheet URL/key"),
+                period: str = typer.Option("", "--period", help="quarter/year shown in the summary, e.g. 2/2567"),
+                publish: bool = typer.Option(False, "--publish", help="write a read-only overview into each unit"),
+                reads_per_minute: int = typer.Option(60, "--rpm", help="Sheets reads per minute per account"),
+                workers: int = typer.Option(8, "--workers", help="units read at once"),
+                credentials: list[Path] = typer.Option([], "--credentials", envvar="SHEETS_SYNC_CREDENTIALS",
+                                                       help="service account(s); several spread the quota"),
+                endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Collect every unit's sheet into the ministry summary (exit 2 when some unit is missing)."""
+    from ..ministry.consolidate import consolidate as run
+    from ..backends.google.ratelimit import Quotas
+    unit_list = load_units(units)
+    _watched.watch(out, Path(out).parent / "summary-history" if not _is_google(out) else None,
+           *((u.path if u.path is not None else u.sheet for u in unit_list if u.sheet != "new") if publish else ()))
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
+        result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
+                     workers=workers, quotas=Quotas(reads_per_minute=reads_per_minute), endpoint=endpoint,
+                     progress=lambda u: bar.advance(task), allow_remote_endpoint=allow_remote_endpoint)
+    s = result.summary
+    console.print(summary_table(s, period))
+    for rec in s.missing.itertuples(index=False):
+        err.print(f"[red]ขาด / missing:[/] {rec[0]} {rec[1]}: {rec[2]}", highlight=False)
+    console.print(f"สรุปอยู่ที่ / summary: [bold]{result.out}[/]" +
+                  (f" (ฉบับก่อนหน้า / previous: {result.history})" if result.history else ""), highlight=False)
+    if result.published:
+        console.print(f"เผยแพร่แล้ว / published to: {', '.join(result.published)}")
+    raise typer.Exit(result.exit_code)
+
+
+
+
+@app.command()
+@friendly
+def watch(units: Path = typer.Option(..., "--units", help="units.yaml"),
+          interval: float = typer.Option(30.0, "--interval", help="seconds between two looks at Drive's changes"),
+          state: Optional[Path] = typer.Option(None, "--state", help="where the page token is kept "
+                                               "(default: .sheets-sync-watch.json beside units.yaml)"),
+          rpm: int = typer.Option(60, "--rpm", help="Sheets reads per minute allowed to this account"),
+          credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+          allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Recalculate each unit spreadsheet a person edits, following Drive's changes feed (Ctrl-C stops)."""
+    from ..backends.google.ratelimit import Quotas
+    from ..ministry.watch import watch as run
+    run(units, interval=interval, state_file=state, credentials=credentials, endpoint=endpoint,
+        allow_remote_endpoint=allow_remote_endpoint, quotas=Quotas(reads_per_minute=rpm),
+        on_event=lambda line: console.print(line, highlight=False))
