@@ -7,7 +7,7 @@ import pytest
 
 import sheets_sync as ss
 from conftest import SEED000_GOLDEN, SHEET, shared_file
-from sheets_sync.core.ita_scores import indicator_summary, measure_level, tool_summary
+from sheets_sync.core.ita_scores import indicator_summary, measure_level, overall
 from sheets_sync.kinds.template import load_template
 
 
@@ -88,15 +88,21 @@ def test_seed002_indicators_ranked_lowest_first_with_gaps():
     assert summary["rank_lowest"].tolist() == [1, 2, 3, 4, 5]
 
 
-def test_ita_level_rule_grade_and_tool_weights():
+def test_ita_level_rule_and_overall_only_from_official_weights():
     spec = load_template("ita").raw
     levels = measure_level(pd.Series([86.19, 83.90, 85.0, 84.99, None]), spec["levels"]).tolist()
     assert levels == ["ยกระดับ", "แก้ไขเร่งด่วน", "ยกระดับ", "แก้ไขเร่งด่วน", None]
     items = pd.DataFrame({"code": ["I1", "I2", "E1", "O1"], "indicator": [1, 1, 6, 9], "score": [90, 80, 70, 100]})
-    tools, total, band = tool_summary(items, spec)
-    # IIT mean 85, EIT 70, OIT 100 weighted 30/30/40 -> 25.5 + 21 + 40 = 86.5 -> A
-    assert total == pytest.approx(86.5) and band == "A"
-    assert tools.set_index("tool")["score"].to_dict() == {"IIT": 85.0, "EIT": 70.0, "OIT": 100.0}
+    ind = indicator_summary(items, spec)
+    total, band, why = overall(ind, spec)          # the template ships no official weights
+    assert total is None and band is None and "no official per-indicator weights" in why
+    # hand-checked: weights 1:60, 6:30, 9:10 (given as template data); indicator 1 = mean(90, 80) = 85
+    # (60*85 + 30*70 + 10*100) / 100 = 51 + 21 + 10 = 82.00 -> B
+    spec = {**spec, "indicator_weights": {"year": 2599, "source": "test", "weights": {1: 60, 6: 30, 9: 10}}}
+    total, band, _ = overall(ind, spec)
+    assert total == pytest.approx(82.0) and band == "B"
+    spec["indicator_weights"]["weights"][2] = 5     # an indicator without a score: said, no number
+    assert overall(ind, spec)[0] is None
 
 
 @pytest.mark.needs_shared

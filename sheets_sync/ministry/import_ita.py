@@ -60,11 +60,10 @@ def import_ita(path: Path, lines=None) -> Imported:
         if _is_separator(filled):
             ledger.note(n, line, "separator line")
             continue
-        head = _INDICATOR.match(filled[0])
+        head = _INDICATOR.match(cells[0])
         if head and len(filled) == 1:
             indicator = int(thai_digits(head.group(1)))
-            ledger.place(n, str(indicator))
-            ledger.note(n, line[len(head.group(1)):], f"indicator {indicator} heading (its number is in the ตัวชี้วัด column)")
+            ledger.note(n, line, f"indicator {indicator} heading (its number is on each of its rows)")
             continue
         lead = next(i for i, c in enumerate(cells) if c)
         first = cells[lead]
@@ -109,7 +108,7 @@ def import_ita(path: Path, lines=None) -> Imported:
             if not after[0]:
                 after.pop(0)
         after = [c for c in after if c] + ["", "", ""]
-        row = {"code": code, "measure_no": 1, "indicator": indicator, "question": question or None,
+        row = {"_line": n, "code": code, "measure_no": 1, "indicator": indicator, "question": question or None,
                "score": score, "doc_level": word,
                "measure": None, "result": None, "outcome": None}
         items.append(row)
@@ -122,13 +121,26 @@ def import_ita(path: Path, lines=None) -> Imported:
                 row["outcome"] = f"{row['outcome']}\n{v}" if row["outcome"] else v
                 ledger.place(n, v)
         current = row
+    _added(ledger, items)
     unit, period, label, used = read_title(lines, first_row)
-    out = Imported("ita", pd.DataFrame(items), unit=unit, period=period, period_label=label)
+    out = Imported("ita", pd.DataFrame(items).drop(columns="_line", errors="ignore"), unit=unit, period=period, period_label=label)
     return ledger.finish(out, {u: "title (unit and period read from it)" for u in used})
 
 
+def _added(ledger: Ledger, rows: list[dict]) -> None:
+    """What the import adds to every row (listed as rewrites from nothing): the measure's
+    number, the indicator number, and the item code on its second and later measures."""
+    for row in rows:
+        n = row["_line"]
+        ledger.place(n, str(row["measure_no"]), source="", reason="measure number (added)")
+        if row.get("indicator") is not None:
+            ledger.place(n, str(row["indicator"]), source="", reason="indicator number (from its heading)")
+        if row["measure_no"] > 1 or row.get("_code_added"):
+            ledger.place(n, row["code"], source="", reason="the item's code on each of its measures")
+
+
 def _measure(items, current, n, m, r, o, ledger) -> dict:
-    row = {"code": current["code"], "measure_no": current["measure_no"] + 1, "indicator": current["indicator"],
+    row = {"_line": n, "code": current["code"], "measure_no": current["measure_no"] + 1, "indicator": current["indicator"],
            "question": None, "score": None, "doc_level": None, "measure": m, "result": r or None, "outcome": o or None}
     for v in (m, r, o):
         if v:
@@ -162,24 +174,25 @@ def import_ita_indicators(path: Path, lines=None) -> Imported:
                 name = m.group(2).strip().removeprefix("และ").strip()
                 num = names.get(name, int(m.group(1)))
                 tool = spec["indicators"].get(num, {}).get("tool", "IIT")
-                rows.append({"code": indicator_code(tool, num), "measure_no": 1, "indicator": num,
-                             "question": name, "score": float(m.group(3))})
+                rows.append({"_line": n, "_code_added": True, "code": indicator_code(tool, num), "measure_no": 1,
+                             "indicator": num, "question": name, "score": float(m.group(3))})
                 ledger.place(n, name)
                 ledger.place(n, m.group(3))
             t = _TARGET.search(digits[found[-1].end():])
             if t:
                 target = float(t.group(1))
-                ledger.place(n, t.group(1))
+                ledger.note(n, t.group(1), "the next round's target (recorded in the workbook's metadata)")
             continue
         o = _OVERALL.search(digits)
         if o and rows and not any(r["code"] == rows[0]["code"].split("-")[0] for r in rows):
             tool = rows[0]["code"].split("-")[0]
-            rows.append({"code": tool, "measure_no": 1, "indicator": None,
+            rows.append({"_line": n, "_code_added": True, "code": tool, "measure_no": 1, "indicator": None,
                          "question": "ภาพรวม", "score": float(o.group(1))})
             ledger.place(n, "ภาพรวม")
             ledger.place(n, o.group(1))
+    _added(ledger, rows)
     unit, period, label, used = read_title(lines)
-    out = Imported("ita", pd.DataFrame(rows), unit=unit, period=period, period_label=label)
+    out = Imported("ita", pd.DataFrame(rows).drop(columns=["_line", "_code_added"], errors="ignore"), unit=unit, period=period, period_label=label)
     if target is not None:
         out.meta["ita_target"] = target
         out.meta["ita_target_round"] = "รอบถัดไป / next round" if not label else f"หลัง {label}"

@@ -21,7 +21,7 @@ _TOTALS = ("น้ำหนักรวม", "ร้อยละ")
 def import_scorecard(path: Path, lines=None) -> Imported:
     lines = lines if lines is not None else read_lines(path)
     ledger = Ledger(lines)
-    rows, dimension, first = [], None, None
+    rows, dimension, first, dim_line, last_dim = [], None, None, None, object()
     seen: dict[str, int] = {}
     unit, period, label, used = read_title(lines)
     for n, fields in lines:
@@ -30,8 +30,7 @@ def import_scorecard(path: Path, lines=None) -> Imported:
         if not filled or n in used:
             continue
         if len(filled) == 1 and filled[0].startswith("มิติ"):
-            dimension = filled[0]
-            ledger.place(n, dimension)
+            dimension, dim_line = filled[0], n      # placed when a row goes under it
             continue
         nums = [parse_number(c) for c in cells]
         m = _KPI_CODE.match(cells[2]) if len(cells) > 12 else None
@@ -42,10 +41,13 @@ def import_scorecard(path: Path, lines=None) -> Imported:
                 continue
             seen[code] = n
             first = first or n
+            if dimension != last_dim and dimension is not None:
+                ledger.place(dim_line, dimension)
+            last_dim = dimension
             rows.append({"dimension": dimension, "strategy": cells[0] or None, "goal": cells[1] or None,
                          "code": code, "indicator": m.group(2).strip(), "weight": nums[3][0], "target": nums[4][0],
                          "c1": nums[5][0], "c2": nums[6][0], "c3": nums[7][0], "c4": nums[8][0], "c5": nums[9][0]})
-            ledger.place(n, m.group(1), source=m.group(1))
+            ledger.place(n, code, source=m.group(1), reason="indicator code without its inner space")
             for v in (cells[0], cells[1], m.group(2), *cells[3:11]):
                 ledger.place(n, v)
             details = cells[14] if len(cells) > 14 and cells[14] else None
