@@ -66,8 +66,8 @@ def laid_out(kind: Kind, tpl: Template, rows: pd.DataFrame, *, unit=None, period
         for name, cells in res.other_cells.items():
             other = book.sheet(name)
             for cell, v in cells.items():
-                if v is not None:
-                    other.put(cell, v)
+                if v is not None:   # the template's font, and figures with two decimals
+                    other.put(cell, v, "text", "#,##0.00" if isinstance(v, float) else None)
         tcells = template_cells(tpl, res.layout.columns, res.layout.indicator_rows, lambda r, c: sheet.values.get((r, c)))
         book.meta += [(f"computed:{res.sheet}", res.recorded_blob()),
                       (f"template:{res.sheet}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":")))]
