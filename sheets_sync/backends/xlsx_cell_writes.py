@@ -27,11 +27,16 @@ def write_cells(root, updates: dict[Cell, object], name: str, part: str, book: s
     rows = {int(r.get("r")): r for r in sheet_data.findall(f"{Q}row")}
     col_styles = _col_styles(root)
     dropped = 0
+    cells_of: dict[int, dict[int, object]] = {}    # row -> column -> <c>, built once per row
     for (r, c), value in sorted(updates.items()):
         if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
             raise bad(book, f"เขียนเซลล์นอกแผ่นงานไม่ได้ ({r}, {c})", f"cannot write outside the sheet: row {r}, column {c}")
         row = rows[r] if r in rows else _new_row(sheet_data, rows, r)
-        cell = _find_or_make_cell(row, r, c, col_styles)
+        if r not in cells_of:
+            cells_of[r] = {parse_a1(cell.get("r"))[1]: cell for cell in row.findall(f"{Q}c")}
+        cell = cells_of[r].get(c)
+        if cell is None:
+            cell = cells_of[r][c] = _find_or_make_cell(row, r, c, col_styles)
         f = cell.find(f"{Q}f")
         if f is not None and f.get("t") == "shared" and f.get("si") is not None:
             _unshare(root, f.get("si"))

@@ -5,9 +5,10 @@ Backends (xlsx, Google, Excel) fill a Grid; everything above them works on Grids
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import get_column_letter
 
 Cell = tuple[int, int]
 
@@ -19,11 +20,15 @@ def a1(row: int, col: int) -> str:
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@lru_cache(maxsize=1 << 18)      # a sheet's refs are parsed on read and again on write
 def parse_a1(ref: str) -> Cell:
     m = _A1.match(ref)
     if not m:
         raise ValueError(f"not an A1 cell reference: {ref!r}")
-    return int(m.group(2)), column_index_from_string(m.group(1).upper())
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
 
 
 @dataclass
