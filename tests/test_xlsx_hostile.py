@@ -78,7 +78,8 @@ def test_corpus(c: Case, base, reference, tmp_path):
         assert res.exit_code not in (0, 3), res.output
         assert snapshot(path) == before, "the original must be kept byte for byte"
         return
-    assert res.exit_code == 0, res.output
+    # written; a case whose input is wrong at a cell (a date or INF as a result) exits 1
+    assert res.exit_code in ((0, 1) if c.mentions or {"date", "merge"} & set(c.tags) else (0,)), res.output
     check_written(path, c, reference)
 
 
