@@ -176,6 +176,8 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
                 for v in row.get("values", []):
                     assert "formulaValue" not in v.get("userEnteredValue", {})
     assert len(ids[OVERVIEW].charts) == 1 and len(ids[MATRIX].charts) == 1
+    # a reader opens the summary on its overview, not on the spreadsheet's empty first tab
+    assert min(emulator.state.spreadsheets[summary.id].sheets, key=lambda s: s.index).title == OVERVIEW
     published = emulator.state.values_get(keys["GA"], STAFF, "'สรุปภาพรวม'!A2:C3", "UNFORMATTED_VALUE")["values"]
     assert published[0][1] == "รหัสหน่วยงาน"
     # a second run keeps the previous summary as hidden history sheets
