@@ -154,8 +154,8 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
     stats = emulator.state.stats()
     units_read = 4
     # per unit: one Sheets read (+ one Drive read for its modified time); summary: 1 read + 1 write;
-    # publish: one write per readable unit, no read.
-    assert stats["sheets.read"] == units_read + 1
+    # publish: one small properties read (every tab's id) and one write per readable unit.
+    assert stats["sheets.read"] == units_read + 1 + 3
     assert stats["drive"] == 3
     assert stats["sheets.write"] == 1 + 3
     ids = {s.title: s for s in emulator.state.spreadsheets[summary.id].sheets}

@@ -193,7 +193,9 @@ def test_push_template_on_google_is_one_batched_write(tmp_path, emulator, google
     emulator.state.reset_stats()
     out = ss.push_template(units, canon, **google_opts)
     assert out[0].status == "updated", out[0].error
-    assert emulator.state.stats()["sheets.write"] == 1 and emulator.state.stats()["sheets.read"] == 1
+    # one read; two writes: the touched tabs held for a moment and checked against the read,
+    # then the rows and cells in one atomic batch (nothing typed meanwhile can be archived stale)
+    assert emulator.state.stats()["sheets.write"] == 2 and emulator.state.stats()["sheets.read"] == 1
 
     values = emulator.state.values_get(key, STAFF, f"'{SHEET}'!A1:S30", "UNFORMATTED_VALUE")["values"]
     by_code = {row[2]: row for row in values if len(row) > 2 and str(row[2]).startswith("ศปท")}

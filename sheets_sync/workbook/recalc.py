@@ -93,7 +93,10 @@ def recalc(target, *, template: str | Template | None = None, options: ScoringOp
     """
     from ..backends.files import retry_on_change
     # a person saving the same file meanwhile: read again and re-plan, never overwrite them
-    return retry_on_change(lambda: _recalc_once(target, template, options, dry_run, book_options))
+    from ..backends.open import is_google_target
+    # a file being saved needs a moment to settle; Google answers the re-read at once
+    wait = 0.0 if is_google_target(target) else 0.2
+    return retry_on_change(lambda: _recalc_once(target, template, options, dry_run, book_options), wait=wait)
 
 
 def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -> Report:
