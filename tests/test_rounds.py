@@ -147,3 +147,48 @@ def test_status_with_a_deadline_of_its_own_and_an_unreadable_book(registry):
     assert not got["ก"].late and got["ก"].deadline == date(2024, 4, 15)
     assert got["ข"].label == "unreadable" and got["ข"].error
     assert got["ก"].to_dict()["state_en"] == "draft"
+
+
+def test_new_round_carries_narratives_as_drafts_and_cumulative_results(tmp_path):
+    import csv
+    from conftest import SEED000_RESULTS
+    from sheets_sync.ministry.rounds import new_round, round_file
+    rows = list(csv.DictReader(SEED000_CSV.open(encoding="utf-8")))
+    for r in rows:   # seed 000's ศปท.5 sums its quarters: cumulative
+        r["cumulative"] = "yes" if r["code"] == "ศปท.5" else ""
+    kpi = tmp_path / "kpi.csv"
+    with kpi.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    (tmp_path / "ministry.yaml").write_text("template: scorecard\nversion: 1\nindicators: kpi.csv\n", encoding="utf-8")
+    (tmp_path / "units").mkdir()
+    old = tmp_path / "units" / "กค.xlsx"
+    ss.init(old, indicators=SEED000_CSV, unit="กองคลัง", period="2/2567")
+    type_results(old, SEED000_RESULTS)
+    wb = openpyxl.load_workbook(old)
+    ws = wb[SHEET]
+    head = {c.value: c.column for c in ws[2] if c.value}
+    code_row = {ws.cell(r, head["รหัส"]).value: r for r in range(3, ws.max_row + 1)}
+    ws.cell(code_row["ศปท.1"], head["รายละเอียดการดำเนินงาน"]).value = "จัดประชุมแล้ว 2 ครั้ง"
+    wb.save(old)
+    (tmp_path / "units.yaml").write_text("units:\n  - {code: กค, name: กองคลัง, sheet: units/กค.xlsx}\n"
+                                         "  - {code: ขาด, name: ไม่มี, sheet: units/ขาด.xlsx}\n", encoding="utf-8")
+    got = {o.code: o for o in new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", password=PW)}
+    assert got["ขาด"].outcome == "skipped"
+    assert got["กค"].outcome == "created", got["กค"].detail
+    new = round_file(old, rounds.Period.parse("3/2567"))
+    assert new.name == "กค_3-2567.xlsx" and new.exists()
+    ws2 = openpyxl.load_workbook(new)[SHEET]
+    rows2 = {ws2.cell(r, head["รหัส"]).value: r for r in range(3, ws2.max_row + 1)}
+    assert ws2.cell(rows2["ศปท.1"], head["รายละเอียดการดำเนินงาน"]).value == "(ร่าง) จัดประชุมแล้ว 2 ครั้ง"
+    assert ws2.cell(rows2["ศปท.5"], head["ผลการดำเนินงาน"]).value == 10          # cumulative: carried
+    assert ws2.cell(rows2["ศปท.1"], head["ผลการดำเนินงาน"]).value is None        # not cumulative: empty
+    meta = meta_of(new)
+    assert meta["period"] == "3/2567" and rounds.state_in(meta, "3/2567") == DRAFT
+    # the previous round is read-only now, and still says what the unit typed
+    old_ws = openpyxl.load_workbook(old)[SHEET]
+    assert old_ws.protection.sheet and old_ws.protection.password == hash_password(PW)
+    assert old_ws.cell(code_row["ศปท.1"], head["ผลการดำเนินงาน"]).value == 2
+    with pytest.raises(RoundError):
+        new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "4/2567", carry="everything")

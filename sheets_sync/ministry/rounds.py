@@ -93,12 +93,13 @@ def excel_password_hash(password: str) -> str:
     return f"{h:04X}"
 
 
-def lock_xlsx_tab(workbook, sheet: str, password: str) -> None:
-    """Protect ``sheet`` of an XlsxWorkbook with ``password``, every cell locked (the
-    caller saves). Only that sheet's part and the styles part change."""
+def lock_xlsx_tab(workbook, sheet: str, password: str | None) -> None:
+    """Protect ``sheet`` of an XlsxWorkbook with ``password`` (None: protection without
+    one, read-only as a guard), every cell locked (the caller saves). Only that sheet's
+    part and the styles part change."""
     from lxml import etree
     from ..backends.xlsx import Q
-    hashed = excel_password_hash(password)
+    hashed = excel_password_hash(password) if password is not None else None
     part = workbook.sheet(sheet).part
     root = workbook._xml(part)
     workbook._dirty.add(part)
@@ -135,7 +136,8 @@ def lock_xlsx_tab(workbook, sheet: str, password: str) -> None:
         after.addnext(prot)
     prot.attrib.clear()   # nothing left allowed (format, insert rows ...), old hashes gone
     for k, v in (("password", hashed), ("sheet", "1"), ("objects", "1"), ("scenarios", "1")):
-        prot.set(k, v)
+        if v:
+            prot.set(k, v)
 
 
 # -- state changes ----------------------------------------------------------------------
@@ -288,4 +290,105 @@ def status(units: str | Path | list[Unit], period: Period | str, *, today: date 
         else:
             late = today > due
         out.append(UnitStatus(u.code, u.name, state, due, late, by, at))
+    return out
+
+
+# -- new round --------------------------------------------------------------------------
+DRAFT_MARK = "(ร่าง)"   # seed 000 marks narratives not yet final this way
+
+
+@dataclass
+class NewRound:
+    code: str
+    outcome: str          # created | skipped | failed
+    path: str = ""
+    detail: str = ""
+
+
+def round_file(path: Path, period: Period, out_dir: str | Path | None = None) -> Path:
+    """units/กค.xlsx + 3/2567 -> units/กค_3-2567.xlsx ('/' is not allowed in file names)."""
+    return Path(out_dir or path.parent) / f"{path.stem}_{period.code.replace('/', '-')}.xlsx"
+
+
+def _truthy(v) -> bool:
+    return str(v).strip().lower() in ("1", "true", "yes", "y", "x", "✓", "ใช่", "สะสม", "cumulative")
+
+
+def cumulative_codes(frame) -> set[str]:
+    """Codes a list marks cumulative (column ``cumulative`` / ``สะสม``: yes, 1, ✓ ...)."""
+    if frame is None:
+        return set()
+    code = next((c for c in ("code", "รหัส") if c in frame), None)
+    mark = next((c for c in ("cumulative", "สะสม") if c in frame), None)
+    if not code or not mark:
+        return set()
+    return {str(c).strip() for c, m in zip(frame[code], frame[mark]) if _truthy(m)}
+
+
+def _raw_list(ministry_yaml):
+    """The canonical indicator list as its file has it (the kind's definition keeps only
+    the template's fields; ``cumulative`` is not one of them yet)."""
+    from ..kinds.canonical import read_list
+    from ..kinds.yaml_file import read_yaml
+    path = Path(ministry_yaml)
+    data = read_yaml(path, RoundError, "แม่แบบกลาง", "canonical definition")
+    source = data.get("indicators") if isinstance(data, dict) else None
+    if isinstance(source, list):
+        import pandas as pd
+        return pd.DataFrame(source, dtype=object)
+    return read_list(path.parent / str(source)) if source else None
+
+
+def new_round(units, template, period: Period | str, *, carry: str = "results", out_dir=None,
+              password: str | None = None, who: str = "sheets-sync", now: datetime | None = None) -> list[NewRound]:
+    """For every .xlsx unit: a new workbook for ``period`` from the canonical template,
+    the unit's narratives carried as drafts ("(ร่าง) ..."), and with ``carry="results"``
+    the last round's results of the indicators the canonical list marks ``cumulative``;
+    the previous round's tab becomes read-only (locked, with ``password`` if given).
+    Google units, and a new tab in the same workbook, are not done here yet (skipped)."""
+    from ..backends.xlsx import XlsxWorkbook
+    from ..backends.xlsx_book import XlsxBook
+    from ..kinds.canonical import Canonical, load_canonical
+    from ..workbook.init import init
+    from ..workbook.recalc import evaluate_book, recalc
+    period = Period.parse(period)
+    if carry not in ("results", "none"):
+        raise RoundError(f"--carry ต้องเป็น results หรือ none ไม่ใช่ {carry}", f"--carry must be results or none, not {carry}")
+    units = load_units(units) if not isinstance(units, list) else units
+    canon = template if isinstance(template, Canonical) else load_canonical(template)
+    cumulative = cumulative_codes(canon.indicators) | (cumulative_codes(_raw_list(template)) if not
+                                                         isinstance(template, Canonical) else set())
+    out = []
+    for u in units:
+        if u.is_google or not u.path.exists():
+            out.append(NewRound(u.code, "skipped", u.target, "Google unit" if u.is_google else "no workbook yet"))
+            continue
+        try:
+            old = evaluate_book(XlsxBook(u.path)).results[0]
+            new = round_file(u.path, period, out_dir)
+            init(new, kind=canon.template.kind, indicators=canon.indicators, unit=u.name, period=period.code,
+                 template=canon.template, version=canon.version)
+            book = XlsxBook(new)
+            res = evaluate_book(book).results[0]
+            rows = {str(c): r for r, c in res.inputs["code"].items() if c}
+            cols, cells = res.layout.columns, {}
+            for _, rec in old.inputs.iterrows():
+                r = rows.get(str(rec.get("code")))
+                text = rec.get("details")
+                if r is None:
+                    continue
+                if "details" in cols and isinstance(text, str) and text.strip():
+                    cells[(r, cols["details"])] = text if text.startswith(DRAFT_MARK) else f"{DRAFT_MARK} {text}"
+                if carry == "results" and str(rec.get("code")) in cumulative and rec.get("result") is not None:
+                    cells[(r, cols["result"])] = rec.get("result")
+            if cells:
+                book.write({res.sheet: cells}, {})
+            recalc(new)
+            start(new, period, who, tab=res.sheet, now=now)
+            wb = XlsxWorkbook(u.path)
+            lock_xlsx_tab(wb, old.sheet, password)
+            wb.save()
+            out.append(NewRound(u.code, "created", str(new), f"{len(cells)} cells carried"))
+        except SheetsSyncError as e:
+            out.append(NewRound(u.code, "failed", u.target, e.en))
     return out
