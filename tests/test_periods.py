@@ -115,7 +115,8 @@ def test_check_period_keeps_old_codes():
 
 
 def test_same_period_refuses_a_mix():
-    assert same_period({"กค": "2/2567", "กบ": "ไตรมาสที่ 2/2567"}).code == "2/2567"
+    assert same_period({"กค": "2/2567", "กบ": "ไตรมาสที่ 2/2567", "กจ": ""}).code == "2/2567"
+    assert same_period({"กค": "", "กบ": None}) is None
     with pytest.raises(PeriodError) as e:
         same_period({"กค": "2/2567", "กบ": "6m/2567"})
     assert "กค: 2/2567" in e.value.en and "กบ: 6m/2567" in e.value.en

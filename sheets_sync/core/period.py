@@ -297,14 +297,15 @@ def check_period(period) -> str:
     return Period.parse(str(period).strip() if period is not None else period).code
 
 
-def same_period(periods: dict[str, object]) -> Period:
-    """The one period every source (unit code -> period text or Period) reports; a
-    PeriodError naming who reports which when they differ (consolidate never mixes)."""
+def same_period(periods: dict[str, object]) -> Period | None:
+    """The one period every source (unit code -> period text or Period; empty values
+    ignored) reports, None when none says; a PeriodError naming who reports which when
+    they differ (consolidate never mixes)."""
     parsed = {who: Period.parse(p) for who, p in periods.items() if p not in (None, "")}
     codes = {p.code for p in parsed.values()}
     if len(codes) == 1:
         return next(iter(parsed.values()))
     if not codes:
-        raise PeriodError("ไม่มีแผ่นงานใดระบุรอบรายงาน", "no sheet says which period it reports")
+        return None
     detail = ", ".join(f"{who}: {p.code}" for who, p in sorted(parsed.items()))
     raise PeriodError(f"รวมผลต่างรอบรายงานกันไม่ได้ ({detail})", f"cannot consolidate mixed periods ({detail})")
