@@ -121,3 +121,60 @@ def watch(units: Path = typer.Option(..., "--units", help="units.yaml"),
     run(units, interval=interval, state_file=state, credentials=credentials, endpoint=endpoint,
         allow_remote_endpoint=allow_remote_endpoint, quotas=Quotas(reads_per_minute=rpm),
         on_event=lambda line: console.print(line, highlight=False))
+
+
+PERIOD = typer.Option(..., "--period", help="the round, e.g. 2/2567, 6m/2567, 2567")
+
+
+@app.command("new-round")
+@friendly
+def new_round(units: Path = typer.Option(..., "--units", help="units.yaml"),
+              template: Path = typer.Option(..., "--template", help="the ministry's canonical definition (ministry.yaml)"),
+              period: str = PERIOD,
+              carry: str = typer.Option("results", "--carry", help="results (cumulative indicators carry on) or none"),
+              out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="folder for the new round's files"),
+              password: Optional[str] = typer.Option(None, "--password", envvar="SHEETS_SYNC_LOCK_PASSWORD",
+                                                     help="locks the previous round's tab")):
+    """Start the next round's sheet for every unit from the canonical template."""
+    from ..ministry.rounds import new_round as run
+    out = run(units, template, period, carry=carry, out_dir=out_dir, password=password)
+    for o in out:
+        console.print(f"{o.code}: {o.outcome} {o.path} {o.detail}".rstrip(), highlight=False)
+    if any(o.outcome == "failed" for o in out):
+        raise typer.Exit(2)
+
+
+@app.command()
+@friendly
+def submit(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"), period: str = PERIOD,
+           by: str = typer.Option(..., "--by", help="who submits (name or e-mail)"),
+           password: Optional[str] = typer.Option(None, "--password", envvar="SHEETS_SYNC_LOCK_PASSWORD",
+                                                  help="the ministry's password that locks the submitted tab")):
+    """Mark a unit's round ส่งแล้ว (submitted), with who and when, and lock it."""
+    from ..ministry.rounds import submit as run
+    run(target, period, by, password=password)
+    console.print(f"ส่งแล้ว / submitted: {target} {period}", highlight=False)
+
+
+@app.command()
+@friendly
+def approve(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"), period: str = PERIOD,
+            by: str = typer.Option(..., "--by", help="who approves (name or e-mail)")):
+    """Mark a submitted round อนุมัติ (approved), with who and when."""
+    from ..ministry.rounds import approve as run
+    run(target, period, by)
+    console.print(f"อนุมัติแล้ว / approved: {target} {period}", highlight=False)
+
+
+@app.command()
+@friendly
+def status(units: Path = typer.Option(..., "--units", help="units.yaml"), period: str = PERIOD,
+           as_json: bool = typer.Option(False, "--json", help="print the statuses as JSON")):
+    """Who has submitted the round, who is late (deadline: day 10 of the month after), who has not started."""
+    from ..ministry.rounds import status as run
+    out = run(units, period)
+    if as_json:
+        _print_json([s.to_dict() for s in out])
+        return
+    for s in out:
+        console.print(f"{s.code} {s.name}: {s.state} / {s.label}" + (f" ({s.at_th})" if s.at_th else ""), highlight=False)

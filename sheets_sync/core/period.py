@@ -292,8 +292,7 @@ def _parse(raw: str) -> Period | None:
 
 
 def check_period(period) -> str:
-    """The canonical code of a period people wrote (raises PeriodError otherwise); what
-    :func:`sheets_sync.core.periods.check_period` should return."""
+    """The canonical code of a period people wrote (raises PeriodError otherwise)."""
     return Period.parse(str(period).strip() if period is not None else period).code
 
 

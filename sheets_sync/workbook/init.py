@@ -12,7 +12,7 @@ from ..kinds.base import Kind, kind_of, template_named
 from ..kinds.canonical import load_items
 from ..kinds.sheet_plan import BookPlan, template_cells, title_text
 from ..kinds.template import Template
-from ..core.periods import check_period
+from ..core.period import check_period
 
 
 def init(out: str | Path | None = None, *, kind: str | None = None,
@@ -27,7 +27,7 @@ def init(out: str | Path | None = None, *, kind: str | None = None,
         raise SheetsSyncError(f"แม่แบบ {tpl.name} เป็นชนิด {tpl.kind} ไม่ใช่ {kind}",
                               f"template {tpl.name} is of kind {tpl.kind}, not {kind}")
     if period:
-        check_period(period)
+        period = check_period(period)   # the canonical code (ไตรมาส 2/2567 -> 2/2567)
     k = kind_of(tpl)
     rows = load_items(indicators, tpl) if indicators is not None else k.examples(tpl)
     book = laid_out(k, tpl, rows, unit=unit, period=period, version=version)
