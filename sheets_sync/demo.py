@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .backends.files import write_atomic
 from .core.errors import SheetsSyncError
 from .workbook.recalc import Report, recalc
 from .workbook.entry import type_values
@@ -73,13 +74,12 @@ def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567", *, force:
     out = Path(out)
     check_demo_folder(out, force)
     (out / "units").mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("written by `sheets-sync demo`; the next demo may overwrite this folder\n",
-                              encoding="utf-8")
+    write_atomic(out / MARKER, "written by `sheets-sync demo`; the next demo may overwrite this folder\n".encode())
     indicators = templates_dir() / "examples" / "scorecard_seed000.csv"
     canonical = out / "ministry.yaml"
-    canonical.write_text(f"template: scorecard\nversion: 1\nindicators: {indicators.resolve()}\n", encoding="utf-8")
+    write_atomic(canonical, f"template: scorecard\nversion: 1\nindicators: {indicators.resolve()}\n".encode())
     registry = out / "units.yaml"
-    registry.write_text(_registry_text(), encoding="utf-8")
+    write_atomic(registry, _registry_text().encode())
     for code, _, _ in UNITS:
         (out / "units" / f"{code}.xlsx").unlink(missing_ok=True)
     provision(registry, canonical, period=period)

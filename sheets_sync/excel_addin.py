@@ -6,6 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from .backends.files import write_atomic
 from .core.errors import SheetsSyncError
 
 ADDIN_NAME = "xl_addin"  # the template's VBA runs "import <file name>; <file name>.main()"
@@ -66,14 +67,17 @@ def build(out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{ADDIN_NAME}.xlam"
-    with zipfile.ZipFile(_template()) as src, zipfile.ZipFile(target, "w") as dst:
+    with zipfile.ZipFile(_template()) as src:
         names = src.namelist()
         ui = next((n for n in names if n.lower().startswith("customui/") and n.lower().endswith(".xml")), None)
         if ui is None:
             raise SheetsSyncError("แม่แบบ add-in ไม่มี ribbon", "the xlwings template has no customUI part")
-        for info in src.infolist():
-            data = CUSTOM_UI.encode("utf-8") if info.filename == ui else src.read(info.filename)
-            dst.writestr(info, data)
+
+        def copy(fh) -> None:
+            with zipfile.ZipFile(fh, "w") as dst:
+                for info in src.infolist():
+                    dst.writestr(info, CUSTOM_UI.encode("utf-8") if info.filename == ui else src.read(info.filename))
+        write_atomic(target, copy)   # a failed build never leaves half an add-in
     check_vba(target)
     return target
 

@@ -19,6 +19,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from ..backends.files import write_atomic
+
 HERE = Path(__file__).resolve().parent
 XLWINGS_JS = HERE / "xlwings.js"
 SHEETS_SYNC_JS = HERE / "sheets_sync.js"
@@ -98,9 +100,6 @@ def write_project(out_dir, server_url: str, *, token: str | None = None,
     written = []
     for name, body in files.items():
         path = out / name
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, encoding="utf-8")
+        write_atomic(path, body if isinstance(body, bytes) else body.encode("utf-8"))
         written.append(path)
     return written

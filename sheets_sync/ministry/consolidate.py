@@ -63,7 +63,7 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
     read = UnitRead(unit.code, unit.name)
     try:
         if unit.is_google:
-            from ..backends.google.book import GoogleBook, call
+            from ..backends.google.book import GoogleBook
             client = accounts.client(index)
             book = GoogleBook(unit.sheet, client=client)
             book.grids()                                             # read 1: values, formulas, notes
