@@ -75,7 +75,10 @@ def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
 @friendly
 def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
                 out: str = typer.Option(..., "--out", help="summary .xlsx path or Google spreadsheet URL/key"),
-                period: str = typer.Option("", "--period", help="quarter/year shown in the summary, e.g. 2/2567"),
+                period: str = typer.Option("", "--period", help="the round, e.g. 2/2567: units of another round are "
+                                           "listed, not summed, and the round is kept in the history database"),
+                history_db: Optional[str] = typer.Option(None, "--history-db", help="SQLAlchemy URL or SQLite file "
+                                                         "(default: <summary>.history.sqlite beside an .xlsx)"),
                 publish: bool = typer.Option(False, "--publish", help="write a read-only overview into each unit"),
                 reads_per_minute: int = typer.Option(60, "--rpm", help="Sheets reads per minute per account"),
                 workers: int = typer.Option(8, "--workers", help="units read at once"),
@@ -92,7 +95,8 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
         task = bar.add_task("อ่านหน่วยงาน / reading units", total=len(unit_list))
         result = run(unit_list, out, period=period, publish=publish, credentials=list(credentials) or None,
                      workers=workers, quotas=Quotas(reads_per_minute=reads_per_minute), endpoint=endpoint,
-                     progress=lambda u: bar.advance(task), allow_remote_endpoint=allow_remote_endpoint)
+                     progress=lambda u: bar.advance(task), allow_remote_endpoint=allow_remote_endpoint,
+                     history_db=history_db)
     s = result.summary
     console.print(summary_table(s, period))
     for rec in s.missing.itertuples(index=False):

@@ -65,6 +65,7 @@ class UnitRead:
     error: str = ""
     sheet_ids: dict = field(default_factory=dict)   # Google: titles -> ids, from the one read
     template: Template | None = None
+    meta: dict = field(default_factory=dict)         # the workbook's metadata (period, round states)
 
 
 @dataclass

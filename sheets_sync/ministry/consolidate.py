@@ -76,6 +76,7 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         ev = evaluate_book(book)
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
+        read.meta = ev.meta
     except SheetsSyncError as e:
         read.error = e.en if e.en == e.th else f"{e.th} / {e.en}"
     except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
@@ -97,7 +98,13 @@ def drive_modified(client, key: str) -> str:
 
 def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", publish: bool = False,
                 credentials: list | str | Path | None = None, workers: int = 8, quotas=None,
-                progress: Callable | None = None, **google) -> ConsolidateResult:
+                progress: Callable | None = None, history_db: str | None = None, **google) -> ConsolidateResult:
+    """``period`` (e.g. 2/2567): units whose sheet reports another round are listed, not
+    summed, and the consolidation is stored in the history database (``history_db``: a
+    SQLAlchemy URL or an SQLite path; default beside the summary)."""
+    if period:
+        from ..core.period import check_period
+        period = check_period(period)
     units = load_units(units) if not isinstance(units, list) else units
     creds = credentials if isinstance(credentials, list) else [credentials]
     needs_google = any(u.is_google for u in units) or not str(out).lower().endswith(".xlsx")
@@ -111,7 +118,7 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         return r
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         reads = list(pool.map(one, enumerate(units)))
-    summary = build_summary(same_kind(reads), template_of(reads), period)
+    summary = build_summary(same_period(same_kind(reads), period), template_of(reads), period)
     if str(out).lower().endswith(".xlsx"):
         from .summary_out import write_summary_xlsx
         history = write_summary_xlsx(summary, Path(out))
@@ -119,7 +126,27 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         from .summary_out import write_summary_google
         history = write_summary_google(summary, out, accounts.client(0))
     published = publish_overview(summary, units, accounts) if publish else []
+    if period:
+        from .history_db import history_url, record
+        record(history_url(out, history_db), summary, period, summary_ref=str(out))
     return ConsolidateResult(summary, str(out), published, history)
+
+
+def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
+    """A unit whose sheet reports another round than the summary's is listed as such."""
+    if not period:
+        return reads
+    from ..core.period import Period, PeriodError
+    for u in reads:
+        theirs = str(u.meta.get("period") or "") if u.result is not None else ""
+        try:
+            other = Period.parse(theirs).code if theirs else period
+        except PeriodError:
+            other = theirs
+        if other != period:
+            u.error = f"รอบรายงานไม่ตรง: แผ่นงานเป็นรอบ {theirs} ไม่ใช่ {period} / wrong period: the sheet reports {theirs}, not {period}"
+            u.result = None
+    return reads
 
 
 def template_of(reads: list[UnitRead]) -> Template:

@@ -47,6 +47,10 @@ class Summary:
 def build_summary(reads: list[UnitRead], template: Template, period: str = "") -> Summary:
     ok = [u for u in reads if u.result is not None]
     part = kind_of(template).summarise(ok, template)
+    if period and len(part.overview):   # which state of the round each unit's figures are in
+        from .rounds import state_in
+        states = {u.code: state_in(u.meta, period) for u in ok}
+        part.overview["สถานะการส่ง"] = part.overview["รหัสหน่วยงาน"].map(states)
     problems = pd.DataFrame([{"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "แผ่นงาน": p.sheet, "ช่อง": p.cell,
                               "ระดับ": "ผิดพลาด" if p.severity == ERROR else "เตือน", "รายละเอียด": p.message_th,
                               "detail": p.message_en} for u in ok for p in u.result.problems], columns=PROBLEM_COLUMNS)
