@@ -23,6 +23,7 @@ def import_scorecard(path: Path, lines=None) -> Imported:
     ledger = Ledger(lines)
     rows, dimension, first, dim_line, last_dim = [], None, None, None, object()
     seen: dict[str, int] = {}
+    dim_first: dict[str, int] = {}      # dimension -> the line of its section row placed in the sheet
     unit, period, label, used = read_title(lines)
     for n, fields in lines:
         cells = [clean(f) for f in fields]
@@ -42,7 +43,12 @@ def import_scorecard(path: Path, lines=None) -> Imported:
             seen[code] = n
             first = first or n
             if dimension != last_dim and dimension is not None:
-                ledger.place(dim_line, dimension)
+                if dimension in dim_first:   # the sheet groups rows under one section row per dimension
+                    ledger.note(dim_line, dimension, f"dimension section again (its rows go under the "
+                                                     f"section row of line {dim_first[dimension]})")
+                else:
+                    ledger.place(dim_line, dimension)
+                    dim_first[dimension] = dim_line
             last_dim = dimension
             rows.append({"dimension": dimension, "strategy": cells[0] or None, "goal": cells[1] or None,
                          "code": code, "indicator": m.group(2).strip(), "weight": nums[3][0], "target": nums[4][0],
