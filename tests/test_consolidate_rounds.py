@@ -34,3 +34,27 @@ def test_one_round_wrong_period_states_and_history(tmp_path, cli):
         rounds = conn.execute(sa.text("select period, units_total, units_read from rounds")).all()
         results = conn.execute(sa.text("select unit, count(*) from unit_results group by unit")).all()
     assert rounds == [("2/2567", 3, 2)] and dict(results) == {"ศปท": 7, "กค": 7}
+
+
+def test_the_next_round_compares_with_the_last_and_shows_the_year(tmp_path, cli):
+    from conftest import type_results
+    ss.demo(tmp_path / "demo")
+    folder = tmp_path / "demo"
+    out = tmp_path / "summary.xlsx"
+    cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567")
+    for code in ("ศปท", "กค", "กบค"):
+        set_period(folder / "units" / f"{code}.xlsx", "3/2567")
+    type_results(folder / "units" / "ศปท.xlsx", {"ศปท.7": 90})              # 70 -> 90: 3.000 -> 5.000
+    cli("recalc", folder / "units" / "ศปท.xlsx")
+    cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "3/2567")
+    wb = openpyxl.load_workbook(out)
+    head = [c.value for c in wb["เทียบรอบก่อน"][2]]
+    rows = {(r[0], r[1]): r for r in wb["เทียบรอบก่อน"].iter_rows(min_row=3, values_only=True)}
+    row = rows[("ศปท", "ศปท.7")]
+    assert row[head.index("ผลรอบนี้")] in (90, "90") and row[head.index("แนวโน้ม")] == "▲"
+    assert abs(row[head.index("เปลี่ยน")] - 0.1) < 1e-9                      # weight 5: 0.150 -> 0.250
+    assert rows[("กค", "ศปท.1")][head.index("แนวโน้ม")] == "="
+    trend = [list(r) for r in wb["แนวโน้มทั้งปี"].iter_rows(min_row=2, values_only=True)]
+    assert trend[0][2:] == ["ไตรมาสที่ 2/2567", "ไตรมาสที่ 3/2567"]
+    assert [r[2:] for r in trend[1:] if r[0] == "ศปท"] == [[61.0, 63.0]]
+    assert wb["แนวโน้มทั้งปี"]._charts

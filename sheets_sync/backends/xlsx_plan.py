@@ -131,12 +131,12 @@ def _ref(ws, rng) -> Reference:
 
 
 def _chart(ws, spec: Chart):
-    bars = BarChart()
+    bars = LineChart() if spec.kind == "line" else BarChart()
     if spec.kind == "bar":
         bars.type = "bar"
     bars.title = spec.title
     for s in spec.series:
-        bars.add_data(_ref(ws, s), titles_from_data=True)
+        bars.add_data(_ref(ws, s), titles_from_data=True, from_rows=spec.by_rows)
     bars.set_categories(_ref(ws, spec.categories))
     lo, hi = spec.value_range
     if lo is not None:

@@ -43,13 +43,14 @@ class ColourRule:
 
 @dataclass
 class Chart:
-    kind: str                           # bar (horizontal) | combo (columns + lines)
+    kind: str                           # bar (horizontal) | combo (columns + lines) | line
     title: str
     categories: Range
     series: list[Range]                 # first row of each range is the series' title
     lines: list[Range] = field(default_factory=list)
     anchor: Cell = (1, 1)
     value_range: tuple = (None, None)
+    by_rows: bool = False               # each series is a row (its first cell its name)
 
 
 @dataclass

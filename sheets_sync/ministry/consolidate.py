@@ -119,6 +119,12 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         reads = list(pool.map(one, enumerate(units)))
     summary = build_summary(same_period(same_kind(reads), period), template_of(reads), period)
+    if period:   # kept before the summary is written, so its round-over-round sheets include it
+        from .history_db import history_url, record
+        from .round_over_round import change_table, trend_table
+        url = history_url(out, history_db)
+        record(url, summary, period, summary_ref=str(out))
+        summary.changes, summary.trend = change_table(url, period), trend_table(url, period)
     if str(out).lower().endswith(".xlsx"):
         from .summary_out import write_summary_xlsx
         history = write_summary_xlsx(summary, Path(out))
@@ -126,9 +132,6 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         from .summary_out import write_summary_google
         history = write_summary_google(summary, out, accounts.client(0))
     published = publish_overview(summary, units, accounts) if publish else []
-    if period:
-        from .history_db import history_url, record
-        record(history_url(out, history_db), summary, period, summary_ref=str(out))
     return ConsolidateResult(summary, str(out), published, history)
 
 

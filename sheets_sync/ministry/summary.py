@@ -30,6 +30,8 @@ class Summary:
     problems: pd.DataFrame
     missing: pd.DataFrame
     units: list[UnitRead] = field(default_factory=list)
+    changes: pd.DataFrame | None = None        # round over round (from the history database)
+    trend: pd.DataFrame | None = None          # the fiscal year's rounds side by side
 
     @property
     def overview(self) -> pd.DataFrame:
@@ -59,9 +61,15 @@ def build_summary(reads: list[UnitRead], template: Template, period: str = "") -
     return Summary(period, template, part, problems, missing, reads)
 
 
+CHANGES = "เทียบรอบก่อน"
+TREND = "แนวโน้มทั้งปี"
+
+
 def tables(summary: Summary) -> list[tuple[str, pd.DataFrame]]:
     """(sheet name, frame) in the order people read them."""
-    return [(OVERVIEW, summary.overview), (MATRIX, summary.matrix), (PROBLEMS, summary.problems),
+    rounds = [(name, frame) for name, frame in ((CHANGES, summary.changes), (TREND, summary.trend))
+              if frame is not None]
+    return [(OVERVIEW, summary.overview), (MATRIX, summary.matrix), *rounds, (PROBLEMS, summary.problems),
             (MISSING, summary.missing)]
 
 
@@ -95,7 +103,9 @@ def summary_plan(summary: Summary) -> BookPlan:
     book = BookPlan(summary.template)
     for name, frame in tables(summary):
         freeze = 3 if name in (OVERVIEW, MATRIX) and len(frame.columns) > 3 else 0
-        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, part.formats, freeze,
+        formats = {**part.formats, **{c: "0.000" for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
+                   **({c: "0.00" for c in frame.columns[2:]} if name == TREND else {})}
+        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, formats, freeze,
                                         summary.template.font_size))
     n, m = len(summary.overview), len(summary.matrix)
     cols = list(summary.overview.columns)
@@ -116,6 +126,11 @@ def summary_plan(summary: Summary) -> BookPlan:
             "combo", "คะแนนเฉลี่ยรายตัวชี้วัด / mean score by indicator", categories=(3, 2, m + 2, 2),
             series=[(2, mean, m + 2, mean)],
             lines=[(2, k + i, m + 2, k + i) for i in range(1, len(part.matrix_levels) + 1)], anchor=(m + 4, 2)))
+    if summary.trend is not None and len(summary.trend):
+        sheet, n, k = book.sheet(TREND), len(summary.trend), len(summary.trend.columns)
+        sheet.charts.append(Chart("line", "ร้อยละรายรอบ / percentage by round", categories=(2, 3, 2, k),
+                                  series=[(r, 2, r, k) for r in range(3, n + 3)], anchor=(n + 4, 2),
+                                  value_range=(0, 100), by_rows=True))
     return book
 
 

@@ -158,12 +158,15 @@ def _protection(plan: SheetPlan, sid: int, editors: list[str]) -> list[dict]:
 def _chart(spec: Chart, sid: int) -> dict:
     def src(rng, header=0):
         r1, c1, r2, c2 = rng
+        if spec.by_rows:    # a row series' first cell is its title
+            return {"sourceRange": {"sources": [grid_range(sid, r1, c1 + header, r2, c2)]}}
         return {"sourceRange": {"sources": [grid_range(sid, r1 + header, c1, r2, c2)]}}
     # a series range's first row is its title: Google takes the values only
-    series = [{"series": src(s, 1), "type": "BAR" if spec.kind == "bar" else "COLUMN"} for s in spec.series]
+    kind = {"bar": "BAR", "line": "LINE"}.get(spec.kind, "COLUMN")
+    series = [{"series": src(s, 1), "type": kind} for s in spec.series]
     series += [{"series": src(s, 1), "type": "LINE"} for s in spec.lines]
     return {"addChart": {"chart": {"spec": {"title": spec.title, "basicChart": {
-        "chartType": "BAR" if spec.kind == "bar" else "COMBO", "legendPosition": "BOTTOM_LEGEND",
+        "chartType": {"bar": "BAR", "line": "LINE"}.get(spec.kind, "COMBO"), "legendPosition": "BOTTOM_LEGEND",
         "domains": [{"domain": src(spec.categories)}], "series": series}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sid, "rowIndex": spec.anchor[0] - 1,
                                                         "columnIndex": spec.anchor[1] - 1}}}}}}
