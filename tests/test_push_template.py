@@ -132,10 +132,14 @@ def test_push_template_updates_all_units_and_keeps_what_they_typed(ministry, cli
 
     b = openpyxl.load_workbook(paths["B"])
     assert b[SHEET].cell(row_of(b[SHEET], "ศปท.2"), 5).value == 25          # canonical weight back
-    audit = [[c.value for c in row] for row in b[AUDIT_SHEET].iter_rows(min_row=2)]
+    # the history sheet also keeps every result a unit typed (recalc records them); the
+    # template edit undone is its own kind of row
+    restored = "คืนค่ามาตรฐาน / canonical value restored"
+    audit = [[c.value for c in row] for row in b[AUDIT_SHEET].iter_rows(min_row=2) if row[7].value == restored]
     assert len(audit) == 1 and audit[0][3] == "ศปท.2" and audit[0][5] == 30 and audit[0][6] == 25
-    assert audit[0][0].endswith("UTC")
-    assert not list(openpyxl.load_workbook(paths["A"])[AUDIT_SHEET].iter_rows(min_row=2))
+    assert " 25" in audit[0][0]                                 # Bangkok time, Buddhist Era year
+    assert not [r for r in openpyxl.load_workbook(paths["A"])[AUDIT_SHEET].iter_rows(min_row=2, values_only=True)
+                if r[7] == restored]
 
     # the second run changes nothing
     again = {u: p.read_bytes() for u, p in paths.items()}
@@ -204,8 +208,9 @@ def test_push_template_on_google_is_one_batched_write(tmp_path, emulator, google
     assert by_code["ศปท.1"][11] == 2 and by_code["ศปท.7"][14] == 0.3          # results kept, recalculated
     archive = emulator.state.values_get(key, STAFF, f"'{ARCHIVE_SHEET}'!A1:Z5", "UNFORMATTED_VALUE")["values"]
     assert archive[1][3] == "ศปท.3" and archive[1][12] == 2
-    audit = emulator.state.values_get(key, STAFF, f"'{AUDIT_SHEET}'!A1:G5", "UNFORMATTED_VALUE")["values"]
-    assert audit[1][3] == "ศปท.2" and audit[1][5] == 30 and audit[1][6] == 25
+    audit = emulator.state.values_get(key, STAFF, f"'{AUDIT_SHEET}'!A1:H30", "UNFORMATTED_VALUE")["values"]
+    restore = [r for r in audit[1:] if len(r) > 7 and r[7].startswith("คืนค่ามาตรฐาน")]
+    assert len(restore) == 1 and restore[0][3] == "ศปท.2" and restore[0][5] == 30 and restore[0][6] == 25
 
     emulator.state.reset_stats()
     assert ss.push_template(units, canon, **google_opts)[0].status == "unchanged"

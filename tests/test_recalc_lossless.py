@@ -61,9 +61,11 @@ def test_decorated_workbook_comes_back_whole(seed_book, cli):
     from sheets_sync.backends.xlsx import XlsxWorkbook
     wb = XlsxWorkbook(seed_book)
     sheet_part, meta_part = wb.sheet(SHEET).part, wb.sheet("_sheets_sync").part
+    history_part = wb.sheet("ประวัติการแก้ไข").part
     changed = {n for n in after_parts if after_parts[n] != before_parts[n]}
     # The image, chart, comment (and its VML), styles, other sheets, names: byte for byte.
-    assert changed == {sheet_part, meta_part}  # the scorecard and our metadata sheet
+    # Changed: the scorecard, our metadata and the history sheet (the results typed, recorded)
+    assert changed == {sheet_part, meta_part, history_part}
     assert any(n.startswith("xl/media/") for n in after_parts)
     assert any(n.startswith("xl/charts/") for n in after_parts)
     assert any(n.startswith("xl/comments") for n in after_parts)

@@ -186,3 +186,16 @@ def test_recalc_exits_non_zero_while_the_sheet_has_errors(seed_book, cli):
     assert openpyxl.load_workbook(seed_book)[SHEET]["E15"].value == 105.0   # written all the same
     edit(seed_book, E5=15)
     cli("recalc", seed_book, code=0)
+
+
+def test_every_result_change_lands_in_the_history_sheet(seed_book, cli):
+    cli("recalc", seed_book)                                   # the typed results: 7 changes from empty
+    type_results(seed_book, {"ศปท.7": 90, "ศปท.3": 85})
+    cli("recalc", seed_book)
+    cli("recalc", seed_book)                                   # nothing changed: nothing more recorded
+    rows = [r for r in openpyxl.load_workbook(seed_book)["ประวัติการแก้ไข"].iter_rows(min_row=2, values_only=True)]
+    changes = [(r[2], r[3], r[5], r[6]) for r in rows if r[7] == "เปลี่ยนผล / result changed"]
+    assert len(changes) == 9
+    assert ("L14", "ศปท.7", 90, 70) in changes and ("L7", "ศปท.3", 85, 2) in changes
+    assert ("L5", "ศปท.1", 2, None) in changes                # from empty: the first result typed
+    assert all(" 25" in str(r[0]) for r in rows)              # Buddhist Era years, Bangkok time

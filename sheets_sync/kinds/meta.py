@@ -15,7 +15,8 @@ META_SHEET = "_sheets_sync"
 ARCHIVE_SHEET = "เก็บถาวร"
 AUDIT_SHEET = "ประวัติการแก้ไข"
 AUDIT_HEADER = ["เวลา / time", "แผ่นงาน / sheet", "ช่อง / cell", "รหัส / code", "ข้อมูล / field",
-                "ค่าที่หน่วยงานแก้ / unit's value", "ค่ามาตรฐาน / canonical value"]
+                "ค่าที่หน่วยงานพิมพ์ / unit's value", "ค่าเดิมหรือค่ามาตรฐาน / previous or canonical value",
+                "เรื่อง / what"]
 
 
 # Excel keeps at most 32,767 characters in a cell (openpyxl cuts longer text silently),

@@ -19,6 +19,7 @@ from ..core.grid import Cell, Grid, a1, same_value
 from ..kinds.layout import find_tables
 from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, meta_cells, read_meta, recorded_template
 from ..kinds.sheet_plan import template_cells
+from ..core.thai_time import thai_datetime
 from ..kinds.template import Template
 
 
@@ -70,7 +71,7 @@ def _differs(have, want) -> bool:
 def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None = None) -> PushPlan:
     tpl: Template = canonical.template
     sheet_kind = canonical.kind
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    stamp = thai_datetime(now or datetime.now(timezone.utc))     # people read it: Bangkok, Buddhist Era
     skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET)
     layouts = [lay for lay in find_tables(grids, tpl, sheet_kind.code_key, skip=skip) if lay.complete]
     if not layouts:
@@ -167,7 +168,8 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
                 kind = "add"
             elif old_ref in recorded and _differs(have, recorded[old_ref]):
                 kind = "restore"
-                audit_rows.append([stamp, sheet_name, a1(*cell), code, tpl.field(key).label, have, want])
+                audit_rows.append([stamp, sheet_name, a1(*cell), code, tpl.field(key).label, have, want,
+                                   "คืนค่ามาตรฐาน / canonical value restored"])
             else:
                 kind = "update"
             plan.changes.append(Change(kind, code, key, a1(*cell), have, want))

@@ -69,6 +69,9 @@ def laid_out(kind: Kind, tpl: Template, rows: pd.DataFrame, *, unit=None, period
                 if v is not None:   # the template's font, and figures with two decimals
                     other.put(cell, v, "text", "#,##0.00" if isinstance(v, float) else None)
         tcells = template_cells(tpl, res.layout.columns, res.layout.indicator_rows, lambda r, c: sheet.values.get((r, c)))
+        held = {f"{code}|{f.key}": None for code in res.inputs["code"] for f in tpl.fields
+                if f.owner == "unit" and f.type == "number" and f.key in res.layout.columns}
         book.meta += [(f"computed:{res.sheet}", res.recorded_blob()),
+                      (f"results:{res.sheet}", json.dumps(held, ensure_ascii=False, separators=(",", ":"))),
                       (f"template:{res.sheet}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":")))]
     return book

@@ -11,6 +11,7 @@ from ..core.problems import ERROR, Problem, problem
 from ..kinds.base import Kind, SheetResult, kind_of, show
 from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
+from .result_history import result_changes
 
 
 @dataclass
@@ -109,8 +110,12 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     # a backend that keeps no notes (Excel through xlwings) is not asked to write them
     notes = {res.sheet: res.notes for res in ev.results if res.notes} if getattr(book, "keeps_notes", True) else {}
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
+    history, results_now = result_changes(ev)
+    for sheet, rows in history.items():
+        cells.setdefault(sheet, {}).update(rows)
     if META_SHEET in ev.grids and cells:
-        extra = meta_cells(ev.grids[META_SHEET], {f"computed:{res.sheet}": res.recorded_blob() for res in ev.results})
+        extra = meta_cells(ev.grids[META_SHEET], {**{f"computed:{res.sheet}": res.recorded_blob() for res in ev.results},
+                                                  **results_now})
         if extra:
             cells[META_SHEET] = extra
     # rows grow for long typed text only where the backend tells row heights (xlsx)
