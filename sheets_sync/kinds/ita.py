@@ -22,6 +22,8 @@ from .scorecard_summary import rank
 from .sheet_plan import Chart
 from .table import TableKind, lay_out_table
 
+FIGURES = "#,##0.00"       # the summary tab's scores, targets and gaps (init formats its floats the same)
+
 
 def _items(raw: pd.DataFrame, scores: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"code": raw["code"], "indicator": pd.to_numeric(raw.get("indicator"), errors="coerce"),
@@ -140,12 +142,29 @@ class Ita(TableKind):
 
     def lay_out(self, template, rows, *, unit, period):
         book = lay_out_table(template, rows, unit=unit, period=period)
+        summary = book.sheet(template.summary_sheet)
+        for cell in self._figure_cells(template, rows):     # shown with two decimals once scores come
+            summary.put(cell, None, "text", FIGURES)
         n = max(len(template.raw.get("indicators", {})), 1)
         # indicator means against the target: rows 3.. of the summary tab
         book.sheet(template.summary_sheet).charts.append(Chart(
             "combo", "คะแนนรายตัวชี้วัด เทียบเป้าหมายของรอบ / indicator score vs the round's target",
             categories=(3, 3, n + 2, 3), series=[(2, 5, n + 2, 5)], lines=[(2, 6, n + 2, 6)], anchor=(2, 9)))
         return book
+
+    def _figure_cells(self, template, rows: pd.DataFrame) -> list:
+        """The summary tab's cells that hold figures once every item has a score (and the
+        round a target): pre-formatted, since recalc writes values, not formats."""
+        if rows is None or rows.empty or "code" not in rows:
+            return []
+        frame = pd.DataFrame({"code": [self.record_key(r) for r in rows.to_dict("records")],
+                              "indicator": rows.get("indicator")})
+        spec = {**template.raw, "target": 1.0}
+        summary = self.summary_rows(dataclasses.replace(template, raw=spec), frame,
+                                    pd.DataFrame({"score": 1.0}, index=frame.index))
+        out = [(i, j) for i, row in enumerate(summary, 1) for j, v in enumerate(row, 1) if isinstance(v, float)]
+        out += [(i, 2) for i, row in enumerate(summary, 1) if row and str(row[0]).startswith(("คะแนนรวม", "เป้าหมาย"))]
+        return out
 
     def summarise(self, reads, template):
         spec = template.raw

@@ -10,6 +10,7 @@ import pandas as pd
 from ..core.grid import Cell, Grid, a1, plain, same_value
 from ..core.problems import Problem, problem
 from .base import Kind, SheetResult
+from .scorecard import hand_edits
 from .layout import Layout, find_tables
 from .meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET
 from .sheet_plan import BookPlan, SheetPlan, header_rows, helper_sheets, rows_to_grow, title_row
@@ -56,9 +57,12 @@ class TableKind(Kind):
                                         first_row=first_row[c]))
             first_row.setdefault(c, r)
         desired: dict[Cell, object] = {}
+        names: dict[Cell, str] = {}      # "code|key": the same cell after a person inserts or moves rows
         for key in computed.columns:
             if key in cols and template.field(key).owner == "computed":
                 desired.update({(r, cols[key]): plain(computed.at[r, key]) for r in raw.index})
+                names.update({(r, cols[key]): f"{raw.at[r, 'code']}|{key}" for r in raw.index})
+        problems += hand_edits(grid, desired, None if recorded is None else recorded.get(layout.sheet, {}), names)
         changes = {c: v for c, v in desired.items() if c in grid.formulas or not same_value(grid.get(*c), v)}
         summary = self.summary_rows(template, raw, computed)
         other: dict[str, dict[Cell, object]] = {}
@@ -75,7 +79,7 @@ class TableKind(Kind):
                   for code, rec in zip(raw["code"], shown.to_dict("records"))]
         return [SheetResult(self.name, layout.sheet, layout, raw, computed,
                             self.table_totals(raw, computed, summary), desired, problems, changes,
-                            other_cells=other, report_rows=report,
+                            other_cells=other, report_rows=report, names=names,
                             heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired))]
 
     def lay_out(self, template, rows, *, unit, period):

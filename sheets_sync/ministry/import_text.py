@@ -77,6 +77,14 @@ def _plausible(text: str) -> bool:
     return control + odd <= len(text) * 0.01
 
 
+def _utf16_high(high: bytes, data: bytes) -> bool:
+    """Do these bytes look like the high halves of UTF-16 code units of Thai text: ASCII
+    (0x00) and the Thai block (0x0E) for most of them? (UTF-16 without a BOM.)"""
+    if len(data) < 4 or len(data) % 2:
+        return False
+    return high.count(0) + high.count(0x0E) > len(high) * 0.9 and high.count(0) < len(high)
+
+
 def decode(data: bytes, name: str = "file") -> tuple[str, str]:
     """(text, encoding) of a text export: UTF-8 (with or without BOM), UTF-16 (BOM or not),
     TIS-620 / cp874 / ISO 8859-11. Binary input is a clear error, never a traceback."""
@@ -84,9 +92,9 @@ def decode(data: bytes, name: str = "file") -> tuple[str, str]:
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
-    elif len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
+    elif _utf16_high(data[1::2], data):
         candidates = ["utf-16-le"]
-    elif len(data) >= 4 and data[0::2].count(0) > len(data) // 4:
+    elif _utf16_high(data[0::2], data):
         candidates = ["utf-16-be"]
     else:
         candidates = ["utf-8", *_THAI_LEGACY]
