@@ -7,6 +7,7 @@ from typing import Callable
 
 from ..backends.open import open_book
 from ..kinds.canonical import Canonical, load_canonical
+from ..kinds.meta import META_SHEET, meta_cells
 from ..core.errors import SheetsSyncError
 from .sync import PushPlan, plan_push
 from .units import Unit, load_units, record_sheet
@@ -51,7 +52,8 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
             if u.is_google:
                 if u.sheet.lower() in ("new", "google", "new-google"):
                     url = init(None, indicators=canon.indicators, unit=u.name, period=period, google=True,
-                               share=u.owners, template=canon.template, version=canon.version, **google)
+                               share=u.owners, template=canon.template, version=canon.version, meta=u.meta,
+                               **google)
                     out.append(_record_new(u, url))
                 else:
                     open_book(u.sheet, **google).grids()
@@ -60,7 +62,7 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
                 out.append(UnitOutcome(u, "exists", str(u.path)))
             else:
                 init(u.path, kind=canon.template.kind, indicators=canon.indicators, unit=u.name, period=period,
-                     template=canon.template, version=canon.version)
+                     template=canon.template, version=canon.version, meta=u.meta)
                 out.append(UnitOutcome(u, "created", str(u.path)))
         except SheetsSyncError as e:
             out.append(UnitOutcome(u, "failed", u.target, error=e.en))
@@ -97,7 +99,12 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
 
     def push_one(u: Unit) -> UnitOutcome:
         book = open_book(u.target, **(google if u.is_google else {"force": force}))
-        plan = plan_push(book.grids(), canon)
+        grids = book.grids()
+        plan = plan_push(grids, canon)
+        if u.meta and META_SHEET in grids:     # what units.yaml says of the unit (its target)
+            extra = meta_cells(grids[META_SHEET], u.meta)
+            if extra:
+                plan.cells.setdefault(META_SHEET, {}).update(extra)
         if plan.empty:
             return UnitOutcome(u, "unchanged", u.target, plan)
         if not dry_run:

@@ -9,6 +9,8 @@ Schema::
                                        # or "new": provision creates a Google spreadsheet and
                                        # writes its key back here (comments and order kept)
         owners: [kpi@unit.go.th]       # optional: shared with (Google) / recorded
+        target: 90                     # optional: this unit's ITA target for the round
+                                       # (else the template's table of targets by round)
 """
 from __future__ import annotations
 
@@ -40,6 +42,12 @@ class Unit:
     path: Path | None = None      # for .xlsx units
     source: Path | None = None    # the units.yaml it came from
     index: int | None = None      # its position in that file's units: list (0-based)
+    score_target: float | None = None  # units.yaml `target:` (the ITA target of this unit's round)
+
+    @property
+    def meta(self) -> dict[str, object]:
+        """What the registry says of this unit that its workbook's metadata keeps."""
+        return {"ita_target": self.score_target} if self.score_target is not None else {}
 
     @property
     def is_google(self) -> bool:
@@ -77,6 +85,11 @@ def load_units(path: str | Path) -> list[Unit]:
             problems.append((f"{where}: owners ต้องเป็นรายการอีเมล", f"{where}: owners must be a list of e-mails"))
             owners = []
         unit = Unit(code, name, sheet, list(owners), source=path, index=i - 1)
+        if e.get("target") not in (None, ""):
+            try:
+                unit.score_target = float(str(e["target"]).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+            except ValueError:
+                problems.append((f"{where}: target {e['target']!r} ไม่ใช่ตัวเลข", f"{where}: target {e['target']!r} is not a number"))
         if sheet:
             m = _GOOGLE_URL.match(sheet)
             if sheet.lower() == "new":

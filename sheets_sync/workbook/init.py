@@ -19,7 +19,7 @@ def init(out: str | Path | None = None, *, kind: str | None = None,
          indicators: str | Path | pd.DataFrame | None = None, unit: str | None = None, period: str | None = None,
          template: str | Template | None = None, overwrite: bool = False, google: bool = False,
          share: list[str] = (), owners: list[str] = (), version: int | None = None,
-         **google_options) -> Path | str:
+         meta: dict | None = None, **google_options) -> Path | str:
     """Write a new workbook in the template's layout (an .xlsx file, or a Google
     spreadsheet with ``google=True``: returns its URL)."""
     tpl = template_named(kind, template)
@@ -31,6 +31,7 @@ def init(out: str | Path | None = None, *, kind: str | None = None,
     k = kind_of(tpl)
     rows = load_items(indicators, tpl) if indicators is not None else k.examples(tpl)
     book = laid_out(k, tpl, rows, unit=unit, period=period, version=version)
+    book.meta += list((meta or {}).items())     # what the registry says of the unit (its target)
     if google:
         from ..backends.google.create import create_spreadsheet
         title = str(out) if out else title_text(tpl, unit, period)
