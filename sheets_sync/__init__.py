@@ -7,15 +7,31 @@ Every CLI command is a thin shell over the function of the same name here::
     report = sheets_sync.recalc("unit.xlsx")
     report.sheets[0].totals   # {'weight': 100.0, 'weighted_score': 3.05, 'percentage': 61.0, ...}
 """
-from .workbook.init import init
-from .workbook.recalc import Report, SheetReport, explain, recalc, validate
-from .demo import demo
-from .core.errors import SheetsSyncError, TemplateError, WorkbookError
-from .ministry.consolidate import consolidate
-from .ministry.importers import import_file
-from .ministry.registry import provision, push_template
-from .kinds.template import ScoringOptions, load_template
+from __future__ import annotations
 
-__all__ = ["init", "recalc", "validate", "explain", "demo", "provision", "push_template", "consolidate", "import_file", "Report", "SheetReport",
-           "SheetsSyncError", "TemplateError", "WorkbookError", "ScoringOptions", "load_template"]
+import importlib
+
+from .core.errors import SheetsSyncError, TemplateError, WorkbookError
+
+# The API's functions, imported on first use: `sheets-sync --help` needs none of pandas.
+_WHERE = {
+    "init": ".workbook.init", "recalc": ".workbook.recalc", "validate": ".workbook.recalc",
+    "explain": ".workbook.recalc", "Report": ".workbook.recalc", "SheetReport": ".workbook.recalc",
+    "demo": ".demo", "consolidate": ".ministry.consolidate", "import_file": ".ministry.importers",
+    "provision": ".ministry.registry", "push_template": ".ministry.registry",
+    "ScoringOptions": ".kinds.template", "load_template": ".kinds.template",
+}
+__all__ = [*_WHERE, "SheetsSyncError", "TemplateError", "WorkbookError"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sheets_sync' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_WHERE])
