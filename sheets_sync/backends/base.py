@@ -10,6 +10,7 @@ class Book(Protocol):
     """A workbook somewhere (local file, Google spreadsheet, open Excel book)."""
 
     name: str
+    keeps_notes: bool       # whether write() can keep our score notes (xlwings' remote engine cannot)
 
     def grids(self) -> dict[str, Grid]:
         """Every sheet's cells, read in as few calls as the backend allows."""

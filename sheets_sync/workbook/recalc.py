@@ -108,7 +108,7 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
         for sheet, other in res.other_cells.items():
             cells.setdefault(sheet, {}).update(other)
     # a backend that keeps no notes (Excel through xlwings) is not asked to write them
-    notes = {res.sheet: res.notes for res in ev.results if res.notes} if getattr(book, "keeps_notes", True) else {}
+    notes = {res.sheet: res.notes for res in ev.results if res.notes} if book.keeps_notes else {}
     notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
     history, results_now = result_changes(ev)
     for sheet, rows in history.items():

@@ -93,6 +93,8 @@ def call(client, key: str, fn, *args, **kwargs):
 
 
 class GoogleBook:
+    keeps_notes = True   # score traces as real Google notes
+
     def __init__(self, target: str, *, credentials=None, client=None, **client_options):
         self.key = spreadsheet_key(target)
         if self.key is None:
