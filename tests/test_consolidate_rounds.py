@@ -58,3 +58,28 @@ def test_the_next_round_compares_with_the_last_and_shows_the_year(tmp_path, cli)
     assert trend[0][2:] == ["ไตรมาสที่ 2/2567", "ไตรมาสที่ 3/2567"]
     assert [r[2:] for r in trend[1:] if r[0] == "ศปท"] == [[61.0, 63.0]]
     assert wb["แนวโน้มทั้งปี"]._charts
+
+
+def test_a_past_years_plan_is_judged_on_its_own_year_not_today(tmp_path):
+    """Seed 002 plans activities for June-September 2564: in 2569 they are late (not done)
+    or done, never "not yet due"."""
+    from sheets_sync.kinds.action_plan import judged_on
+    from datetime import date
+    items = tmp_path / "plan.csv"
+    items.write_text("code,project,planned\n๑,ทบทวนการใช้ทรัพย์สิน,มิ.ย.\n๒,จัดอบรม,ก.ค.-ก.ย.\n", encoding="utf-8")
+    path = tmp_path / "plan.xlsx"
+    ss.init(path, kind="action-plan", indicators=items, unit="กลุ่มพัสดุ", period="2564")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["แผนปฏิบัติการ"]
+    head = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
+    group = {ws.cell(2, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value}
+    done_sep = next(c for c in range(group["ดำเนินการแล้ว (✓)"], ws.max_column + 1) if ws.cell(3, c).value == "มิ.ย.")
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "๑")
+    ws.cell(row, done_sep).value = "✓"
+    wb.save(path)
+    rows = {r["code"]: r["status"] for r in ss.recalc(path).sheets[0].rows}
+    assert rows == {"๑": "เสร็จแล้ว", "๒": "ล่าช้า"}
+    assert judged_on("2564", date(2026, 12, 1)) == (date(2021, 9, 30), 12)     # the year is over
+    assert judged_on("2571", date(2026, 12, 1))[1] == 0                        # not begun: nothing due
+    assert judged_on("2570", date(2026, 12, 1)) == (date(2026, 12, 1), None)   # running: today
+    assert judged_on(None, date(2026, 12, 1)) == (date(2026, 12, 1), None)

@@ -58,8 +58,11 @@ def marks_from_text(text, months: list[str], prefix: str) -> dict:
     return {f"{prefix}_{m}": MARK for m in sorted(months_of(text, months))}
 
 
-def plan_status(frame: pd.DataFrame, months: list[str], statuses: dict, today: date) -> pd.DataFrame:
-    now = fiscal_month(today)
+def plan_status(frame: pd.DataFrame, months: list[str], statuses: dict, today: date,
+                now: int | None = None) -> pd.DataFrame:
+    """Statuses as of ``today`` (or as of fiscal month ``now``: 0 = before the year began,
+    12 = the year is over)."""
+    now = fiscal_month(today) if now is None else now
     planned = marked(frame, "plan")
     done = marked(frame, "done")
     due = planned.map(lambda p: {m for m in p if m <= now})

@@ -4,12 +4,14 @@ done and the status computed; a summary tab of activities by status, the late on
 and the budget per dimension. Month arithmetic in core/plan_months."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
 
 from ..core.plan_months import budget_totals, marks_from_text, plan_status
 from .base import SummaryPart, Total, register
+from .meta import META_SHEET, read_meta
 from .definitions import table_rows
 from .scorecard_summary import rank
 from .table import TableKind
@@ -17,21 +19,44 @@ from .table import TableKind
 MONTH_COLUMNS = [f"{p}_{i}" for p in ("plan", "done") for i in range(1, 13)]
 
 
+def judged_on(period, today: date) -> tuple[date, int | None]:
+    """(the day, the fiscal month) a plan of ``period`` is judged on as of ``today``."""
+    from ..core.period import Period, PeriodError
+    try:
+        p = Period.parse(str(period)) if period not in (None, "") else None
+    except PeriodError:
+        p = None
+    if p is None:
+        return today, None
+    year = Period.parse(str(p.fiscal_year))
+    if today > year.end:
+        return year.end, 12
+    if today < year.start:
+        return today, 0
+    return today, None
+
+
 class ActionPlan(TableKind):
     name = "action-plan"
     template = "action_plan"
     totals = (Total("items", "กิจกรรม / activities"),)
-    today: date | None = None          # the day statuses are judged on (None: today)
+    def evaluate(self, grids, template, *, options=None, recorded=None):
+        """Statuses are judged on the sheet's own fiscal year: its last day when the year is
+        over (seed 002's June–September 2564 activities are late or done, not "not yet
+        due" in 2569), today while it runs, nothing due before it begins."""
+        day, now = judged_on(read_meta(grids.get(META_SHEET)).get("period"), date.today())
+        raw = {**template.raw, "as_of": day, "as_of_month": now}
+        return super().evaluate(grids, dataclasses.replace(template, raw=raw), options=options, recorded=recorded)
 
     def compute(self, raw, layout, template, problems):
         return plan_status(raw.reindex(columns=MONTH_COLUMNS), template.raw["months"], template.raw["statuses"],
-                           self.today or date.today())
+                           template.raw.get("as_of") or date.today(), template.raw.get("as_of_month"))
 
     def summary_rows(self, template, raw, computed):
         spec = template.raw
         frame = raw.assign(status=computed["status"])
         counts = frame["status"].value_counts()
-        rows = [["สรุปแผน ณ วันที่ / as of", (self.today or date.today()).isoformat()],
+        rows = [["สรุปแผน ณ วันที่ / as of", (spec.get("as_of") or date.today()).isoformat()],
                 ["สถานะ / status", "จำนวนกิจกรรม / activities"]]
         rows += [[v, int(counts.get(v, 0))] for v in spec["statuses"].values()]
         late = frame[frame["status"] == spec["statuses"]["late"]]
