@@ -143,6 +143,21 @@ def cli(runner):
     return run
 
 
+def make_seed000_typed(folder: Path) -> Path:
+    """Seed 000's indicators through init, its results typed in, nothing computed yet."""
+    import sheets_sync
+    path = folder / "unit.xlsx"
+    sheets_sync.init(path, indicators=SEED000_CSV, unit="ศูนย์ปฏิบัติการต่อต้านการทุจริต", period="2/2567")
+    type_results(path, SEED000_RESULTS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed000_typed(tmp_path_factory) -> Path:
+    """One such workbook for the whole session: tests copy it before changing it."""
+    return make_seed000_typed(tmp_path_factory.mktemp("seed000"))
+
+
 @pytest.fixture
 def seed_book(tmp_path, cli) -> Path:
     """Seed 000's indicators through `init --indicators`, results typed in."""

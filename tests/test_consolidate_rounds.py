@@ -71,7 +71,6 @@ def test_a_past_years_plan_is_judged_on_its_own_year_not_today(tmp_path):
     ss.init(path, kind="action-plan", indicators=items, unit="กลุ่มพัสดุ", period="2564")
     wb = openpyxl.load_workbook(path)
     ws = wb["แผนปฏิบัติการ"]
-    head = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
     group = {ws.cell(2, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value}
     done_sep = next(c for c in range(group["ดำเนินการแล้ว (✓)"], ws.max_column + 1) if ws.cell(3, c).value == "มิ.ย.")
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "๑")

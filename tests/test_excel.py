@@ -1,7 +1,6 @@
 """Excel: the Recalculate path through real xlwings objects (remote engine), the FastAPI
 remote-interpreter endpoint, and the ribbon add-in."""
 import copy
-import os
 import threading
 import time
 import zipfile

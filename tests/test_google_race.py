@@ -12,7 +12,7 @@ import random
 import pytest
 
 import sheets_sync as ss
-from conftest import SEED000_CSV, STAFF, sheet_key
+from conftest import STAFF, sheet_key
 from test_push_template import write_canonical
 
 TITLE = "ตัวชี้วัด"

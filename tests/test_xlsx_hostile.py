@@ -10,19 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEED000_CSV, SEED000_RESULTS, SHEET, type_results
+from conftest import SHEET
 from hostile import CASES, SHEET_PART, Case
 
 COMPUTED_COLS = (13, 14, 15, 17)  # score, percentage, weighted score, status
 
 
 @pytest.fixture(scope="session")
-def base(tmp_path_factory) -> Path:
-    import sheets_sync
-    path = tmp_path_factory.mktemp("base") / "unit.xlsx"
-    sheets_sync.init(path, indicators=SEED000_CSV, unit="ศูนย์ปฏิบัติการต่อต้านการทุจริต", period="2/2567")
-    type_results(path, SEED000_RESULTS)
-    return path
+def base(seed000_typed) -> Path:
+    return seed000_typed
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED000_CSV, SEED000_RESULTS, SHEET, type_results
+from conftest import SEED000_CSV, SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_CELL, NOTE_CELL = (7, 12), (7, 16)   # ศปท.2's result and its narrative
@@ -23,13 +23,9 @@ PERSON_VALUE, PERSON_NOTE = 3, "ตรวจแล้ว / checked by the unit"
 
 
 @pytest.fixture(scope="session")
-def typed(tmp_path_factory) -> Path:
+def typed(seed000_typed) -> Path:
     """Seed 000 with results typed and nothing computed yet (so recalc has to write)."""
-    import sheets_sync
-    path = tmp_path_factory.mktemp("typed") / "unit.xlsx"
-    sheets_sync.init(path, indicators=SEED000_CSV, unit="ศูนย์ปฏิบัติการต่อต้านการทุจริต", period="2/2567")
-    type_results(path, SEED000_RESULTS)
-    return path
+    return seed000_typed
 
 
 def temps(folder: Path) -> list[str]:
@@ -270,7 +266,6 @@ def test_owner_and_mode_are_kept(typed, tmp_path):
 def _python_for_another_user() -> tuple[str, dict]:
     """An interpreter user 2001 can run, and the env that lets it import sheets_sync."""
     import site
-    import sysconfig
     paths = [str(ROOT), *site.getsitepackages()]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     for exe in (sys.executable, f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"):
@@ -496,7 +491,7 @@ def test_push_template_skips_a_unit_open_in_excel_and_updates_the_others(tmp_pat
     units.write_text("units:\n  - {code: A, name: กองคลัง, sheet: units/A.xlsx}\n"
                      "  - {code: B, name: กองบัญชี, sheet: units/B.xlsx}\n", encoding="utf-8")
     ss.provision(units, tmp_path / "ministry_v1.yaml")
-    a, b = tmp_path / "units" / "A.xlsx", tmp_path / "units" / "B.xlsx"
+    a = tmp_path / "units" / "A.xlsx"
     (tmp_path / "units" / "~$A.xlsx").write_bytes(b"\x07somchai")
     before = a.read_bytes()
     out = {o.unit.code: o for o in ss.push_template(units, tmp_path / "ministry_v2.yaml")}
