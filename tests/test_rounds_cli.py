@@ -20,7 +20,7 @@ def test_status_submit_approve_and_new_round_through_the_cli(tmp_path, cli):
     assert after["กค"]["label"] == "submitted late" and after["ศปท"]["state"] == "ร่าง"
     cli("approve", book, "--period", "2/2567", "--by", "ministry")
     assert json.loads(cli("status", "--units", units, "--period", "2/2567", "--json").stdout)[1]["state"] == "อนุมัติ"
-    res = cli("new-round", "--units", units, "--template", ministry, "--period", "3/2567", "--password", "secret")
+    res = cli("new-round", "--units", units, "--template", ministry, "--period", "3/2567", "--into", "files", "--password", "secret")
     assert res.output.count("created") == 3
     new = tmp_path / "demo" / "units" / "กค_3-2567.xlsx"
     assert "3/2567" in openpyxl.load_workbook(new)["ตัวชี้วัด"]["A1"].value

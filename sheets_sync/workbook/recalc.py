@@ -67,13 +67,17 @@ def _template_for(meta: dict, template: str | Template | None) -> Template:
     return load_template(template or meta.get("template") or "scorecard")
 
 
-def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None) -> Evaluated:
+def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None,
+                  period=None) -> Evaluated:
+    """``period``: the round whose tabs count in a workbook of several rounds (default
+    the current one: earlier, read-only rounds are neither evaluated nor written)."""
+    from ..kinds.round_tabs import select
     grids = book.grids()
     meta = read_meta(grids.get(META_SHEET))
     tpl = _template_for(meta, template)
     kind = kind_of(tpl)
     recorded = None if not meta else {name: recorded_values(meta, name, tuple(grids)) for name in grids}
-    results = kind.evaluate(grids, tpl, options=options, recorded=recorded)
+    results = select(kind.evaluate(grids, tpl, options=options, recorded=recorded), meta, tuple(grids), period)
     if not results:
         p = problem("no_scorecard", book.name)
         raise WorkbookError(f"{book.name}: {p.message_th} ({tpl.sheet_name})",

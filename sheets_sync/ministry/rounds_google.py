@@ -1,0 +1,20 @@
+"""A Google unit's next round: its tabs laid out from the template's plan (the same
+requests as a new spreadsheet, backends/google/plan.py) and the previous round's tabs
+protected for the ministry only, in one batchUpdate."""
+from __future__ import annotations
+
+from .rounds_lock import google_lock_requests
+
+
+def add_round_tabs(target: str, plan, old_tabs: list[str], ministry: list[str], why: str, options: dict) -> dict:
+    """Add ``plan``'s tabs (a BookPlan without metadata) to the spreadsheet ``target`` and
+    lock ``old_tabs``; returns the new tabs' ids. Nothing is added when any part fails
+    (one atomic batchUpdate)."""
+    from ..backends.google.book import GoogleBook
+    from ..backends.google.plan import plan_requests
+    book = GoogleBook(target, **options)
+    editors = [book.client.account, *ministry]
+    reqs, ids = plan_requests(plan, editors=editors)
+    reqs += google_lock_requests(book.sheet_ids, old_tabs, editors, why)
+    book._post(":batchUpdate", {"requests": reqs})
+    return ids
