@@ -204,6 +204,9 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
     if u.is_google:
         from .rounds_google import add_round_tabs
         add_round_tabs(u.target, plan, old_tabs, ministry, f"round {previous or '?'} (earlier round)", options)
+        book = open_book(u.target, **options)      # the new tabs are the round's once the metadata says so
+        meta = book.grids()[META_SHEET]
+        book.write({META_SHEET: meta_cells(meta, values)}, {})
     else:
         from ..backends.xlsx import XlsxWorkbook
         from ..backends.xlsx_tabs import add_plan_sheets
