@@ -13,6 +13,10 @@ import json
 from ..core.errors import SheetsSyncError
 from ..core.period import Period
 
+class RoundLocked(SheetsSyncError):
+    """Every tab of the kind is locked (submitted, approved or an earlier round)."""
+
+
 LOCKED_STATES = ("ส่งแล้ว", "อนุมัติ")     # submitted, approved: the unit may no longer type
 SHEET_NAME_LIMIT = 31                     # Excel's and Google's limit on a tab name
 FORBIDDEN = '[]:*?/\\'
