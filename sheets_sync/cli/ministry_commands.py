@@ -101,6 +101,10 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
     console.print(summary_table(s, period))
     for rec in s.missing.itertuples(index=False):
         err.print(f"[red]ขาด / missing:[/] {rec[0]} {rec[1]}: {rec[2]}", highlight=False)
+    for u in s.units:     # a workbook of several rounds: the tab the round was read from
+        if period and u.result is not None and any(str(k).endswith(":tab") for k in u.meta if str(k).startswith("round:")):
+            console.print(f"{u.code}: รอบ {period} อ่านจากแผ่นงาน / round {period} read from tab {u.result.sheet}",
+                          highlight=False)
     console.print(f"สรุปอยู่ที่ / summary: [bold]{result.out}[/]" +
                   (f" (ฉบับก่อนหน้า / previous: {result.history})" if result.history else ""), highlight=False)
     if result.published:
