@@ -140,7 +140,10 @@ def find_details(grids: dict[str, Grid], template: Template):
     if dtpl is None:
         return None
     names = [dtpl.sheet_name] if dtpl.sheet_name in grids else []
-    names += [n for n in grids if n != dtpl.sheet_name and n != template.sheet_name]
+    from .meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET
+    # the archive holds retired details rows under the same header: never the tab
+    others = (dtpl.sheet_name, template.sheet_name, META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET)
+    names += [n for n in grids if n not in others]
     for name in names:
         layout = discover(grids[name], dtpl, norm)
         if layout is not None and layout.complete:

@@ -181,6 +181,11 @@ class Scorecard(Kind):
     def code_key(self, value) -> str:
         return norm(value)
 
+    def linked_tables(self, grids, template):
+        from .indicator_details import find_details
+        found = find_details(grids, template)
+        return [found] if found else []
+
     def explain(self, result, code):
         wanted = norm(code).replace(" ", "")
         num, options = result.detail["numbers"], result.detail["options"]
