@@ -106,8 +106,9 @@ def round_plan(canon, unit_name: str, period: Period):
     from ..workbook.init import laid_out
     kind, tpl = canon.kind, canon.template
     book = laid_out(kind, tpl, canon.indicators, unit=unit_name, period=period.code, version=canon.version)
-    round_sheets = set()
-    for res in kind.evaluate(book.grids(), tpl, recorded={}):
+    grids = book.grids()
+    round_sheets = {lay.sheet for _, lay in kind.linked_tables(grids, tpl)}     # a details tab ...
+    for res in kind.evaluate(grids, tpl, recorded={}):
         round_sheets |= {res.sheet, *res.other_cells}
     names = {s.name: tab_name(s.name, period) for s in book.sheets if s.name in round_sheets}
     sheets = [s for s in book.sheets if s.name in names]
@@ -181,11 +182,18 @@ def _as_file(u, canon, period, cumulative, carry, out_dir, password, who, now) -
 
 
 def _tabs_of(ev) -> list[str]:
-    """The tabs of the round evaluated: its tables and the tabs they fill."""
+    """The tabs of the round evaluated: as the metadata records them, else its tables, the
+    tabs they fill and the tables linked to them (a details tab) that no round claims."""
+    from ..kinds.round_tabs import tabs_of
+    recorded = round_tabs(ev.meta, tuple(ev.grids)).get(current_period(ev.meta) or "")
+    if recorded:
+        return recorded
+    free = tabs_of(ev.meta, tuple(ev.grids)) or set(ev.grids)
     out = []
+    linked = [lay.sheet for _, lay in ev.kind.linked_tables({k: g for k, g in ev.grids.items() if k in free}, ev.template)]
     for res in ev.results:
         out += [t for t in (res.sheet, *res.other_cells) if t not in out and t in ev.grids]
-    return out
+    return out + [t for t in linked if t not in out]
 
 
 def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, google) -> NewRound:
