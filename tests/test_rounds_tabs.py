@@ -175,3 +175,29 @@ def test_quarter_columns_sum_up_to_the_round_and_carry_on(tmp_path):
     assert [new.cell(rows["ศปท.5"], head[f"ไตรมาส {q}"]).value for q in range(1, 5)] == [5, 5, 7, None]
     assert new.cell(rows["ศปท.5"], head["ผลการดำเนินงาน"]).value == 17                  # 5 + 5 + 7 in round 3
     assert new.cell(rows["ศปท.1"], head["ผลการดำเนินงาน"]).value is None                # typed per round
+
+
+def test_every_tab_of_a_round_is_carried_and_goes_with_its_round(tmp_path):
+    """The OPDC template lays out a details tab beside the scorecard (issue 13): new-round
+    lays out both for the round, and each round's scorecard reads its own details tab."""
+    from sheets_sync.backends.xlsx_book import XlsxBook
+    from sheets_sync.workbook.recalc import evaluate_book
+    (tmp_path / "ministry.yaml").write_text(f"template: scorecard_opdc\nversion: 1\nindicators: {SEED000_CSV}\n",
+                                            encoding="utf-8")
+    (tmp_path / "units").mkdir()
+    path = tmp_path / "units" / "ก.xlsx"
+    ss.init(path, template="scorecard_opdc", indicators=SEED000_CSV, unit="ก", period="2/2567")
+    (tmp_path / "units.yaml").write_text("units:\n  - {code: ก, name: ก, sheet: units/ก.xlsx}\n", encoding="utf-8")
+    details = "รายละเอียดตัวชี้วัด"
+    assert details in openpyxl.load_workbook(path).sheetnames
+    done = new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", password=PW)[0]
+    assert done.tabs == (NEW_TAB, f"{details} 3-2567")
+    wb = openpyxl.load_workbook(path)
+    assert wb[details].protection.password == hash_password(PW) and not wb[f"{details} 3-2567"].protection.password
+    meta = read_meta(XlsxWorkbook(path).grid(META_SHEET))
+    assert meta["round:2/2567:tab"] == f'["{SHEET}", "{details}"]'
+    now = evaluate_book(XlsxBook(path)).results
+    assert [r.sheet for r in now] == [NEW_TAB] and now[0].detail["details_sheet"] == f"{details} 3-2567"
+    before = evaluate_book(XlsxBook(path), period="2/2567").results
+    assert [r.sheet for r in before] == [SHEET] and before[0].detail["details_sheet"] == details
+    assert ss.validate(path).errors == []

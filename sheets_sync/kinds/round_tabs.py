@@ -136,3 +136,28 @@ def period_of_tab(meta: dict, tab: str) -> str | None:
     """The round ``tab`` holds: the round that claims it, else the workbook's current one."""
     claims = round_tabs(meta, [tab])
     return next(iter(claims)) if claims else current_period(meta)
+
+
+def same_round(grids: dict, sheet: str) -> dict:
+    """The grids without the tabs of other rounds than ``sheet``'s (a round's details tab
+    goes with its own scorecard); all of them in a workbook of one round."""
+    from .meta import META_SHEET, read_meta
+    meta = read_meta(grids.get(META_SHEET))
+    rounds = round_tabs(meta, tuple(grids))
+    mine = period_of_tab(meta, sheet)
+    others = {t for code, tabs in rounds.items() if code != mine for t in tabs}
+    return {k: g for k, g in grids.items() if k not in others}
+
+
+def first_per_round(results: list, grids: dict) -> list:
+    """The first complete table of each round the workbook holds (of one round: the first)."""
+    from .meta import META_SHEET, read_meta
+    meta = read_meta(grids.get(META_SHEET))
+    seen, out = set(), []
+    for res in results:
+        code = period_of_tab(meta, res.sheet) if round_tabs(meta, tuple(grids)) else None
+        if code not in seen:
+            seen.add(code)
+            if res.layout.complete:
+                out.append(res)
+    return out

@@ -16,6 +16,7 @@ from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, sho
 from .layout import Layout, find_tables
 from .meta import META_SHEET
 from .quarters import quarters_upto, sum_quarters
+from .round_tabs import first_per_round, same_round
 from .scorecard_checks import check_inputs
 from .sheet_plan import rows_to_grow
 from .template import CRITERIA, ScoringOptions, Template
@@ -179,8 +180,8 @@ class Scorecard(Kind):
             rec = None if recorded is None else recorded.get(layout.sheet, {})
             out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec,
                                       quarters_upto(grids, layout.sheet)))
-        if out and out[0].layout.complete:
-            attach_details(out[0], grids, template, options or template.scoring)
+        for res in first_per_round(out, grids):     # each round's details tab with its own scorecard
+            attach_details(res, same_round(grids, res.sheet), template, options or template.scoring)
         return out
 
     def code_key(self, value) -> str:
