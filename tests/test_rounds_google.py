@@ -116,6 +116,13 @@ def test_the_round_flow_on_google(registry, emulator, google_opts):
             .worksheet(META_SHEET).get_all_values() if len(r) > 1}
     assert meta["round:3/2567:state"] == APPROVED and meta["round:3/2567:approved_by"] == MINISTRY
     assert meta["round:3/2567:submitted_by"] == STAFF and meta["round:3/2567:approved_at"] == "2024-07-15 00:00:00 UTC"
+    # push-template: the approved spreadsheet is left alone, the others change their 3/2567 tab only
+    (tmp_path / "ministry.yaml").write_text("template: scorecard\nversion: 2\nindicators: kpi.csv\n", encoding="utf-8")
+    pushed = {o.unit.code: o for o in ss.push_template(units, tmp_path / "ministry.yaml", **opts)}
+    assert pushed["ก"].status == "locked" and "round 3/2567 approved" in pushed["ก"].details["note"]
+    assert pushed["ข"].status == "version" and pushed["ข"].plan.sheet == NEW_TAB
+    assert pushed["ข"].plan.locked == {SHEET: "round 2/2567 is an earlier round (read-only)"}
+    assert pushed["ง"].plan.sheet == SHEET
     states = {s.code: s for s in status(units, "3/2567", **opts)}
     assert states["ก"].state == APPROVED and states["ข"].state == "ร่าง" and states["ง"].state == "ยังไม่เริ่ม"
     assert status(units, "2/2567", **opts)[0].state not in (SUBMITTED, APPROVED)
