@@ -201,3 +201,29 @@ def test_every_tab_of_a_round_is_carried_and_goes_with_its_round(tmp_path):
     before = evaluate_book(XlsxBook(path), period="2/2567").results
     assert [r.sheet for r in before] == [SHEET] and before[0].detail["details_sheet"] == details
     assert ss.validate(path).errors == []
+
+
+def test_a_new_fiscal_year_starts_cumulative_results_from_nothing(three):
+    tmp_path, units, subset, ministry = three
+    got = new_round(subset, ministry, "1/2568", password=PW)[0]
+    assert got.outcome == "created" and got.tabs == ("ตัวชี้วัด 1-2568",)
+    ws = openpyxl.load_workbook(tmp_path / "units" / "ก.xlsx")["ตัวชี้วัด 1-2568"]
+    head, rows = _where(ws)
+    assert ws.cell(rows["ศปท.5"], head["ผลการดำเนินงาน"]).value is None                 # not carried into 2568
+    assert ws.cell(rows["ศปท.1"], head["รายละเอียดการดำเนินงาน"]).value == "(ร่าง) จัดประชุมแล้ว 2 ครั้ง"
+
+
+def test_a_quarter_that_is_not_a_number_is_named_by_its_cell(tmp_path):
+    path = tmp_path / "ก.xlsx"
+    ss.init(path, template="scorecard_quarters", indicators=SEED000_CSV, unit="ศปท", period="2/2567")
+    wb = openpyxl.load_workbook(path)
+    head, rows = _where(wb[SHEET])
+    wb[SHEET].cell(rows["ศปท.5"], head["ไตรมาส 1"]).value = "ห้า"
+    wb[SHEET].cell(rows["ศปท.5"], head["ไตรมาส 2"]).value = 5
+    wb.save(path)
+    errors = ss.validate(path).errors
+    cell = openpyxl.utils.get_column_letter(head["ไตรมาส 1"]) + str(rows["ศปท.5"])
+    assert [(p.kind, p.cell) for p in errors] == [("result_not_number", cell)]
+    report = ss.recalc(path)
+    assert openpyxl.load_workbook(path)[SHEET].cell(rows["ศปท.5"], head["ผลการดำเนินงาน"]).value is None
+    assert not report.sheets[0].totals["complete"]                          # no sum short of quarter 1

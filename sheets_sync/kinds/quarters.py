@@ -6,7 +6,8 @@ templates/scorecard_quarters.yaml) gives the scorecard those columns. On a row w
 unit typed any quarter, the result is computed: the sum of the quarters up to the
 sheet's round (quarters 1-3 in round 3/2567 or 9m/2567); a row without quarter figures
 keeps the result the unit typed. A quarter typed beyond the round stays in its cell and
-counts from its own round on.
+counts from its own round on; a quarter that is not a number leaves the result empty
+(an error names its cell) rather than a sum short of it.
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def sum_quarters(raw: pd.DataFrame, layout, sheet: str, upto: int = 4
         bad = [k for k in counted if parsed[k][1].at[r]]
         problems += [problem("result_not_number", sheet, a1(r, layout.columns[k]), value=raw.at[r, k]) for k in bad]
         values = [parsed[k][0].at[r] for k in counted if not parsed[k][1].at[r] and not pd.isna(parsed[k][0].at[r])]
-        total = sum(values) if values else None
+        total = sum(values) if values and not bad else None     # never a sum short of a quarter
         if isinstance(total, float) and total.is_integer():
             total = int(total)
         out.at[r, "result"] = total

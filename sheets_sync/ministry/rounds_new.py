@@ -93,6 +93,15 @@ def carried_cells(old, new, cumulative: set[str], carry: str) -> dict:
     return cells
 
 
+def _carry_in(carry: str, previous, period: Period) -> str:
+    """A new fiscal year starts its cumulative results and quarters from nothing."""
+    try:
+        same_year = previous is None or Period.parse(previous).fiscal_year == period.fiscal_year
+    except SheetsSyncError:
+        same_year = True
+    return carry if same_year else "none"
+
+
 def _pairs(old_results, new_results):
     """Old and new tables of one kind of tab, matched by their name without the round."""
     by_base = {base_name(r.sheet): r for r in old_results}
@@ -129,8 +138,11 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
     docstring); ``password`` locks the previous round's .xlsx tabs (None: read-only
     without one); ``ministry``: e-mails besides the service account that may still edit
     a Google unit's previous round; ``google``: credentials, endpoint ..."""
+    import os
     from ..kinds.canonical import Canonical, load_canonical
+    from .rounds_lock import PASSWORD_ENV
     period = Period.parse(period)
+    password = password or os.environ.get(PASSWORD_ENV)
     if carry not in ("results", "none"):
         raise RoundError(f"--carry ต้องเป็น results หรือ none ไม่ใช่ {carry}", f"--carry must be results or none, not {carry}")
     if into not in INTO:
@@ -168,6 +180,7 @@ def _as_file(u, canon, period, cumulative, carry, out_dir, password, who, now) -
          template=canon.template, version=canon.version)
     book = XlsxBook(new)
     fresh = evaluate_book(book)
+    carry = _carry_in(carry, old.meta.get("period") or None, period)
     cells = {n.sheet: carried_cells(o, n, cumulative, carry) for o, n in _pairs(old.results, fresh.results)}
     if any(cells.values()):
         book.write({s: c for s, c in cells.items() if c}, {})
@@ -226,6 +239,7 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
         wb.save()
     book = open_book(u.target, **options)
     fresh = evaluate_book(book)
+    carry = _carry_in(carry, previous, period)
     cells = {n.sheet: carried_cells(o, n, cumulative, carry) for o, n in _pairs(old.results, fresh.results)}
     if any(cells.values()):
         book.write({s: c for s, c in cells.items() if c}, {})
