@@ -222,12 +222,17 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
     new_tabs = [s.name for s in plan.sheets]
     old_tabs = _tabs_of(old)
     values.update(begin_values(old.meta, period, new_tabs, previous, old_tabs, who, now))
+    # what is carried goes into the laid-out tabs themselves: one write adds them whole
+    laid = canon.kind.evaluate(plan.grids(), canon.template, recorded={})
+    cells = {n.sheet: carried_cells(o, n, cumulative, _carry_in(carry, previous, period))
+             for o, n in _pairs(old.results, laid)}
+    for sheet, carried in cells.items():
+        plan.sheet(sheet).values.update(carried)
     if u.is_google:
         from .rounds_google import add_round_tabs
         add_round_tabs(u.target, plan, old_tabs, ministry, f"round {previous or '?'} (earlier round)", options)
         book = open_book(u.target, **options)      # the new tabs are the round's once the metadata says so
-        meta = book.grids()[META_SHEET]
-        book.write({META_SHEET: meta_cells(meta, values)}, {})
+        book.write({META_SHEET: meta_cells(book.grids()[META_SHEET], values)}, {})
     else:
         from ..backends.xlsx import XlsxWorkbook
         from ..backends.xlsx_tabs import add_plan_sheets
@@ -237,12 +242,6 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
         add_plan_sheets(wb, plan)
         wb.set_cells(META_SHEET, meta_cells(wb.grid(META_SHEET), values))
         wb.save()
-    book = open_book(u.target, **options)
-    fresh = evaluate_book(book)
-    carry = _carry_in(carry, previous, period)
-    cells = {n.sheet: carried_cells(o, n, cumulative, carry) for o, n in _pairs(old.results, fresh.results)}
-    if any(cells.values()):
-        book.write({s: c for s, c in cells.items() if c}, {})
     recalc(u.target, **options)
     return NewRound(u.code, "created", u.target, f"tabs {', '.join(new_tabs)}; {sum(map(len, cells.values()))} "
                     f"cells carried; {', '.join(old_tabs)} read-only", tuple(new_tabs))
