@@ -227,3 +227,27 @@ def test_a_quarter_that_is_not_a_number_is_named_by_its_cell(tmp_path):
     report = ss.recalc(path)
     assert openpyxl.load_workbook(path)[SHEET].cell(rows["ศปท.5"], head["ผลการดำเนินงาน"]).value is None
     assert not report.sheets[0].totals["complete"]                          # no sum short of quarter 1
+
+
+def test_a_decorated_workbook_keeps_everything_when_a_round_is_added(seed_book, tmp_path):
+    """The unit's logo, chart, comment, names and own sheets stay byte for byte: the new
+    tab is moved into the package, the workbook is never re-saved by openpyxl."""
+    import zipfile
+    from test_recalc_lossless import decorate, parts
+    decorate(seed_book)
+    before = parts(seed_book)
+    (tmp_path / "ministry.yaml").write_text(f"template: scorecard\nversion: 1\nindicators: {SEED000_CSV}\n",
+                                            encoding="utf-8")
+    (tmp_path / "units.yaml").write_text(f"units:\n  - {{code: ก, name: ก, sheet: {seed_book}}}\n", encoding="utf-8")
+    assert new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", password=PW)[0].outcome == "created"
+    after = parts(seed_book)
+    kept = [n for n in before if n.startswith(("xl/media/", "xl/charts/", "xl/drawings/", "xl/comments"))]
+    assert kept and all(after[n] == before[n] for n in kept)
+    assert set(before) < set(after)
+    wb = openpyxl.load_workbook(seed_book)
+    assert wb[SHEET]["P5"].comment.text == "ตรวจแล้ว / checked" and wb[SHEET]._images and wb[SHEET]._charts
+    assert "ผลรวม" in wb.defined_names and wb["บันทึก"]["A1"].value == "บันทึกของกอง"
+    assert wb.sheetnames[-1] == NEW_TAB and wb.active.title == NEW_TAB       # opens on the new round
+    assert not wb[NEW_TAB]._images                                           # a fresh tab from the template
+    with zipfile.ZipFile(seed_book) as z:
+        assert z.testzip() is None
