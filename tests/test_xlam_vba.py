@@ -253,7 +253,8 @@ def test_the_addin_reads_xlwings_conf_exactly_as_xlwings_own_addin(built):
     own_name = re.search(r'PROJECT_NAME As String = "(\w+)"', (ADDIN / "Main.bas").read_text()).group(1)
     assert own_name == "xlwings"
     assert re.search(r'^Public Const PROJECT_NAME As String = "(\w+)"', ours, re.M).group(1) == own_name
-    for fn in ("GetConfigFilePath", "GetConfigFromSheet", "GetConfigFromFile", "GetDirectoryConfigFilePath"):
+    for fn in ("GetConfig", "GetConfigFilePath", "GetConfigFromSheet", "GetConfigFromFile",
+               "GetDirectoryConfigFilePath"):
         assert _function(ours, fn) == _function(own, fn), fn
     ribbon = extract_vba(built)["RibbonSheetsSync"]
     assert f'GetConfig("{addin_vba.URL_KEY}", "")' in ribbon
