@@ -292,3 +292,18 @@ def test_libreoffice_imports_every_module_into_a_basic_library(built, written_mo
         # LibreOffice drops the Attribute lines and prefixes its own; the code is ours, whole
         code = "\n".join(ln for ln in m.source.replace("\r\n", "\n").split("\n") if not ln.startswith("Attribute "))
         assert code.strip() in html.unescape(found.group(2)), m.name
+
+
+def test_check_vba_refuses_a_ribbon_action_with_no_sub(built, tmp_path):
+    from sheets_sync import SheetsSyncError
+    from sheets_sync.excel_addin import check_vba
+    broken = tmp_path / "broken.xlam"
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "customUI/customUI.xml":
+                data = data.replace(b"RibbonSheetsSync.RunValidate", b"RibbonSheetsSync.RunCheck")
+            dst.writestr(info, data)
+    with pytest.raises(SheetsSyncError) as e:
+        check_vba(broken)
+    assert "RibbonSheetsSync.RunCheck" in e.value.en and "RibbonSheetsSync.RunCheck" in e.value.th
