@@ -67,6 +67,17 @@ def test_copy_token_bit_split_follows_the_spec_table():
     assert copy_token_split(1)[1] == 4098 and copy_token_split(4096)[1] == 18
 
 
+def test_compression_gives_the_specs_no_compression_example_byte_for_byte():
+    # MS-OVBA 3.2.1: no byte repeats, so eight literals per flag byte 0x00
+    expected = bytes.fromhex("01 19 B0 00 61 62 63 64 65 66 67 68 00 69 6A 6B 6C 6D 6E 6F 70"
+                             " 00 71 72 73 74 75 76 2E")
+    assert compress(b"abcdefghijklmnopqrstuv.") == expected
+    # 3.2.2's input: the spec's own example output picks other (equally valid) copy tokens
+    # than its pseudo-code does, so only the round trip is compared
+    normal = b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa"
+    assert decompress_stream(compress(normal)) == normal and len(compress(normal)) < len(normal)
+
+
 def _text(rng: random.Random, n: int) -> bytes:
     words = [b"Dim ", b"As String", b"End Sub\r\n", b"If ", b" Then", b"x", b"(", b")", b"'",
              b"\r\n", b"    ", b"ab", b"Range", b"=", b"1"]
@@ -226,6 +237,8 @@ def _split_args(text: str) -> list[str]:
 def test_run_server_python_call_matches_remote_bas_signature(built):
     from xl_addin.server import app
     signature = _remote_signature()
+    shipped = extract_vba(built)["Remote"].replace("\r\n", "\n")
+    assert shipped == (ADDIN / "Remote.bas").read_text(encoding="cp1252").replace("\r\n", "\n")
     assert signature[0] == ("url", False) and len(signature) == 14   # xlwings 0.37.8's
     names = [n for n, _ in signature]
     required = sum(not optional for _, optional in signature)
