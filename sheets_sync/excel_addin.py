@@ -80,6 +80,20 @@ def vba_project(template_bin: bytes) -> bytes:
     return vba_project_bin(addin_vba.PROJECT_NAME, modules, references, project_id, protection)
 
 
+def settings_from(url: str | None, pairs: list[str]) -> dict[str, str] | None:
+    """The add-in's xlwings.conf entries from the command line (``--url``, ``--setting K=V``)."""
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        k, sep, v = pair.partition("=")
+        if not sep or not k.strip():
+            raise SheetsSyncError(f"--setting ต้องเป็น KEY=VALUE ไม่ใช่ {pair!r}",
+                                  f"--setting must be KEY=VALUE, not {pair!r}")
+        settings[k.strip()] = v
+    if url:
+        settings["SHEETS_SYNC_URL"] = url.rstrip("/")
+    return settings or None
+
+
 def build(out_dir: str | Path, settings: dict[str, str] | None = None) -> Path:
     """Write ``xl_addin.xlam``: xlwings' ribbon template with our tab (Recalculate and
     Validate) and a VBA project we write (``vba_project``). ``settings`` (for example

@@ -320,3 +320,19 @@ def test_check_vba_refuses_a_ribbon_action_with_no_sub(built, tmp_path):
     with pytest.raises(SheetsSyncError) as e:
         check_vba(broken)
     assert "RibbonSheetsSync.RunCheck" in e.value.en and "RibbonSheetsSync.RunCheck" in e.value.th
+
+
+def test_cli_build_puts_url_and_settings_into_the_addin(tmp_path):
+    """`excel-addin build --url --setting`: the same xlwings.conf sheet as the API's settings."""
+    import openpyxl
+    from typer.testing import CliRunner
+    from sheets_sync.cli import app
+    res = CliRunner().invoke(app, ["excel-addin", "build", "--out", str(tmp_path),
+                                   "--url", "https://kpi.example.go.th/sheets-sync/", "--setting", "AUTH=tok en"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(as_xlsm(tmp_path / "xl_addin.xlam", tmp_path / "as.xlsm"))
+    rows = [tuple(c.value for c in row) for row in wb["xlwings.conf"].iter_rows()]
+    assert rows == [("AUTH", "tok en"), ("SHEETS_SYNC_URL", "https://kpi.example.go.th/sheets-sync")]
+    bad = CliRunner().invoke(app, ["excel-addin", "build", "--out", str(tmp_path / "b"), "--setting", "AUTH"])
+    assert bad.exit_code != 0 and "KEY=VALUE" in bad.output and "Traceback" not in bad.output
+    assert not (tmp_path / "b" / "xl_addin.xlam").exists()
