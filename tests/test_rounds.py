@@ -190,5 +190,10 @@ def test_new_round_carries_narratives_as_drafts_and_cumulative_results(tmp_path)
     old_ws = openpyxl.load_workbook(old)[SHEET]
     assert old_ws.protection.sheet and old_ws.protection.password == hash_password(PW)
     assert old_ws.cell(code_row["ศปท.1"], head["ผลการดำเนินงาน"]).value == 2
+    # and push-template leaves the old file alone from now on
+    from sheets_sync.ministry.units import load_units
+    pushed = ss.push_template([u for u in load_units(tmp_path / "units.yaml") if u.code == "กค"],
+                              tmp_path / "ministry.yaml")
+    assert pushed[0].status == "locked" and "goes on in กค_3-2567.xlsx" in pushed[0].details["note"]
     with pytest.raises(RoundError):
         new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "4/2567", carry="everything")

@@ -67,7 +67,7 @@ def registry(tmp_path, emulator, google_opts):
     units.write_text("units:\n" + "".join(f"  - {{code: {c}, name: หน่วย {c}, sheet: {keys[c]}}}\n" for c in UNITS),
                      encoding="utf-8")
     three = tmp_path / "three.yaml"
-    three.write_text("units:\n" + "".join(f"  - {{code: {c}, name: หน่วย {c}, sheet: {keys[c]}}}\n" for c in UNITS[:3]),
+    three.write_text(f"ministry: [{MINISTRY}]\nunits:\n" + "".join(f"  - {{code: {c}, name: หน่วย {c}, sheet: {keys[c]}}}\n" for c in UNITS[:3]),
                      encoding="utf-8")
     return tmp_path, units, three, keys
 
@@ -84,7 +84,7 @@ def test_the_round_flow_on_google(registry, emulator, google_opts):
     first = consolidate(units, str(tmp_path / "summary.xlsx"), period="2/2567", **opts)
     assert first.summary.complete
 
-    got = {o.code: o for o in new_round(three, tmp_path / "ministry.yaml", "3/2567", ministry=[MINISTRY], **google_opts)}
+    got = {o.code: o for o in new_round(three, tmp_path / "ministry.yaml", "3/2567", **google_opts)}
     assert {o.outcome for o in got.values()} == {"created"}, [o.detail for o in got.values()]
     key = keys["ก"]
     assert [s.title for s in emulator.state.spreadsheets[key].sheets if not s.hidden] == [SHEET, NEW_TAB]
@@ -99,6 +99,8 @@ def test_the_round_flow_on_google(registry, emulator, google_opts):
     with pytest.raises(gspread.exceptions.APIError) as e:                             # 2/2567 is read-only now
         staff.worksheet(SHEET).update([[99]], result_a1)
     assert e.value.response.status_code == 400 and "protected" in str(e.value)
+    gspread_client(emulator, emulator.ministry).open_by_key(key).worksheet(SHEET).update(
+        [[70]], result_a1)                                  # the ministry of units.yaml still may
     for code in ("ก", "ข", "ค"):                                                      # 70 -> 90 in round 3
         gspread_client(emulator, emulator.staff).open_by_key(keys[code]).worksheet(NEW_TAB).update(
             [[90]], result_a1, value_input_option="USER_ENTERED")

@@ -104,7 +104,9 @@ def locked_tabs(meta: dict, sheets) -> dict[str, str]:
     for code, tabs in round_tabs(meta, sheets).items():
         state = str(meta.get(f"round:{code}:state") or "")
         why = (f"round {code} {'submitted' if state == LOCKED_STATES[0] else 'approved'}" if state in LOCKED_STATES
-               else f"round {code} is an earlier round (read-only)" if code != current else "")
+               else f"round {code} is an earlier round (read-only)" if code != current
+               else f"round {code} goes on in {meta[f'round:{code}:next']} (read-only)"
+               if meta.get(f"round:{code}:next") else "")
         if why:
             out.update({t: why for t in tabs})
     if current and current not in round_tabs(meta, sheets) and \

@@ -17,7 +17,7 @@ from ..core.errors import SheetsSyncError
 from ..core.period import Period
 from ..kinds.meta import META_SHEET, meta_cells
 from ..kinds.quarters import quarter_keys
-from ..kinds.round_tabs import base_name, current_period, round_tabs, tab_name
+from ..kinds.round_tabs import base_name, current_period, round_tabs, tab_name, tabs_value
 from .rounds import begin_values, start
 from .rounds_lock import RoundError, lock_xlsx_tab
 from .units import load_units
@@ -67,6 +67,20 @@ def _raw_list(ministry_yaml):
         import pandas as pd
         return pd.DataFrame(source, dtype=object)
     return read_list(path.parent / str(source)) if source else None
+
+
+def ministry_editors(units) -> list[str]:
+    """The e-mails a units.yaml names as the ministry (top-level ``ministry: [...]``): they
+    may still edit a locked Google round, with the service account."""
+    if isinstance(units, list):
+        return []
+    from ..kinds.yaml_file import read_yaml
+    data = read_yaml(Path(units), RoundError, "ทะเบียนหน่วยงาน", "unit registry")
+    found = data.get("ministry") if isinstance(data, dict) else None
+    found = [found] if isinstance(found, str) else found or []
+    if not isinstance(found, list) or not all(isinstance(e, str) and "@" in e for e in found):
+        raise RoundError(f"{units}: ministry ต้องเป็นรายการอีเมล", f"{units}: 'ministry' must be a list of e-mails")
+    return found
 
 
 def carried_cells(old, new, cumulative: set[str], carry: str) -> dict:
@@ -147,6 +161,7 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
         raise RoundError(f"--carry ต้องเป็น results หรือ none ไม่ใช่ {carry}", f"--carry must be results or none, not {carry}")
     if into not in INTO:
         raise RoundError(f"--into ต้องเป็น tabs หรือ files ไม่ใช่ {into}", f"--into must be tabs or files, not {into}")
+    ministry = [*ministry_editors(units), *ministry]
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
     cumulative = cumulative_codes(canon.indicators) | (cumulative_codes(_raw_list(template)) if not
@@ -187,8 +202,13 @@ def _as_file(u, canon, period, cumulative, carry, out_dir, password, who, now) -
     recalc(new)
     start(new, period, who, tab=fresh.results[0].sheet, now=now)
     wb = XlsxWorkbook(u.path)
-    for tab in _tabs_of(old):
+    tabs = _tabs_of(old)
+    for tab in tabs:
         lock_xlsx_tab(wb, tab, password)
+    previous = current_period(old.meta)
+    if previous:    # the round goes on in the new file: push-template leaves this one alone
+        wb.set_cells(META_SHEET, meta_cells(wb.grid(META_SHEET), {
+            f"round:{previous}:tab": tabs_value(tabs), f"round:{previous}:next": new.name}))
     wb.save()
     return NewRound(u.code, "created", str(new), f"{sum(map(len, cells.values()))} cells carried",
                     tuple(r.sheet for r in fresh.results))
