@@ -251,3 +251,16 @@ def test_a_decorated_workbook_keeps_everything_when_a_round_is_added(seed_book, 
     assert not wb[NEW_TAB]._images                                           # a fresh tab from the template
     with zipfile.ZipFile(seed_book) as z:
         assert z.testzip() is None
+
+
+def test_a_tab_already_named_for_the_round_is_a_clear_failure_and_nothing_is_written(three):
+    tmp_path, units, subset, ministry = three
+    book = tmp_path / "units" / "ก.xlsx"
+    wb = XlsxWorkbook(book)
+    wb.replace_sheet(NEW_TAB, [["ของกองเอง / the unit's own"]], protect=False)
+    wb.save()
+    before = book.read_bytes()
+    got = {o.code: o for o in new_round(subset, ministry, "3/2567", password=PW)}
+    assert got["ก"].outcome == "failed" and NEW_TAB in got["ก"].detail and "already has a tab" in got["ก"].detail
+    assert book.read_bytes() == before
+    assert got["ข"].outcome == "created"                                   # the others go on
