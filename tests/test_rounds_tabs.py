@@ -264,3 +264,19 @@ def test_a_tab_already_named_for_the_round_is_a_clear_failure_and_nothing_is_wri
     assert got["ก"].outcome == "failed" and NEW_TAB in got["ก"].detail and "already has a tab" in got["ก"].detail
     assert book.read_bytes() == before
     assert got["ข"].outcome == "created"                                   # the others go on
+
+
+def test_recalc_never_writes_a_submitted_round_and_says_so(three, cli):
+    tmp_path, units, subset, ministry = three
+    book = tmp_path / "units" / "ก.xlsx"
+    submit(book, "2/2567", "kpi", password=PW)
+    # someone who knows the password opens the tab and types over a result
+    type_results(book, {"ศปท.7": 90})
+    before = openpyxl.load_workbook(book)[SHEET]
+    snapshot = [[c.value for c in row] for row in before.iter_rows()]
+    report = ss.recalc(book)
+    assert not report.written and report.sheets[0].totals["weighted_score"] == 3.15     # 0.150 -> 0.250
+    told = [p for p in report.problems if p.kind == "round_locked"]
+    assert len(told) == 1 and told[0].sheet == SHEET and "round 2/2567 submitted" in told[0].message_en
+    assert [[c.value for c in row] for row in openpyxl.load_workbook(book)[SHEET].iter_rows()] == snapshot
+    assert "the round is locked, file not written" in cli("recalc", book).output
