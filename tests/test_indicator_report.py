@@ -129,10 +129,9 @@ def test_a4_with_official_margins_and_the_heading_as_page_header(seed_docx):
 
 def test_the_people_with_their_phones(seed_docx):
     body = [p.text for p in seed_docx.paragraphs]
-    assert any(t.startswith("ผู้กำกับดูแลตัวชี้วัด : พ.ต.ท.หญิงเอมอร ไชยบัวแดง") and t.endswith("โทรศัพท์ : 0-2219-3600 ต่อ 4000")
-               for t in body)
-    assert any(t.startswith("ผู้จัดเก็บข้อมูล : นางอัจฉรา  ปรียาจิตต์") and t.endswith("โทรศัพท์ : 0-2219-3600 ต่อ 4005")
-               for t in body)
+    i = body.index("ผู้กำกับดูแลตัวชี้วัด : พ.ต.ท.หญิงเอมอร ไชยบัวแดง")
+    assert body[i:i + 4] == ["ผู้กำกับดูแลตัวชี้วัด : พ.ต.ท.หญิงเอมอร ไชยบัวแดง", "โทรศัพท์ : 0-2219-3600 ต่อ 4000",
+                             "ผู้จัดเก็บข้อมูล : นางอัจฉรา  ปรียาจิตต์", "โทรศัพท์ : 0-2219-3600 ต่อ 4005"]
 
 
 def test_the_step_table_marks_level_5(seed_docx):

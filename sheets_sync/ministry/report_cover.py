@@ -38,5 +38,5 @@ def cover_writer(code: str, rows: list):
         run(p, first.indicator if first else "-", bold=True)
         para(doc, f"รายงานของหน่วยงาน {len(reps)} จาก {len(rows)} หน่วยงาน เรียงตามทะเบียนหน่วยงาน "
                   "แต่ละหน่วยงานเริ่มหน้าใหม่", before=6)
-        table(doc, COVER_HEADER, cover_rows(rows), [1.4, 5.0, 2.4, 2.8, TEXT_WIDTH - 11.6], centered={0, 2, 3})
+        table(doc, COVER_HEADER, cover_rows(rows), [1.4, 5.0, 2.4, 2.8, TEXT_WIDTH - 11.6], centered={0, 2, 3}, together=False)
     return write

@@ -108,6 +108,7 @@ def para(container, text: str = "", *, bold: bool = False, align=None, indent_cm
 def labelled(container, label: str, text: str, *, before: float = 6):
     """``label :`` in bold then the text on the same line (seed 003's "คำอธิบาย : ...")."""
     p = para(container, before=before)
+    p.paragraph_format.keep_with_next = True    # a label never ends a page alone
     run(p, f"{label} : ", bold=True)
     if text:
         run(p, text)
@@ -167,10 +168,16 @@ def cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:
             p.alignment = align
 
 
+def _row_flag(row, tag: str) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement(tag))
+
+
 def table(container, header: list[str], rows: list[list[str]], widths_cm: list[float], *,
-          centered=None):
-    """A bordered table with a shaded header row (centred); body columns in ``centered``
-    centred (default: all but the first)."""
+          centered=None, together: bool = True):
+    """A bordered table with a shaded header row (centred, repeated on each page it runs
+    over); body columns in ``centered`` centred (default: all but the first). A table
+    ``together`` never breaks across pages (the score block); any other keeps each row whole
+    only where it is short."""
     centered = set(range(1, len(header))) if centered is None else set(centered)
     t = container.add_table(rows=1 + len(rows), cols=len(header))
     t.style = "Table Grid"
@@ -187,6 +194,14 @@ def table(container, header: list[str], rows: list[list[str]], widths_cm: list[f
             cell_text(c, value, bold=i == 0, align=align)
             if i == 0:
                 shade(c, HEADER_FILL)
+    _row_flag(t.rows[0], "w:tblHeader")
+    for i, row in enumerate(t.rows):
+        if together or i == 0 or max(len(lines_of(v)) for v in ([header, *rows][i])) <= 3:
+            _row_flag(row, "w:cantSplit")
+        if together and i < len(t.rows) - 1 or i == 0:   # keep-with-next holds rows to the next
+            for c in row.cells:
+                for p in c.paragraphs:
+                    p.paragraph_format.keep_with_next = True
     return t
 
 
@@ -225,9 +240,9 @@ def add_report(doc, rep: IndicatorReport, *, new_page: bool) -> None:
     run(p, rep.indicator, bold=True)
     for role, name, phone in ((d.supervisor_role, d.supervisor, d.supervisor_phone),
                               (d.collector_role, d.collector, d.collector_phone)):
-        p = labelled(doc, role, name or "-", before=3)
-        if phone:
-            run(p, "    ")
+        labelled(doc, role, name or "-", before=3)
+        if phone:   # a line of its own: a phone number never breaks at its hyphens
+            p = para(doc, indent_cm=1.0)
             run(p, "โทรศัพท์ : ", bold=True)
             run(p, phone)
     labelled(doc, "คำอธิบาย", "")
@@ -261,7 +276,7 @@ def _steps(doc, rep: IndicatorReport) -> None:
     texts = list(rep.details.criteria) + [""] * (5 - len(rep.details.criteria))
     rows = [[f"{MARK} {i}" if rep.level == i else str(i), texts[i - 1] or "-"] for i in range(1, 6)]
     t = table(doc, ["ระดับคะแนน", f"การดำเนินงานในแต่ละขั้นตอน{year}"], rows, [3.0, TEXT_WIDTH - 3.0],
-              centered={0})
+              centered={0}, together=False)
     for i in range(1, 6):
         if rep.level == i:
             for c in t.rows[i].cells:
