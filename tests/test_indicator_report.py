@@ -186,9 +186,11 @@ def test_fourteen_evidence_items_numbered(seed_docx):
 
 
 def test_an_evidence_link_is_printed_after_its_item(tmp_path):
-    d = IndicatorDetails(CODE, evidence=[Evidence("เว็บไซต์ศูนย์", "https://www.amlo.go.th"), Evidence("แผ่นพับ")])
+    d = IndicatorDetails(CODE, evidence=[Evidence("เว็บไซต์ศูนย์", "https://www.amlo.go.th"), Evidence("แผ่นพับ"),
+                                         Evidence("เว็บไซต์ (www.amlo.go.th)", "http://www.amlo.go.th")])
     doc = docx.Document(io.BytesIO(render(reports_of(opdc_unit(tmp_path), {CODE: d})[:1])))
-    assert _section(doc, "หลักฐานอ้างอิง", None) == ["1. เว็บไซต์ศูนย์ (https://www.amlo.go.th)", "2. แผ่นพับ"]
+    assert _section(doc, "หลักฐานอ้างอิง", None) == ["1. เว็บไซต์ศูนย์ (https://www.amlo.go.th)", "2. แผ่นพับ",
+                                                      "3. เว็บไซต์ (www.amlo.go.th)"]   # shown once
 
 
 # --- the ministry document ------------------------------------------------------------

@@ -265,9 +265,10 @@ def add_report(doc, rep: IndicatorReport, *, new_page: bool) -> None:
         block(doc, "")
     for i, item in enumerate(d.evidence, 1):
         p = para(doc, indent_cm=0.5, hanging_cm=0.8)
-        run(p, f"{i}. " + " ".join(lines_of(item.text)).strip())
-        if item.link:
-            run(p, f" ({item.link})")
+        text = " ".join(" ".join(lines_of(item.text)).split())
+        run(p, f"{i}. {text}")
+        if item.link and item.link not in text and item.link.split("://", 1)[-1] not in text:
+            run(p, f" ({item.link})")   # a link the item's words do not already show
 
 
 def _steps(doc, rep: IndicatorReport) -> None:
