@@ -155,6 +155,8 @@ def report(target=None, *, code: str | None = None, all: bool = False, out=".", 
             raise SheetsSyncError(f"ไม่พบตัวชี้วัดรหัส {code} ใน {target} (มี: {have})",
                                   f"indicator {code} not found in {target} (it has: {have})")
         reps = [rep]
+    if not reps:
+        raise SheetsSyncError(f"{target}: ไม่มีตัวชี้วัดให้รายงาน", f"{target}: no indicators to report")
     stem = file_stem(Path(str(target)).stem if Path(str(target)).suffix else reps[0].unit if reps else "unit")
     stems = [f"{stem}_{file_stem(r.code)}" for r in reps]
     _targets(out, stems, pdf, overwrite)

@@ -7,7 +7,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from .indicator_report import REPORT_TITLE
 from .report_docx import TEXT_WIDTH, para, run, table
 
-COVER_HEADER = ["ลำดับ", "หน่วยงาน", "ค่าคะแนนที่ได้", "ค่าคะแนนถ่วงน้ำหนัก", "หมายเหตุ"]
+COVER_HEADER = ["ลำดับ", "หน่วยงาน", "ค่าคะแนน\nที่ได้", "ค่าคะแนน\nถ่วงน้ำหนัก", "หมายเหตุ"]
 
 
 def cover_rows(rows: list) -> list[list[str]]:
@@ -38,5 +38,5 @@ def cover_writer(code: str, rows: list):
         run(p, first.indicator if first else "-", bold=True)
         para(doc, f"รายงานของหน่วยงาน {len(reps)} จาก {len(rows)} หน่วยงาน เรียงตามทะเบียนหน่วยงาน "
                   "แต่ละหน่วยงานเริ่มหน้าใหม่", before=6)
-        table(doc, COVER_HEADER, cover_rows(rows), [1.4, 5.0, 2.4, 2.8, TEXT_WIDTH - 11.6], centered={0, 2, 3}, together=False)
+        table(doc, COVER_HEADER, cover_rows(rows), [1.6, 4.6, 2.2, 2.6, TEXT_WIDTH - 11.0], centered={0, 2, 3}, together=False)
     return write
