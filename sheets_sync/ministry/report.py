@@ -17,7 +17,7 @@ from pathlib import Path
 from ..backends.files import write_atomic
 from ..backends.open import open_book
 from ..core.errors import SheetsSyncError
-from ..kinds import indicator_details
+from ..kinds.indicator_details import details_by_code
 from ..workbook.recalc import evaluate_book
 from .indicator_report import IndicatorReport, find_report, indicator_reports
 from .report_cover import cover_writer
@@ -38,24 +38,12 @@ class ReportResult:
         return 2 if self.unreadable else 0
 
 
-def unit_details(grids: dict, template) -> dict:
-    """The details tab read into IndicatorDetails by code (kinds.indicator_details)."""
-    reader = getattr(indicator_details, "details_by_code", None)
-    if reader is None:
-        raise SheetsSyncError(
-            f"รุ่นนี้ของ sheets-sync ยังอ่านแผ่นงาน {indicator_details.DETAILS_SHEET} ไม่ได้ "
-            "จึงยังทำรายงานรายตัวชี้วัดจากสมุดงานไม่ได้",
-            f"this sheets-sync cannot read the {indicator_details.DETAILS_SHEET} (indicator details) tab yet, "
-            "so it cannot make a per-indicator report from a workbook")
-    return reader(grids, template)
-
-
 def unit_reports(target, *, unit: str = "", template=None, **book_options) -> list[IndicatorReport]:
     """Every indicator's report of one unit workbook, in sheet order; ``unit`` names the
     unit (default: the name the workbook's title records)."""
     book = open_book(target, **book_options)
     ev = evaluate_book(book, template)
-    details = unit_details(ev.grids, ev.template)
+    details = details_by_code(ev.grids, ev.template)   # {} for a workbook without the tab
     name = unit or str(ev.meta.get("unit") or "") or Path(str(book.name)).stem
     return [rep for res in ev.results
             for rep in indicator_reports(res, details, ev.template, name, ev.meta.get("period") or None)]

@@ -254,7 +254,7 @@ def add_report(doc, rep: IndicatorReport, *, new_page: bool) -> None:
     labelled(doc, "การคำนวณคะแนนจากผลการดำเนินงาน", "")
     table(doc, ["ตัวชี้วัด", "น้ำหนัก\n(ร้อยละ)", "ผลการ\nดำเนินงาน", "ค่าคะแนน\nที่ได้", "ค่าคะแนน\nถ่วงน้ำหนัก"],
           [[rep.indicator, rep.weight_text, rep.result_text, rep.score_text, rep.weighted_text]],
-          [5.2, 2.4, 2.8, 2.6, 3.0])
+          [4.2, 2.4, 3.2, 3.0, 3.2])
     for label, text in (("คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ", d.explanation),
                         ("ปัจจัยสนับสนุนต่อการดำเนินงาน", d.supporting_factors),
                         ("อุปสรรคต่อการดำเนินงาน", d.obstacles)):
