@@ -170,3 +170,15 @@ def test_ministry_document_lists_every_unit_in_order(cli, tmp_path):
     assert [score_row_of(t) for t in doc.tables if t.cell(0, 0).text == "ตัวชี้วัด"] == ["0.1000", "0.0600"]
     assert [p.text for p in doc.paragraphs if p.text in ("สำนักงาน ปปง.", "กรมบังคับคดี")] == ["สำนักงาน ปปง.", "กรมบังคับคดี"]
     assert len(doc.sections) == 3                         # the list, then each unit from a new page
+
+
+def test_a_google_unit_is_reported_too_with_the_default_templates_decimals(cli, tmp_path, google_seed, emulator):
+    """Seed 000 on Google (the emulator, real gspread): no details tab, so the narrative
+    sections say "-", and the figures are seed 000's golden ones with three decimals."""
+    cli("report", google_seed, "--code", "ศปท.1", "--out", tmp_path, "--no-pdf",
+        "--credentials", emulator.creds, "--endpoint", emulator.base_url)
+    made = tmp_path / "ศปท_ศปท.1.docx"                  # named after the unit its title records
+    doc = docx.Document(made)
+    assert score_row(doc)[1:] == ["15", "2", "2.000", "0.300"]
+    assert paragraphs_after(doc, "หลักฐานอ้างอิง") == ["-"]
+    assert not emulator.state.write_log                  # the spreadsheet is only read
