@@ -12,12 +12,9 @@ import pandas as pd
 from ..core.grid import Grid, a1
 from ..core.problems import CATALOGUE, ERROR, WARNING, Problem, problem
 from ..core.text import norm
-from .indicator_details import (COLLECTOR_ROLE, SUPERVISOR_ROLE, details_of_row, details_template,
-                                find_details)
+from .indicator_details import details_of_row, details_template, find_details
 from .sheet_plan import SheetPlan, header_rows, template_cells, title_text
 from .template import Template
-
-DEFAULT_ROLES = {"supervisor_role": SUPERVISOR_ROLE, "collector_role": COLLECTOR_ROLE}
 
 # the details tab's own problems, beside the catalogue's (core knows no kind's tabs)
 CATALOGUE.update({
@@ -51,10 +48,8 @@ def details_plan(template: Template, indicators: pd.DataFrame, *, unit=None, per
     for _, ind in indicators.iterrows():
         for c, f in enumerate(dtpl.fields, 1):
             value = None
-            if f.owner == "template":
+            if f.owner == "template":   # an empty role means the usual one (IndicatorDetails' default)
                 value = ind.get(f.key) if f.key in ind.index else None
-                if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
-                    value = DEFAULT_ROLES.get(f.key)
             plan.put((r, c), value, f.owner)
         r += 1
     plan.freeze = (first - 1, 2)
