@@ -121,6 +121,9 @@ def _sheet_settings(ws, plan: SheetPlan, tpl) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, plan.pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if plan.autofilter:
+        r1, c1, r2, c2 = plan.autofilter
+        ws.auto_filter.ref = f"{a1(r1, c1)}:{a1(r2, c2)}"
     if plan.print_rows:
         ws.print_title_rows = f"{plan.print_rows[0]}:{plan.print_rows[1]}"
 

@@ -122,6 +122,8 @@ def _sheet_requests(plan: SheetPlan, sid: int, style: dict, font: str, size: int
                 "format": {"textFormat": {"foregroundColor": rgb(rule.color), "bold": True}}}}}})
     for chart in plan.charts:
         reqs.append(_chart(chart, sid))
+    if plan.autofilter:
+        reqs.append({"setBasicFilter": {"filter": {"range": grid_range(sid, *plan.autofilter)}}})
     if plan.protected:
         reqs += _protection(plan, sid, editors)
     return reqs
