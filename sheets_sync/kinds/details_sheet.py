@@ -12,7 +12,7 @@ import pandas as pd
 from ..core.grid import Grid, a1
 from ..core.problems import CATALOGUE, ERROR, WARNING, Problem, problem
 from ..core.text import norm
-from .indicator_details import details_of_row, details_template, find_details
+from .indicator_details import DRAFT_MARK, NARRATIVE_KEYS, details_of_row, details_template, find_details
 from .sheet_plan import SheetPlan, header_rows, template_cells, title_text
 from .template import Template
 
@@ -97,3 +97,34 @@ def check_details(grids: dict[str, Grid], template: Template, scored: dict[str, 
     missing = [c for c in scored if c not in details]
     problems += [problem("details_missing_row", layout.sheet, "", c) for c in missing]
     return {c: d for c, d in details.items() if c in scored}, problems, layout.sheet
+
+
+def carried_drafts(old: dict[str, Grid], new: dict[str, Grid], template: Template,
+                   mark: str = DRAFT_MARK) -> dict[str, dict]:
+    """What a new round's details tab starts from (new-round): the last round's people and
+    phones as they were, its narratives and evidence marked as drafts (``(ร่าง) ...``; the
+    evidence list's mark on a line of its own, so its items stay numbered), by code, into
+    the new tab's empty unit-owned cells. Returns {tab: {cell: value}}; nothing without
+    a details tab on either side."""
+    before, after = find_details(old, template), find_details(new, template)
+    if before is None or after is None:
+        return {}
+    dtpl, lay = after
+    _, old_lay = before
+    grid, old_grid = new[lay.sheet], old[old_lay.sheet]
+    old_rows = {norm(old_grid.get(r, old_lay.columns["code"])): r for r in old_lay.indicator_rows}
+    cells = {}
+    for r in lay.indicator_rows:
+        src = old_rows.get(norm(grid.get(r, lay.columns["code"])))
+        if src is None:
+            continue
+        for f in dtpl.fields:
+            if f.owner != "unit" or f.key not in lay.columns or f.key not in old_lay.columns:
+                continue
+            value = old_grid.get(src, old_lay.columns[f.key])
+            if value in (None, "") or grid.get(r, lay.columns[f.key]) not in (None, ""):
+                continue
+            if f.key in NARRATIVE_KEYS and isinstance(value, str) and not value.startswith(mark):
+                value = f"{mark}\n{value}" if f.key == "evidence" else f"{mark} {value}"
+            cells[(r, lay.columns[f.key])] = value
+    return {lay.sheet: cells} if cells else {}
