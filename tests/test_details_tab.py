@@ -114,6 +114,9 @@ def test_a_scorecard_indicator_without_a_details_row_is_told(tmp_path):
     wb.save(path)
     missing = [p for p in ss.validate(path).problems if p.kind == "details_missing_row"]
     assert [p.code for p in missing] == ["7.2.2"] and missing[0].severity == "warning"
+    score = openpyxl.load_workbook(path)["ตัวชี้วัด"]
+    scols = header_columns(score)
+    assert (missing[0].sheet, missing[0].cell) == ("ตัวชี้วัด", f"C{code_rows(score, scols['รหัส'])['7.2.2']}")
 
 
 def test_recalc_leaves_every_details_cell_as_typed(tmp_path):

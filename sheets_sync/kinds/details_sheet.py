@@ -16,6 +16,8 @@ from .indicator_details import DRAFT_MARK, NARRATIVE_KEYS, details_of_row, detai
 from .sheet_plan import SheetPlan, header_rows, template_cells, title_text
 from .template import Template
 
+MAX_ROW_POINTS = 409          # Excel's tallest row; a longer text scrolls inside its cell
+
 # the details tab's own problems, beside the catalogue's (core knows no kind's tabs)
 CATALOGUE.update({
     "details_unknown_code": (WARNING,
@@ -38,7 +40,7 @@ def details_plan(template: Template, indicators: pd.DataFrame, *, unit=None, per
     dtpl = details_template(template)
     if dtpl is None:
         return None
-    plan = SheetPlan(dtpl.sheet_name, protected=True)
+    plan = SheetPlan(dtpl.sheet_name, protected=True, text_top=True)
     width = len(dtpl.fields)
     plan.put((1, 1), title_text(dtpl, unit, period) if dtpl.title else dtpl.sheet_name, "title")
     for c in range(2, width + 1):
@@ -54,6 +56,7 @@ def details_plan(template: Template, indicators: pd.DataFrame, *, unit=None, per
         r += 1
     plan.freeze = (first - 1, 2)
     plan.fit_rows(template.font_size)
+    plan.heights = {r: min(h, MAX_ROW_POINTS) for r, h in plan.heights.items()}
     return plan
 
 
@@ -67,10 +70,11 @@ def template_record(plan: SheetPlan, template: Template) -> dict[str, object]:
 
 
 def check_details(grids: dict[str, Grid], template: Template, scored: dict[str, float],
-                  max_score: float) -> tuple[dict, list[Problem], str]:
+                  max_score: float, where: dict[str, tuple[str, str]] | None = None) -> tuple[dict, list[Problem], str]:
     """The details tab read by code and what is wrong with it: a code the scorecard does
     not have, a code twice, an indicator without a row, the top score with no evidence.
-    ``scored``: the scorecard's code -> score (None: not reported). Returns (details by
+    ``scored``: the scorecard's code -> score (None: not reported); ``where``: code -> its
+    (sheet, cell) on the scorecard, named by a missing row's problem. Returns (details by
     code, problems, the tab's name); nothing at all without a tab."""
     found = find_details(grids, template)
     if found is None:
@@ -79,23 +83,24 @@ def check_details(grids: dict[str, Grid], template: Template, scored: dict[str, 
     grid = grids[layout.sheet]
     code_col = layout.columns["code"]
     details, first_row, problems = {}, {}, list(layout.problems)
+    cells_of = where or {}
     for r in layout.indicator_rows:
         d = details_of_row(grid, layout, r)
-        where = a1(r, code_col)
+        at = a1(r, code_col)
         if d.code in first_row:
-            problems.append(problem("details_duplicate_code", layout.sheet, where, d.code, first_row=first_row[d.code]))
+            problems.append(problem("details_duplicate_code", layout.sheet, at, d.code, first_row=first_row[d.code]))
             continue
         first_row[d.code] = r
         details[d.code] = d
         if d.code not in scored:
-            problems.append(problem("details_unknown_code", layout.sheet, where, d.code))
+            problems.append(problem("details_unknown_code", layout.sheet, at, d.code))
             continue
         score = scored[d.code]
         if score is not None and score >= max_score and not d.evidence:
             col = layout.columns.get("evidence", code_col)
             problems.append(problem("evidence_missing", layout.sheet, a1(r, col), d.code, score=norm(score)))
     missing = [c for c in scored if c not in details]
-    problems += [problem("details_missing_row", layout.sheet, "", c) for c in missing]
+    problems += [problem("details_missing_row", *cells_of.get(c, (layout.sheet, "")), c) for c in missing]
     return {c: d for c, d in details.items() if c in scored}, problems, layout.sheet
 
 

@@ -97,6 +97,7 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
     if text_columns and len(frame.columns):
         sheet.heights = {r: min(h, MAX_ROW_POINTS) for r, h in sheet.heights.items()}
         sheet.autofilter = (2, 1, len(frame) + 2, len(frame.columns))
+        sheet.text_top = True
     return sheet
 
 
