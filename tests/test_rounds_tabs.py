@@ -189,11 +189,21 @@ def test_every_tab_of_a_round_is_carried_and_goes_with_its_round(tmp_path):
     ss.init(path, template="scorecard_opdc", indicators=SEED000_CSV, unit="ก", period="2/2567")
     (tmp_path / "units.yaml").write_text("units:\n  - {code: ก, name: ก, sheet: units/ก.xlsx}\n", encoding="utf-8")
     details = "รายละเอียดตัวชี้วัด"
-    assert details in openpyxl.load_workbook(path).sheetnames
+    wb = openpyxl.load_workbook(path)
+    ws = wb[details]
+    col = {c.value: c.column for c in ws[2] if c.value}
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "ศปท.1")
+    ws.cell(row, col["อุปสรรคต่อการดำเนินงาน"]).value = "งบประมาณล่าช้า"
+    ws.cell(row, col["ผู้จัดเก็บข้อมูล"]).value = "นางสาว ก"
+    wb.save(path)
     done = new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", password=PW)[0]
     assert done.tabs == (NEW_TAB, f"{details} 3-2567")
     wb = openpyxl.load_workbook(path)
     assert wb[details].protection.password == hash_password(PW) and not wb[f"{details} 3-2567"].protection.password
+    new_ws = wb[f"{details} 3-2567"]
+    assert new_ws.cell(row, col["อุปสรรคต่อการดำเนินงาน"]).value == "(ร่าง) งบประมาณล่าช้า"   # words as drafts
+    assert new_ws.cell(row, col["ผู้จัดเก็บข้อมูล"]).value == "นางสาว ก"                   # people as they were
+    assert "3/2567" in new_ws["A1"].value
     meta = read_meta(XlsxWorkbook(path).grid(META_SHEET))
     assert meta["round:2/2567:tab"] == f'["{SHEET}", "{details}"]'
     now = evaluate_book(XlsxBook(path)).results

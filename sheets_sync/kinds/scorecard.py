@@ -162,7 +162,9 @@ def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template,
     from .details_sheet import check_details
     scored = {code: (None if pd.isna(s) else float(s)) for code, s in zip(res.inputs["code"], res.rows["score"])} \
         if len(res.rows) else {}
-    details, problems, sheet = check_details(grids, template, scored, options.max_score)
+    where = {code: (res.sheet, res.layout.cell(r, "code")) for r, code in res.inputs["code"].items()} \
+        if len(res.inputs) else {}
+    details, problems, sheet = check_details(grids, template, scored, options.max_score, where)
     res.detail["details"] = details
     res.detail["details_sheet"] = sheet
     res.problems += problems

@@ -253,5 +253,3 @@ def status(units: str | Path | list[Unit], period: Period | str, *, today: date 
             late = today > due
         out.append(UnitStatus(u.code, u.name, state, due, late, by, at))
     return out
-
-

@@ -116,6 +116,13 @@ def _carry_in(carry: str, previous, period: Period) -> str:
     return carry if same_year else "none"
 
 
+def linked_drafts(old_grids: dict, new_grids: dict, template) -> dict:
+    """The last round's words in the tables linked to the scorecard (the details tab,
+    issue 13) as drafts in the new round's: {tab: {cell: value}}, nothing without one."""
+    from ..kinds.details_sheet import carried_drafts
+    return carried_drafts(old_grids, new_grids, template, DRAFT_MARK)
+
+
 def _pairs(old_results, new_results):
     """Old and new tables of one kind of tab, matched by their name without the round."""
     by_base = {base_name(r.sheet): r for r in old_results}
@@ -197,12 +204,15 @@ def _as_file(u, canon, period, cumulative, carry, out_dir, password, who, now) -
     fresh = evaluate_book(book)
     carry = _carry_in(carry, old.meta.get("period") or None, period)
     cells = {n.sheet: carried_cells(o, n, cumulative, carry) for o, n in _pairs(old.results, fresh.results)}
+    tabs = _tabs_of(old)
+    for sheet, more in linked_drafts({k: g for k, g in old.grids.items() if k in tabs}, fresh.grids,
+                                     canon.template).items():
+        cells.setdefault(sheet, {}).update(more)
     if any(cells.values()):
         book.write({s: c for s, c in cells.items() if c}, {})
     recalc(new)
     start(new, period, who, tab=fresh.results[0].sheet, now=now)
     wb = XlsxWorkbook(u.path)
-    tabs = _tabs_of(old)
     for tab in tabs:
         lock_xlsx_tab(wb, tab, password)
     previous = current_period(old.meta)
@@ -246,6 +256,9 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
     laid = canon.kind.evaluate(plan.grids(), canon.template, recorded={})
     cells = {n.sheet: carried_cells(o, n, cumulative, _carry_in(carry, previous, period))
              for o, n in _pairs(old.results, laid)}
+    for sheet, more in linked_drafts({k: g for k, g in old.grids.items() if k in old_tabs}, plan.grids(),
+                                     canon.template).items():
+        cells.setdefault(sheet, {}).update(more)
     for sheet, carried in cells.items():
         plan.sheet(sheet).values.update(carried)
     if u.is_google:
