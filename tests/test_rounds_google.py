@@ -4,7 +4,7 @@ drafts, ศปท.5 carried), the 2/2567 tab is read-only for the unit, submit l
 tab for everyone but the ministry, approve records who and when, and consolidate 3/2567
 shows the change from 2/2567; a unit left at 2/2567 is listed as the wrong period."""
 import csv
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import gspread
 import openpyxl
@@ -13,7 +13,7 @@ import pytest
 import sheets_sync as ss
 from conftest import SEED000_CSV, SEED000_RESULTS, SHEET, STAFF, sheet_key
 from sheets_sync.emulator.clients import gspread_client
-from sheets_sync.kinds.meta import META_SHEET
+from sheets_sync.kinds.meta import AUDIT_SHEET, META_SHEET
 from sheets_sync.ministry.consolidate import consolidate
 from sheets_sync.ministry.rounds import APPROVED, SUBMITTED, approve, status, submit
 from sheets_sync.ministry.rounds_new import new_round
@@ -128,6 +128,12 @@ def test_the_round_flow_on_google(registry, emulator, google_opts):
     states = {s.code: s for s in status(units, "3/2567", **opts)}
     assert states["ก"].state == APPROVED and states["ข"].state == "ร่าง" and states["ง"].state == "ยังไม่เริ่ม"
     assert status(units, "2/2567", **opts)[0].state not in (SUBMITTED, APPROVED)
+    late = {s.code: s for s in status(units, "3/2567", today=date(2024, 7, 11), **opts)}   # deadline 10 July
+    assert late["ข"].label == "late" and late["ก"].label == "approved" and late["ง"].label == "not started, late"
+    # the history tab keeps every result change of the round: ศปท.5 carried, ศปท.7 typed
+    history = gspread_client(emulator, emulator.ministry).open_by_key(key).worksheet(AUDIT_SHEET).get_all_values()
+    changes = [(r[3], r[5], r[6]) for r in history[1:] if r[1] == NEW_TAB]
+    assert changes == [("ศปท.5", "10", ""), ("ศปท.7", "90", "")]
 
     out = tmp_path / "summary.xlsx"
     res = consolidate(units, str(out), period="3/2567", **opts)
