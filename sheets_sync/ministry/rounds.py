@@ -382,9 +382,8 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
                     cells[(r, cols["details"])] = text if text.startswith(DRAFT_MARK) else f"{DRAFT_MARK} {text}"
                 if carry == "results" and str(rec.get("code")) in cumulative and rec.get("result") is not None:
                     cells[(r, cols["result"])] = rec.get("result")
-            # the details tab's narratives too (issue 13), as drafts
-            writes = {**({res.sheet: cells} if cells else {}),
-                      **carried_drafts(XlsxBook(u.path).grids(), book.grids(), canon.template, DRAFT_MARK)}
+            drafts = carried_drafts(XlsxBook(u.path).grids(), book.grids(), canon.template, DRAFT_MARK)  # details tab
+            writes = {s: c for s, c in {res.sheet: cells, **drafts}.items() if c}
             if writes:
                 book.write(writes, {})
             recalc(new)
