@@ -65,7 +65,8 @@ def totals_table(report) -> Table:
             elif v is None:
                 shown.append("-")
             elif x.decimals is not None and isinstance(v, (int, float)):
-                shown.append(f"{v:.{x.decimals}f}")
+                places = report.decimals.get(x.decimals_from, x.decimals) if x.decimals_from else x.decimals
+                shown.append(f"{v:.{places}f}")
             else:
                 shown.append(str(v))
         t.add_row(s.sheet, *shown, str(s.changed_cells))

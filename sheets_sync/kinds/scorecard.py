@@ -54,7 +54,7 @@ def reported_text(totals: dict) -> str:
 
 
 def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
-               names: dict[Cell, str]) -> list[Problem]:
+               names: dict[Cell, str], decimals: dict[str, int] | None = None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
     What was written is looked up by the cell's stable name (older records: by A1)."""
     out = []
@@ -70,7 +70,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
         if have in (None, "") or same_value(have, want):
             continue
         if key not in recorded or not same_value(have, recorded[key]):
-            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want)))
+            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
     return out
 
 
@@ -140,7 +140,10 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
         elif "label" in spec:
             problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
 
-    problems += hand_edits(grid, desired, recorded, names)
+    d = options.decimals     # how each computed cell is shown, for messages that quote it
+    decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
+                "overall_percentage": d.get("percentage", 2)}
+    problems += hand_edits(grid, desired, recorded, names, decimals)
     changes = {cell: v for cell, v in desired.items()
                if cell in grid.formulas or not same_value(grid.get(*cell), v)}
     notes = {}
@@ -154,7 +157,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
                        notes=notes, report_rows=report, names=names,
                        heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired),
-                       detail={"numbers": num, "options": options})
+                       decimals=decimals, detail={"numbers": num, "options": options})
 
 
 def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template, options: ScoringOptions) -> None:
@@ -173,8 +176,8 @@ def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template,
 class Scorecard(Kind):
     name = "scorecard"
     template = "scorecard"
-    totals = (Total("weight", "น้ำหนักรวม", 2), Total("weighted_score", "คะแนนถ่วงน้ำหนักรวม", 3),
-              Total("percentage", "ร้อยละ", 2), Total("reported", "รายงานแล้ว"))
+    totals = (Total("weight", "น้ำหนักรวม", 2), Total("weighted_score", "คะแนนถ่วงน้ำหนักรวม", 3, "weighted_score"),
+              Total("percentage", "ร้อยละ", 2, "percentage"), Total("reported", "รายงานแล้ว"))
 
     def evaluate(self, grids, template, *, options=None, recorded=None):
         out = []

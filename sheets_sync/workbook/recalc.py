@@ -8,7 +8,7 @@ from ..backends.open import open_book
 from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
-from ..kinds.base import Kind, SheetResult, kind_of, show
+from ..kinds.base import Kind, SheetResult, kind_of, places, show
 from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
 from .result_history import result_changes
@@ -34,6 +34,7 @@ class Report:
     sheets: list[SheetReport] = field(default_factory=list)
     written: bool = False
     kind: Kind | None = None
+    decimals: dict = field(default_factory=dict)    # the template's scoring decimals, for showing totals
 
     @property
     def changed_cells(self) -> int:
@@ -129,7 +130,7 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
             cells[META_SHEET] = extra
     # rows grow for long typed text only where the backend tells row heights (xlsx)
     heights = {res.sheet: res.heights for res in ev.results if res.heights and ev.grids[res.sheet].heights}
-    report = Report(book.name, kind=ev.kind)
+    report = Report(book.name, kind=ev.kind, decimals=dict((options or ev.template.scoring).decimals))
     for res in full.results:
         # what recalc put right is no longer an error: it says what was replaced, and by what
         probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run
@@ -155,7 +156,7 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
     ministry's definition), a sheet on an older template version is a problem too."""
     book = open_book(target, **book_options)
     ev = evaluate_book(book, template, options)
-    report = Report(book.name, kind=ev.kind)
+    report = Report(book.name, kind=ev.kind, decimals=dict((options or ev.template.scoring).decimals))
     extra = []
     if canonical is not None:
         from ..kinds.canonical import load_canonical
@@ -178,7 +179,7 @@ def stale(res: SheetResult, grid) -> list[Problem]:
     """Computed cells that do not hold what recalc would write, and that no other
     problem explains (a hand edit, a formula): the sheet shows out-of-date figures."""
     told = {p.cell for p in res.problems}
-    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want))
+    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want, places(res, cell)))
             for cell, want in sorted(res.changes.items()) if a1(*cell) not in told]
 
 
