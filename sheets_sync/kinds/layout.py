@@ -114,11 +114,24 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     code_col = layout.columns["code"]
     marker = template.section_marker
     dimension = ""
+    seen: dict[str, tuple[str, str]] = {}    # a text -> (norm, squashed): labels repeat down a sheet
     for r in sorted(k for k in rows if k > layout.header_row):
-        cells = {c: norm(v) for c, v in rows[r].items() if norm(v)}
+        cells, squashed = {}, {}
+        for c, v in rows[r].items():
+            if type(v) is str:
+                known = seen.get(v)
+                if known is None:
+                    t = norm(v)
+                    known = seen[v] = (t, squash(t))
+                t, sq = known
+            else:
+                t = _number_text(v)
+                sq = t
+            if t:
+                cells[c], squashed[c] = t, sq
         if not cells:
             continue
-        total_keys = [(c, totals_by_label[squash(t)]) for c, t in cells.items() if squash(t) in totals_by_label]
+        total_keys = [(c, totals_by_label[sq]) for c, sq in squashed.items() if sq in totals_by_label]
         if total_keys:
             for label_col, key in total_keys:
                 col = layout.columns.get(template.totals[key]["column"])
@@ -139,6 +152,15 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     for key, spec in template.totals.items():
         if "row_of" in spec and spec["row_of"] in layout.totals and spec.get("column") in layout.columns:
             layout.totals[key] = (layout.totals[spec["row_of"]][0], layout.columns[spec["column"]])
+
+
+def _number_text(v) -> str:
+    """:func:`norm` of a value that is not text (a number's digits hold no spaces)."""
+    if type(v) is int:
+        return str(v)
+    if type(v) is float:
+        return str(int(v)) if v.is_integer() else str(v)
+    return norm(v)
 
 
 def find_tables(grids: dict[str, Grid], template: Template, code_key=norm,

@@ -25,7 +25,8 @@ COMPUTED = ("score", "percentage", "weighted_score", "status")
 
 def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
     cols = layout.columns
-    data = {key: [grid.get(r, c) for r in layout.indicator_rows] for key, c in cols.items()}
+    get = grid.values.get
+    data = {key: [get((r, c)) for r in layout.indicator_rows] for key, c in cols.items()}
     raw = pd.DataFrame(data, index=pd.Index(layout.indicator_rows, name="row"), dtype=object)
     raw["code"] = raw["code"].map(norm)
     raw["dimension"] = [layout.dimension_of.get(r, "") for r in layout.indicator_rows]
