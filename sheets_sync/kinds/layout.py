@@ -38,21 +38,39 @@ class Layout:
         return not any(p.kind == "missing_column" for p in self.problems)
 
 
-def _matches(field_labels, prefix: bool, text: str) -> bool:
-    t = squash(text)
-    for lab in field_labels:
-        lab = squash(norm(lab))
-        if t == lab or (prefix and t.startswith(lab)):
-            return True
-    return False
+@dataclass(frozen=True)
+class _HeaderField:
+    key: str
+    labels: tuple[str, ...]     # label and aliases, normalised and without spaces
+    prefix: bool
+    group: str                  # its group's label, the same way ("" when none)
+    ambiguous: bool             # a grouped label two fields share, or a digit (criteria 1..5)
+
+
+_SPECS: dict[tuple, tuple[tuple[_HeaderField, ...], frozenset]] = {}
+
+
+def _header_spec(template: Template) -> tuple[tuple[_HeaderField, ...], frozenset]:
+    """The template's header labels squashed once (a sheet has thousands of cells to match
+    and a ministry hundreds of units to read), and its groups' labels."""
+    key = tuple((f.key, f.label, f.aliases, f.prefix, f.group) for f in template.fields)
+    spec = _SPECS.get(key)
+    if spec is None:
+        labels = [squash(norm(f.label)) for f in template.fields]
+        ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
+        fields = tuple(_HeaderField(f.key, tuple(squash(norm(lab)) for lab in f.labels), f.prefix,
+                                    squash(norm(f.group)) if f.group else "",
+                                    bool(f.group) and lab in ambiguous)
+                       for f, lab in zip(template.fields, labels))
+        groups = frozenset(squash(norm(f.group)) for f in template.fields if f.group)
+        spec = _SPECS[key] = (fields, groups)
+    return spec
 
 
 def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[int, object]]) -> dict[str, list[int]]:
     leaf, group = rows.get(r, {}), rows.get(r - 1, {})
     found: dict[str, list[int]] = {}
-    groups = {squash(norm(f.group)) for f in template.fields if f.group}
-    labels = [squash(norm(f.label)) for f in template.fields]
-    ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
+    fields, groups = _header_spec(template)
     carried = ""  # a merged group label sits in its first column only: carry it right
     for c in range(1, max([*leaf, *group, 0]) + 1):
         own = norm(leaf.get(c))
@@ -62,13 +80,13 @@ def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[in
         text = own or norm(group.get(c))
         if not text:
             continue
-        for f in template.fields:
+        t = squash(text)
+        for f in fields:
             # Ambiguous grouped labels (criteria 1..5, month names under two groups) are
             # trusted in the leaf row only, under their own group when the sheet names one.
-            if f.group and squash(norm(f.label)) in ambiguous:
-                if not own or (carried and carried != squash(norm(f.group))):
-                    continue
-            if _matches(f.labels, f.prefix, text):
+            if f.ambiguous and (not own or (carried and carried != f.group)):
+                continue
+            if t in f.labels or (f.prefix and any(t.startswith(lab) for lab in f.labels)):
                 found.setdefault(f.key, []).append(c)
                 break
     return found

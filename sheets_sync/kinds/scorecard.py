@@ -34,15 +34,14 @@ def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
 
 
 def parse_inputs(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    num = pd.DataFrame(index=raw.index)
-    bad = {}
+    cols, bad = {}, {}
     for key in NUMERIC:
         col = raw[key] if key in raw else pd.Series([None] * len(raw), index=raw.index, dtype=object)
-        num[key], bad[key] = parse_numbers(col)
+        cols[key], bad[key] = parse_numbers(col)
     for key in ("method", "direction"):
         if key in raw:
-            num[key] = raw[key]
-    return num, bad
+            cols[key] = raw[key]
+    return pd.DataFrame(cols, index=raw.index), bad     # one frame built, not grown a column at a time
 
 
 def reported_text(totals: dict) -> str:
