@@ -24,7 +24,9 @@ from .xlsx_package import NS, parse_xml
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
-_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE")
+# comments, CDATA, single-quoted attributes, DTDs, processing instructions, another
+# default namespace or the main one bound to a prefix: left to the tree reader
+_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # a row's start tag, or a whole cell (self-closed, or with its content)
 _ITEM = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?(?:/>|>(.*?)</c>)'
@@ -101,15 +103,15 @@ def _attrs(raw: bytes) -> dict[str, str]:
 def plain_part(data: bytes) -> bool:
     """Whether a sheet part has the plain shape :func:`scan_grid` reads."""
     head = _ROOT.match(data[:4096])
-    if head is None or _MAIN not in head.group(0) or data.count(NS.encode()) != 1:
+    if head is None or _MAIN not in head.group(0):
         return False
     decl = head.group(0).split(b"?>")[0].lower()
     if b"encoding=" in decl and b"utf-8" not in decl:
         return False     # the text is decoded as UTF-8 here
-    end = head.end()    # the declaration may quote with '
-    if data.count(b'xmlns="') != 1 or data.find(b"<?", end) != -1:
-        return False
-    return not any(data.find(odd, end) != -1 for odd in _ODD)
+    # after the root's start tag (the declaration may quote with '); bytes.find is far
+    # quicker than one regular expression with alternatives
+    end = head.end()
+    return all(data.find(odd, end) == -1 for odd in _ODD)
 
 
 class _Nothing:
@@ -134,10 +136,11 @@ def well_formed(data: bytes, part: str, book: str | Path) -> None:
 
 
 def scan_grid(data: bytes, name: str, part: str, shared: list[str], date_styles: set[int],
-              book: str | Path) -> Grid | None:
+              book: str | Path, plain: bool | None = None) -> Grid | None:
     """The Grid :func:`~.xlsx_grid.read_grid` reads from this part, or None when the part
-    is not in the plain shape (read its tree then)."""
-    if not plain_part(data):
+    is not in the plain shape (read its tree then). ``plain``: :func:`plain_part` of it,
+    when the caller knows."""
+    if not (plain_part(data) if plain is None else plain):
         return None
     well_formed(data, part, book)
     try:
@@ -157,10 +160,10 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
         if end == -1:
             raise _Plain
         r, last_col = 0, 0
-        for m in _ITEM.finditer(data, sd.end(), end):
-            letters = m.group(1)
-            if letters is not None:     # <c r=.. s=.. t=..>, the shape every writer uses
-                if int(m.group(2)) != r:
+        # findall: one tuple per item, no match objects (unmatched groups are b"")
+        for letters, digits, style, tb, inner, row_attrs, _, gattrs, ginner in _ITEM.findall(data, sd.end(), end):
+            if letters:     # <c r=.. s=.. t=..>, the shape every writer uses
+                if int(digits) != r:
                     raise _Plain
                 col = _COLUMNS.get(letters)
                 if col is None:
@@ -168,11 +171,9 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
                 if not last_col < col <= MAX_COL:
                     raise _Plain
                 last_col = col
-                inner = m.group(5)
                 if not inner:
                     continue
-                tb = m.group(4)
-                t = tb.decode() if tb is not None else None
+                t = tb.decode() if tb else None
                 if t is None or t == "n":
                     v = _V_ONLY.fullmatch(inner)
                     value = _number(v.group(1).decode()) if v is not None else None
@@ -182,7 +183,7 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
                 else:
                     v = None
                 if v is None:
-                    ref = (letters + m.group(2)).decode()
+                    ref = (letters + digits).decode()
                     value = _value(inner, t, shared, ref)
                     f = _F.search(inner)
                     if f is not None:
@@ -190,11 +191,10 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
                 if value is not None and value != "":
                     values[(r, col)] = value
                     if t == "d" or (date_styles and isinstance(value, (int, float)) and not isinstance(value, bool)
-                                    and _int(m.group(3)) in date_styles):
+                                    and _int(style or None) in date_styles):
                         dates.add((r, col))
                 continue
-            row_attrs = m.group(6)
-            if row_attrs is not None:
+            if not gattrs:      # a row (a <c> with no attributes at all has no r either)
                 a = _attrs(row_attrs)
                 if "r" not in a:
                     raise _Plain
@@ -208,7 +208,7 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
                     except ValueError:
                         pass
                 continue
-            a = _attrs(m.group(8))
+            a = _attrs(gattrs)
             ref = a.get("r")
             if ref is None or r == 0:
                 raise _Plain
@@ -219,12 +219,11 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
             if rr != r or not last_col < col <= MAX_COL:
                 raise _Plain
             last_col = col
-            inner = m.group(9)
-            if not inner:
+            if not ginner:
                 continue
             t = a.get("t")
-            value = _value(inner, t, shared, ref)
-            f = _F.search(inner)
+            value = _value(ginner, t, shared, ref)
+            f = _F.search(ginner)
             if f is not None:
                 formulas[(r, col)] = _formula_of(f, ref, shared_formulas)
             if value is not None and value != "":
@@ -276,7 +275,7 @@ def _formula_of(m, ref: str, shared: dict) -> str:
 
 def _merges(data: bytes) -> list[tuple[int, int, int, int]]:
     out = []
-    for m in _MERGE.finditer(data):
+    for m in _MERGE.finditer(data, *_region(data, b"<mergeCells", b"</mergeCells>")):
         ref = _attrs(m.group(1)).get("ref") or ""
         try:
             ends = [parse_a1(p) for p in ref.split(":")]
@@ -288,7 +287,7 @@ def _merges(data: bytes) -> list[tuple[int, int, int, int]]:
 
 
 def _columns(data: bytes, g: Grid) -> None:
-    for m in _COL.finditer(data):
+    for m in _COL.finditer(data, *_region(data, b"<cols", b"</cols>")):
         a = _attrs(m.group(1))
         try:
             lo, hi = int(a.get("min")), int(a.get("max"))
@@ -302,12 +301,22 @@ def _columns(data: bytes, g: Grid) -> None:
                 g.hidden_columns.add(c)
 
 
-def scan_notes(data: bytes) -> dict[Cell, str] | None:
+def _region(data: bytes, start: bytes, end: bytes) -> tuple[int, int]:
+    """Where the element that starts with ``start`` lies (0, 0 when the part has none):
+    a search over it, not over every cell of the sheet."""
+    i = data.find(start)
+    if i == -1:
+        return 0, 0
+    j = data.find(end, i)
+    return i, (len(data) if j == -1 else j)
+
+
+def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None:
     """Our notes in a plain sheet part (see :func:`~.xlsx_notes.read_notes`), or None."""
-    if not plain_part(data):
+    if not (plain_part(data) if plain is None else plain):
         return None
     out = {}
-    for m in _DV.finditer(data):
+    for m in _DV.finditer(data, *_region(data, b"<dataValidations", b"</dataValidations>")):
         a = _attrs(m.group(1))
         if a.get("promptTitle") == NOTE_TITLE:
             try:

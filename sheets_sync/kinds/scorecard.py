@@ -56,17 +56,18 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
     What was written is looked up by the cell's stable name (older records: by A1)."""
     out = []
+    formulas, get = grid.formulas, grid.values.get
     for cell, want in desired.items():
-        ref = a1(*cell)
-        key = names.get(cell) if recorded and names.get(cell) in recorded else ref
-        if cell in grid.formulas:
-            out.append(problem("computed_formula", grid.name, ref, value=grid.formulas[cell]))
+        if cell in formulas:
+            out.append(problem("computed_formula", grid.name, a1(*cell), value=formulas[cell]))
             continue
         if recorded is None:
             continue
-        have = grid.get(*cell)
+        have = get(cell)
         if have in (None, "") or same_value(have, want):
-            continue
+            continue    # the common case, decided before any name is looked up
+        ref = a1(*cell)
+        key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if key not in recorded or not same_value(have, recorded[key]):
             out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want)))
     return out
