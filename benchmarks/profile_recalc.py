@@ -21,19 +21,22 @@ import sheets_sync
 from .recalc_xlsx import floor, make_book
 
 HERE = Path(__file__).resolve().parent
-# phase of a function, by the module it lives in (first match)
-PHASES = [("read: unzip, scan the sheet bytes", ("xlsx_scan", "xlsx_package.py:1", "files_fingerprint", "zipfile.py:1")),
-          ("write: cells into the sheet XML, serialise, zip", ("xlsx_cell_writes", "xlsx_notes", "to_xml",
-                                                               "zip_into", "compress", "write_atomic", "parse_xml")),
-          ("evaluate: layout, checks, scoring, notes", ("kinds/", "core/", "pandas", "numpy")),
-          ("history and metadata", ("result_history", "meta.py", "json"))]
+# phases by the cumulative time of the function that does each (file suffix, function)
+PHASES = [("read: unzip, scan the sheets' bytes, read the notes", [("xlsx_book.py", "__init__"), ("xlsx_book.py", "grids"),
+                                                                   ("xlsx_book.py", "notes")]),
+          ("evaluate: layout, checks, scoring, notes", [("scorecard.py", "evaluate")]),
+          ("history and metadata", [("result_history.py", "result_changes"), ("meta.py", "meta_cells"),
+                                    ("base.py", "recorded_blob"), ("meta.py", "read_meta")]),
+          ("write: cells into the sheet XML, serialise, zip", [("xlsx_book.py", "write")])]
 
 
-def _phase(where: str) -> str:
-    for name, keys in PHASES:
-        if any(k in where for k in keys):
-            return name
-    return "other (freeing the trees, Python itself)"
+def _phases(stats: pstats.Stats, total: float) -> dict[str, float]:
+    out = {}
+    for name, where in PHASES:
+        out[name] = sum(ct for (file, _, func), (_, _, _, ct, _) in stats.stats.items()
+                        if any(file.endswith(f) and func == fn for f, fn in where))
+    out["other (freeing the parsed trees on return, the recalc's own glue)"] = max(0.0, total - sum(out.values()))
+    return out
 
 
 def profile(fn) -> tuple[float, pstats.Stats]:
@@ -47,13 +50,12 @@ def profile(fn) -> tuple[float, pstats.Stats]:
 
 def table(stats: pstats.Stats, top: int) -> tuple[str, dict[str, float]]:
     rows = []
-    phases: dict[str, float] = {}
     for (file, line, func), (cc, nc, tt, ct, _) in stats.stats.items():
         where = f"{file}:{line}({func})"
         short = where.split("/site-packages/")[-1].split("/sheets_sync/")[-1].split("/lib/python3")[-1]
         rows.append((tt, ct, nc, short))
-        phases[_phase(where)] = phases.get(_phase(where), 0.0) + tt
     rows.sort(reverse=True)
+    phases = _phases(stats, stats.total_tt)
     lines = ["| own time | with callees | calls | function |", "|---:|---:|---:|---|"]
     lines += [f"| {tt:.3f} s | {ct:.3f} s | {nc} | `{short}` |" for tt, ct, nc, short in rows[:top]]
     return "\n".join(lines), phases
@@ -85,7 +87,7 @@ def main(argv=None) -> int:
                                ("No-change recalc: nothing to write", t_again, again)):
         tbl, phases = table(stats, args.top)
         total = sum(phases.values()) or 1.0
-        out.write(f"\n## {title} ({secs:.2f} s profiled)\n\nOwn time by phase:\n\n| phase | own time | share |\n|---|---:|---:|\n")
+        out.write(f"\n## {title} ({secs:.2f} s profiled)\n\nTime by phase:\n\n| phase | time | share |\n|---|---:|---:|\n")
         for name, t in sorted(phases.items(), key=lambda kv: -kv[1]):
             out.write(f"| {name} | {t:.2f} s | {t / total:.0%} |\n")
         out.write(f"\nTop {args.top} functions by own time:\n\n{tbl}\n")

@@ -30,9 +30,9 @@ TARGET = {"text": "recalc of 10,000 rows within 1.5x of the lxml parse, >= 3x fa
 TARGET_NOCHANGE = {"text": "no-change recalc writes nothing, within 1.2x of the lxml parse",
                    "max_ours_over_floor": 1.2}
 
-# Peak memory of one operation, each in a fresh interpreter (ru_maxrss of that process).
+# Peak memory of one operation, each in a fresh interpreter (its VmHWM; Linux only).
 _PEAK = """
-import resource, shutil, sys
+import shutil, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from benchmarks.recalc_xlsx import naive
@@ -43,7 +43,8 @@ if {which!r} == "ours":
     sheets_sync.recalc(work)
 else:
     naive(src, work)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM: this process's own peak (ru_maxrss would keep the parent's from before the exec)
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 
@@ -53,7 +54,7 @@ def peak_mb(which: str, src: Path, work: Path) -> float | None:
     root = str(Path(__file__).resolve().parent.parent)
     proc = subprocess.run([sys.executable, "-c", _PEAK.format(root=root, src=str(src), work=str(work), which=which)],
                           capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
+    if proc.returncode != 0:      # no /proc (not Linux): no figure rather than a wrong one
         return None
     return round(int(proc.stdout.split()[-1]) / 1024, 1)     # Linux reports KiB
 
