@@ -78,6 +78,9 @@ class SummaryPart:
     chart_value: str = ""                                         # overview column charted per unit
     chart_range: tuple = (0, 100)
     matrix_levels: tuple = ()                                     # reference lines on the matrix chart
+    # more sheets of the kind's own (name, frame), after the matrix: long text wraps, filterable
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    text_columns: tuple[str, ...] = ()                            # columns of long text: wide, wrapped
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ class Kind(ABC):
         """The ministry's item list (keys or Thai labels as column names), checked."""
         from .definitions import table_rows
         return table_rows(frame, template, source)
+
+    def linked_tables(self, grids: dict[str, Grid], template: Template) -> list[tuple[Template, Layout]]:
+        """Other tables of the workbook keyed by the same codes (a scorecard's details tab),
+        as (their template, their layout): push-template keeps them in line too."""
+        return []
 
     def code_key(self, value) -> str:
         """How codes are compared: spacing tidied, digits as written (๑.๑.๑ (๑))."""

@@ -349,6 +349,7 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
     from ..backends.xlsx import XlsxWorkbook
     from ..backends.xlsx_book import XlsxBook
     from ..kinds.canonical import Canonical, load_canonical
+    from ..kinds.details_sheet import carried_drafts
     from ..workbook.init import init
     from ..workbook.recalc import evaluate_book, recalc
     period = Period.parse(period)
@@ -381,14 +382,17 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
                     cells[(r, cols["details"])] = text if text.startswith(DRAFT_MARK) else f"{DRAFT_MARK} {text}"
                 if carry == "results" and str(rec.get("code")) in cumulative and rec.get("result") is not None:
                     cells[(r, cols["result"])] = rec.get("result")
-            if cells:
-                book.write({res.sheet: cells}, {})
+            # the details tab's narratives too (issue 13), as drafts
+            writes = {**({res.sheet: cells} if cells else {}),
+                      **carried_drafts(XlsxBook(u.path).grids(), book.grids(), canon.template, DRAFT_MARK)}
+            if writes:
+                book.write(writes, {})
             recalc(new)
             start(new, period, who, tab=res.sheet, now=now)
             wb = XlsxWorkbook(u.path)
             lock_xlsx_tab(wb, old.sheet, password)
             wb.save()
-            out.append(NewRound(u.code, "created", str(new), f"{len(cells)} cells carried"))
+            out.append(NewRound(u.code, "created", str(new), f"{sum(map(len, writes.values()))} cells carried"))
         except SheetsSyncError as e:
             out.append(NewRound(u.code, "failed", u.target, e.en))
     return out
