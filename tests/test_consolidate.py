@@ -184,3 +184,31 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
     ss.consolidate(units, summary.id, credentials=emulator.creds, endpoint=emulator.base_url)
     titles = [s.title for s in emulator.state.spreadsheets[summary.id].sheets]
     assert titles.count(OVERVIEW) == 1 and any(t.startswith("ก่อนหน้า ") and t.endswith(OVERVIEW) for t in titles)
+
+
+def test_many_local_units_are_read_in_processes_with_the_same_summary(registry, monkeypatch):
+    """Enough units to be read in worker processes: the summary is the one the in-process
+    read gives, units in the registry's order."""
+    import shutil
+    from sheets_sync.ministry import consolidate as consolidate_module
+    tmp, _ = registry
+    lines = []
+    n = consolidate_module.PROCESS_MIN_UNITS + 2
+    for i in range(n):
+        src = tmp / "units" / f"{'ABCD'[i % 4]}.xlsx"
+        shutil.copyfile(src, tmp / "units" / f"m{i}.xlsx")
+        lines.append(f"  - {{code: M{i:03d}, name: หน่วย {i}, sheet: units/m{i}.xlsx}}\n")
+    many = tmp / "many.yaml"
+    many.write_text("units:\n" + "".join(lines), encoding="utf-8")
+    seen = []
+    par = ss.consolidate(many, str(tmp / "par.xlsx"), progress=lambda u: seen.append(u.code))
+    monkeypatch.setattr(consolidate_module, "PROCESS_MIN_UNITS", 10**9)
+    one = ss.consolidate(many, str(tmp / "one.xlsx"))
+    assert seen == [f"M{i:03d}" for i in range(n)]
+    assert [u.code for u in par.summary.units] == [f"M{i:03d}" for i in range(n)]
+    for a, b in zip(par.summary.units, one.summary.units):
+        assert (a.code, a.error, a.result.totals, a.result.report_rows) == (b.code, b.error, b.result.totals, b.result.report_rows)
+    for sheet in (OVERVIEW, MATRIX, PROBLEMS):
+        pa = table(openpyxl.load_workbook(tmp / "par.xlsx")[sheet])
+        pb = table(openpyxl.load_workbook(tmp / "one.xlsx")[sheet])
+        assert pa == pb and len(pa) >= 1

@@ -23,6 +23,7 @@ from .files import Fingerprint, clean_stale_temps, read_stable, refuse_if_open, 
 from .xlsx_cell_writes import write_cells
 from .xlsx_grid import cell_text, date_styles, number_cells, read_grid
 from .xlsx_notes import read_notes, write_notes
+from .xlsx_scan import plain_part, scan_grid, scan_notes
 # PKG_REL, Q and parse_xml are re-exported for callers that import them from here;
 # MAX_FILE_BYTES is looked up here when a file is read (tests lower it on this module).
 from .xlsx_package import (MAX_FILE_BYTES, PKG_REL, Q, R_NS, STRICT_NS, WORKSHEET_REL,  # noqa: F401
@@ -61,6 +62,7 @@ class XlsxWorkbook:
         self._trees: dict[str, etree._Element] = {}
         self._dirty: set[str] = set()  # only these are re-serialised; the rest stay byte for byte
         self._indexed: set[str] = set()
+        self._plains: dict[str, bool] = {}
         self.sheets = self._sheet_parts()
         self.shared = self._shared_strings()
         self._date_styles: set[int] | None = None
@@ -136,8 +138,23 @@ class XlsxWorkbook:
         ranges as (row0, col0, row1, col1)) and ``dates`` (cells whose number format shows
         a date or time, or typed as ISO dates: a number there is a date serial)."""
         part = self.sheet(name).part
-        self._index(part, name)
-        return read_grid(self._xml(part), name, part, self.shared, self._dates(), self.path)
+        if part not in self._trees:     # read from the bytes; the tree only when it is written
+            grid = scan_grid(self.parts[part], name, part, self.shared, self._dates(), self.path,
+                             plain=self._plain(part))
+            if grid is not None:
+                # the scan checked what number_cells checks (every row and cell has its r, in
+                # order): the tree parsed from the same bytes for a write needs no numbering
+                self._indexed.add(part)
+                return grid
+        grid = read_grid(self._xml(part), name, part, self.shared, self._dates(), self.path)
+        self._indexed.add(part)    # read_grid checked and numbered its cells on the way
+        return grid
+
+    def _plain(self, part: str) -> bool:
+        """Whether the part can be read from its bytes (see xlsx_scan.plain_part), once."""
+        if part not in self._plains:
+            self._plains[part] = plain_part(self.parts[part])
+        return self._plains[part]
 
     def _dates(self) -> set[int]:
         """Indexes into cellXfs whose number format is a date or time."""
@@ -195,7 +212,12 @@ class XlsxWorkbook:
         write_notes(root, notes)
 
     def notes(self, name: str) -> dict[Cell, str]:
-        return read_notes(self._xml(self.sheet(name).part))
+        part = self.sheet(name).part
+        if part not in self._trees:
+            found = scan_notes(self.parts[part], plain=self._plain(part))
+            if found is not None:
+                return found
+        return read_notes(self._xml(part))
 
     def save(self, path: str | Path | None = None, drop_calc_chain: bool = False) -> None:
         """Write atomically (see files.write_atomic): a crash mid-write leaves the old

@@ -4,6 +4,7 @@ is overwritten, strings go inline (sharedStrings.xml stays untouched) and the
 dimension grows to cover what was written."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from pathlib import Path
@@ -24,25 +25,106 @@ def write_cells(root, updates: dict[Cell, object], name: str, part: str, book: s
     sheet_data = root.find(f"{Q}sheetData")
     if sheet_data is None:
         raise bad(book, f"แผ่นงาน {name} (ส่วน {part}) ไม่มี sheetData", f"sheet {name} (part {part}) has no sheetData")
-    rows = {int(r.get("r")): r for r in sheet_data.findall(f"{Q}row")}
+    rows = {int(r.get("r")): r for r in sheet_data.iterchildren(f"{Q}row")}
+    order = sorted(rows)     # existing row numbers: a new row goes before the next one (bisect)
     col_styles = _col_styles(root)
     dropped = 0
     cells_of: dict[int, dict[int, object]] = {}    # row -> column -> <c>, built once per row
-    for (r, c), value in sorted(updates.items()):
+    fresh: set[int] = set()                         # rows we made: their cells are appended in order
+    last = order[-1] if order else 0
+    ordered = sorted(updates.items())
+    tail = [kv for kv in ordered if kv[0][0] > last]
+    if len(tail) > 64:      # rows added after the last one (a history sheet growing): built as text
+        _append_rows(sheet_data, tail, col_styles, name, book)
+        ordered = ordered[:len(ordered) - len(tail)]
+    for (r, c), value in ordered:
         if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
             raise bad(book, f"เขียนเซลล์นอกแผ่นงานไม่ได้ ({r}, {c})", f"cannot write outside the sheet: row {r}, column {c}")
-        row = rows[r] if r in rows else _new_row(sheet_data, rows, r)
-        if r not in cells_of:
-            cells_of[r] = {parse_a1(cell.get("r"))[1]: cell for cell in row.findall(f"{Q}c")}
+        row = rows.get(r)
+        if row is None:
+            row = _new_row(sheet_data, rows, order, r)
+            fresh.add(r)
+            cells_of[r] = {}
+        elif r not in cells_of:
+            cell = _at_position(row, r, c)
+            if cell is not None:     # where a sheet with every cell present has it: no row scan
+                dropped += _write_existing(root, cell, value, name, book)
+                continue
+            cells_of[r] = {parse_a1(cell.get("r"))[1]: cell for cell in row.iterchildren(f"{Q}c")}
         cell = cells_of[r].get(c)
         if cell is None:
-            cell = cells_of[r][c] = _find_or_make_cell(row, r, c, col_styles)
-        f = cell.find(f"{Q}f")
-        if f is not None and f.get("t") == "shared" and f.get("si") is not None:
-            _unshare(root, f.get("si"))
+            if r in fresh:      # columns come sorted: the new cell goes last
+                cell = etree.SubElement(row, f"{Q}c", r=a1(r, c))
+                style = _style_for(row, c, col_styles)
+                if style:
+                    cell.set("s", style)
+            else:
+                cell = _make_cell(row, r, c, cells_of[r], col_styles)
+            cells_of[r][c] = cell
+        else:
+            dropped += _write_existing(root, cell, value, name, book)
+            continue
         dropped += put_value(cell, value, name, book)
     _fix_dimension(root, updates)
     return dropped
+
+
+def _append_rows(sheet_data, cells: list[tuple[Cell, object]], col_styles, name: str, book) -> None:
+    """New rows after the last one, each holding its cells: the same elements put_value
+    makes in new cells, written as XML text and parsed once."""
+    out, row = [], None
+    for (r, c), value in cells:
+        if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
+            raise bad(book, f"เขียนเซลล์นอกแผ่นงานไม่ได้ ({r}, {c})", f"cannot write outside the sheet: row {r}, column {c}")
+        if r != row:
+            out.append(f'</row><row r="{r}">' if row is not None else f'<row r="{r}">')
+            row = r
+        style = None
+        for lo, hi, st in col_styles:
+            if lo <= c <= hi:
+                style = st
+        head = f'<c r="{a1(r, c)}"' + (f' s="{style}"' if style else "")
+        out.append(head + _cell_body(value, a1(r, c), name, book))
+    out.append("</row>")
+    frag = etree.fromstring(f'<sheetData xmlns="{Q[1:-1]}">{"".join(out)}</sheetData>')
+    sheet_data.extend(list(frag))
+
+
+def _cell_body(value, ref: str, name: str, book) -> str:
+    """The rest of a new ``<c>`` holding ``value``, as put_value writes it."""
+    if isinstance(value, float) and not math.isfinite(value) or (
+            isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300):
+        cell = etree.Element(f"{Q}c", r=ref)
+        put_value(cell, value, name, book)     # raises the message a person reads
+    if value is None or value == "":
+        return "/>"
+    if isinstance(value, bool):
+        return f' t="b"><v>{"1" if value else "0"}</v></c>'
+    if isinstance(value, (int, float)):
+        x = float(value)
+        return f"><v>{repr(x).removesuffix('.0') if x.is_integer() else repr(x)}</v></c>"
+    text = _ILLEGAL_XML.sub("\ufffd", str(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _at_position(row, r: int, c: int):
+    """The ``<c>`` of column ``c`` when it sits at position c - 1 of its row, else None."""
+    if len(row) < c:
+        return None
+    cell = row[c - 1]
+    return cell if cell.tag == f"{Q}c" and cell.get("r") == a1(r, c) else None
+
+
+def _write_existing(root, cell, value, name: str, book) -> int:
+    f = cell.find(f"{Q}f")
+    if f is not None and f.get("t") == "shared" and f.get("si") is not None:
+        _unshare(root, f.get("si"))
+    return put_value(cell, value, name, book)
 
 
 def _unshare(root, si: str) -> None:
@@ -68,35 +150,36 @@ def _col_styles(root) -> list[tuple[int, int, str]]:
             for col in root.iter(f"{Q}col") if col.get("style")]
 
 
-def _new_row(sheet_data, rows: dict, r: int):
+def _new_row(sheet_data, rows: dict, order: list[int], r: int):
     new = etree.Element(f"{Q}row", r=str(r))
-    later = [k for k in rows if k > r]
-    if later:
-        rows[min(later)].addprevious(new)
+    i = bisect.bisect_right(order, r)
+    if i < len(order):
+        rows[order[i]].addprevious(new)
     else:
         sheet_data.append(new)
     rows[r] = new
+    order.insert(i, r)
     return new
 
 
-def _find_or_make_cell(row, r: int, c: int, col_styles):
-    ref = a1(r, c)
-    before = None
-    for cell in row.findall(f"{Q}c"):
-        rc = parse_a1(cell.get("r"))[1]
-        if rc == c:
-            return cell
-        if rc > c and before is None:
-            before = cell
-    new = etree.Element(f"{Q}c", r=ref)
+def _style_for(row, c: int, col_styles) -> str | None:
+    """A new cell's style: its column's, else its row's (when the row sets one)."""
     style = row.get("s") if row.get("customFormat") == "1" else None
     for lo, hi, s in col_styles:
         if lo <= c <= hi:
             style = s
+    return style
+
+
+def _make_cell(row, r: int, c: int, existing: dict[int, object], col_styles):
+    """A new ``<c>`` in an existing row, before the first cell right of it."""
+    new = etree.Element(f"{Q}c", r=a1(r, c))
+    style = _style_for(row, c, col_styles)
     if style:
         new.set("s", style)
-    if before is not None:
-        before.addprevious(new)
+    later = [k for k in existing if k > c]
+    if later:
+        existing[min(later)].addprevious(new)
     else:
         row.append(new)
     row.attrib.pop("spans", None)  # an optional hint; wrong once cells are added
@@ -126,12 +209,16 @@ def put_value(cell, value, sheet: str = "", book: str | Path = "") -> int:
                             f"ไม่ใช่ตัวเลขที่ Excel เก็บได้ (ตรวจน้ำหนัก/เกณฑ์ที่ใหญ่เกินไป) ไม่ได้เขียนอะไร",
                             f"{book}: sheet {sheet} cell {cell.get('r')}: the computed value {value} is not a "
                             f"number Excel can hold (check for huge weights or criteria); nothing was written")
+    if _in_place(cell, value):
+        return 0
     dropped = 0
-    for child in list(cell):
-        if child.tag == f"{Q}f":
-            dropped = 1
-        cell.remove(child)
-    cell.attrib.pop("t", None)
+    if len(cell):
+        for child in list(cell):
+            if child.tag == f"{Q}f":
+                dropped = 1
+            cell.remove(child)
+    if cell.get("t") is not None:
+        del cell.attrib["t"]
     if value is None or value == "":
         return dropped
     if isinstance(value, bool):
@@ -141,7 +228,8 @@ def put_value(cell, value, sheet: str = "", book: str | Path = "") -> int:
         if isinstance(value, int) and abs(value) > 1e300:
             raise WorkbookError(f"ไฟล์ {book} แผ่นงาน {sheet} เซลล์ {cell.get('r')}: ตัวเลขใหญ่เกินกว่าที่ Excel เก็บได้",
                                 f"{book}: sheet {sheet} cell {cell.get('r')}: the number is too large for Excel")
-        etree.SubElement(cell, f"{Q}v").text = repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(float(value))
+        x = float(value)
+        etree.SubElement(cell, f"{Q}v").text = repr(x).removesuffix(".0") if x.is_integer() else repr(x)
     else:
         # Inline strings keep sharedStrings.xml untouched.
         cell.set("t", "inlineStr")
@@ -151,6 +239,29 @@ def put_value(cell, value, sheet: str = "", book: str | Path = "") -> int:
         if t.text != t.text.strip():
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return dropped
+
+
+def _in_place(cell, value) -> bool:
+    """Put a number into a plain ``<c><v>`` cell, or a text into a plain inline-string
+    cell, by changing the text only: the same XML put_value builds, without rebuilding it."""
+    if len(cell) != 1:
+        return False
+    child = cell[0]
+    t = cell.get("t")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if t is not None or child.tag != f"{Q}v" or (isinstance(value, int) and abs(value) > 1e300):
+            return False
+        x = float(value)
+        child.text = repr(x).removesuffix(".0") if x.is_integer() else repr(x)
+        return True
+    if isinstance(value, str) and value and t == "inlineStr" and child.tag == f"{Q}is" and len(child) == 1:
+        text = _ILLEGAL_XML.sub("\ufffd", value)
+        node = child[0]
+        if node.tag != f"{Q}t" or node.attrib or text != text.strip():
+            return False
+        node.text = text
+        return True
+    return False
 
 
 def grow_rows(root, heights: dict[int, float]) -> None:

@@ -33,11 +33,19 @@ def number_cells(root, name: str, part: str, book: str | Path) -> None:
     """Check a sheet part's rows and cells and give every one its ``r`` (which OOXML
     lets a writer leave out): refs that are not A1, out of range, out of order or
     repeated are refused, naming the part and the cell."""
+    for _ in _numbered(root, name, part, book):
+        pass
+
+
+def _numbered(root, name: str, part: str, book: str | Path):
+    """(row element, row number, its ``<c>`` elements with their columns) for every row,
+    checked and numbered as :func:`number_cells` says."""
     if root.tag != f"{Q}worksheet":
         raise bad(book, f"ส่วน {part} (แผ่นงาน {name}) ไม่ใช่แผ่นงาน", f"part {part} (sheet {name}) is not a worksheet")
     where_th, where_en = f"แผ่นงาน {name} (ส่วน {part})", f"sheet {name} (part {part})"
     last_row = 0
-    for row in root.iter(f"{Q}row"):
+    row_tag, c_tag = f"{Q}row", f"{Q}c"
+    for row in root.iter(row_tag):
         raw = row.get("r")
         if raw is None:
             r = last_row + 1
@@ -56,7 +64,8 @@ def number_cells(root, name: str, part: str, book: str | Path) -> None:
         if raw is None:
             row.set("r", str(r))
         last_col = 0
-        for c in row.findall(f"{Q}c"):
+        cells = []
+        for c in row.iterchildren(c_tag):
             ref = c.get("r")
             if ref is None:
                 rr, col = r, last_col + 1
@@ -79,35 +88,64 @@ def number_cells(root, name: str, part: str, book: str | Path) -> None:
             last_col = col
             if ref is None:
                 c.set("r", a1(r, col))
+            cells.append((c, col))
+        yield row, r, cells
 
 
 def read_grid(root, name: str, part: str, shared: list[str], date_styles: set[int], book: str | Path) -> Grid:
-    """The values and formulas of a numbered sheet part (see :func:`number_cells`), with
-    ``merges`` and ``dates`` set on the Grid."""
+    """The values and formulas of a sheet part, its cells checked and numbered on the way
+    (see :func:`number_cells`), with ``merges``, ``dates`` and row heights set on the Grid."""
     g = Grid(name)
+    values, formulas, heights = g.values, g.formulas, g.heights
     dates: set[Cell] = set()
     shared_formulas: dict[str, tuple[str, str]] = {}
-    for row in root.iter(f"{Q}row"):
-        for c in row.findall(f"{Q}c"):
-            cell = parse_a1(c.get("r"))
-            value = cell_value(c, shared, name, part, book)
+    v_tag, f_tag = f"{Q}v", f"{Q}f"
+    for row, r, cells in _numbered(root, name, part, book):
+        ht = row.get("ht")
+        if ht is not None:
+            try:
+                heights[r] = float(ht)
+            except ValueError:
+                pass  # a height that is not a number: the default, as Excel reads it
+        for c, col in cells:
+            if not len(c):
+                continue    # no value, no formula: an empty (styled) cell
+            cell = (r, col)
+            t = c.get("t")
+            if (t is None or t == "n") and len(c) == 1 and c[0].tag == v_tag:
+                # the common case, a plain number: read without the general path
+                text = c[0].text
+                value = None if text is None else _number(text)
+            else:
+                value = cell_value(c, shared, name, part, book)
+                f = c.find(f_tag)
+                if f is not None:
+                    formulas[cell] = _formula(f, c.get("r"), shared_formulas)
             if value is not None and value != "":
-                g.values[cell] = value
-                if c.get("t") == "d" or (isinstance(value, (int, float)) and not isinstance(value, bool)
-                                         and _int(c.get("s")) in date_styles):
+                values[cell] = value
+                if t == "d" or (date_styles and isinstance(value, (int, float)) and not isinstance(value, bool)
+                                and _int(c.get("s")) in date_styles):
                     dates.add(cell)
-            f = c.find(f"{Q}f")
-            if f is not None:
-                g.formulas[cell] = _formula(f, c.get("r"), shared_formulas)
     g.merges = _merges(root, name, part, book)
     g.dates = dates
-    _dimensions(root, g)
+    _dimensions(root, g, rows=False)
     return g
 
 
-def _dimensions(root, g: Grid) -> None:
+def _number(text: str):
+    """A ``t="n"`` value as cell_value reads it: int, float, or the text when not a number."""
+    try:
+        n = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(n):
+        return text  # INF / NaN: not a number Excel can hold; the checks report it as text
+    return int(n) if n.is_integer() and "." not in text and "E" not in text.upper() else n
+
+
+def _dimensions(root, g: Grid, rows: bool = True) -> None:
     """Row heights and column widths the sheet sets (a row without one is as tall as its font)."""
-    for row in root.iter(f"{Q}row"):
+    for row in root.iter(f"{Q}row") if rows else ():
         try:
             if row.get("ht") is not None:
                 g.heights[int(row.get("r"))] = float(row.get("ht"))
@@ -204,10 +242,4 @@ def cell_value(c, shared: list[str], sheet: str = "", part: str = "", book: str 
     if t != "n":
         raise bad(book, f"แผ่นงาน {sheet} เซลล์ {c.get('r')}: ชนิดเซลล์ t=\"{t}\" ไม่ถูกต้อง",
                   f"sheet {sheet} cell {c.get('r')} (part {part}) has an unknown cell type t=\"{t}\"")
-    try:
-        n = float(v.text)
-    except ValueError:
-        return v.text
-    if not math.isfinite(n):
-        return v.text  # INF / NaN: not a number Excel can hold; the checks report it as text
-    return int(n) if n.is_integer() and "." not in v.text and "E" not in v.text.upper() else n
+    return _number(v.text)

@@ -38,21 +38,39 @@ class Layout:
         return not any(p.kind == "missing_column" for p in self.problems)
 
 
-def _matches(field_labels, prefix: bool, text: str) -> bool:
-    t = squash(text)
-    for lab in field_labels:
-        lab = squash(norm(lab))
-        if t == lab or (prefix and t.startswith(lab)):
-            return True
-    return False
+@dataclass(frozen=True)
+class _HeaderField:
+    key: str
+    labels: tuple[str, ...]     # label and aliases, normalised and without spaces
+    prefix: bool
+    group: str                  # its group's label, the same way ("" when none)
+    ambiguous: bool             # a grouped label two fields share, or a digit (criteria 1..5)
+
+
+_SPECS: dict[tuple, tuple[tuple[_HeaderField, ...], frozenset]] = {}
+
+
+def _header_spec(template: Template) -> tuple[tuple[_HeaderField, ...], frozenset]:
+    """The template's header labels squashed once (a sheet has thousands of cells to match
+    and a ministry hundreds of units to read), and its groups' labels."""
+    key = tuple((f.key, f.label, f.aliases, f.prefix, f.group) for f in template.fields)
+    spec = _SPECS.get(key)
+    if spec is None:
+        labels = [squash(norm(f.label)) for f in template.fields]
+        ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
+        fields = tuple(_HeaderField(f.key, tuple(squash(norm(lab)) for lab in f.labels), f.prefix,
+                                    squash(norm(f.group)) if f.group else "",
+                                    bool(f.group) and lab in ambiguous)
+                       for f, lab in zip(template.fields, labels))
+        groups = frozenset(squash(norm(f.group)) for f in template.fields if f.group)
+        spec = _SPECS[key] = (fields, groups)
+    return spec
 
 
 def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[int, object]]) -> dict[str, list[int]]:
     leaf, group = rows.get(r, {}), rows.get(r - 1, {})
     found: dict[str, list[int]] = {}
-    groups = {squash(norm(f.group)) for f in template.fields if f.group}
-    labels = [squash(norm(f.label)) for f in template.fields]
-    ambiguous = {lab for lab in labels if labels.count(lab) > 1 or lab.isdigit()}
+    fields, groups = _header_spec(template)
     carried = ""  # a merged group label sits in its first column only: carry it right
     for c in range(1, max([*leaf, *group, 0]) + 1):
         own = norm(leaf.get(c))
@@ -62,13 +80,13 @@ def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[in
         text = own or norm(group.get(c))
         if not text:
             continue
-        for f in template.fields:
+        t = squash(text)
+        for f in fields:
             # Ambiguous grouped labels (criteria 1..5, month names under two groups) are
             # trusted in the leaf row only, under their own group when the sheet names one.
-            if f.group and squash(norm(f.label)) in ambiguous:
-                if not own or (carried and carried != squash(norm(f.group))):
-                    continue
-            if _matches(f.labels, f.prefix, text):
+            if f.ambiguous and (not own or (carried and carried != f.group)):
+                continue
+            if t in f.labels or (f.prefix and any(t.startswith(lab) for lab in f.labels)):
                 found.setdefault(f.key, []).append(c)
                 break
     return found
@@ -114,11 +132,24 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     code_col = layout.columns["code"]
     marker = template.section_marker
     dimension = ""
+    seen: dict[str, tuple[str, str]] = {}    # a text -> (norm, squashed): labels repeat down a sheet
     for r in sorted(k for k in rows if k > layout.header_row):
-        cells = {c: norm(v) for c, v in rows[r].items() if norm(v)}
+        cells, squashed = {}, {}
+        for c, v in rows[r].items():
+            if type(v) is str:
+                known = seen.get(v)
+                if known is None:
+                    t = norm(v)
+                    known = seen[v] = (t, squash(t))
+                t, sq = known
+            else:
+                t = _number_text(v)
+                sq = t
+            if t:
+                cells[c], squashed[c] = t, sq
         if not cells:
             continue
-        total_keys = [(c, totals_by_label[squash(t)]) for c, t in cells.items() if squash(t) in totals_by_label]
+        total_keys = [(c, totals_by_label[sq]) for c, sq in squashed.items() if sq in totals_by_label]
         if total_keys:
             for label_col, key in total_keys:
                 col = layout.columns.get(template.totals[key]["column"])
@@ -139,6 +170,15 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     for key, spec in template.totals.items():
         if "row_of" in spec and spec["row_of"] in layout.totals and spec.get("column") in layout.columns:
             layout.totals[key] = (layout.totals[spec["row_of"]][0], layout.columns[spec["column"]])
+
+
+def _number_text(v) -> str:
+    """:func:`norm` of a value that is not text (a number's digits hold no spaces)."""
+    if type(v) is int:
+        return str(v)
+    if type(v) is float:
+        return str(int(v)) if v.is_integer() else str(v)
+    return norm(v)
 
 
 def find_tables(grids: dict[str, Grid], template: Template, code_key=norm,

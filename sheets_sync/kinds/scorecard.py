@@ -27,7 +27,8 @@ COMPUTED = ("score", "percentage", "weighted_score", "status")
 
 def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
     cols = layout.columns
-    data = {key: [grid.get(r, c) for r in layout.indicator_rows] for key, c in cols.items()}
+    get = grid.values.get
+    data = {key: [get((r, c)) for r in layout.indicator_rows] for key, c in cols.items()}
     raw = pd.DataFrame(data, index=pd.Index(layout.indicator_rows, name="row"), dtype=object)
     raw["code"] = raw["code"].map(norm)
     raw["dimension"] = [layout.dimension_of.get(r, "") for r in layout.indicator_rows]
@@ -35,15 +36,14 @@ def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
 
 
 def parse_inputs(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    num = pd.DataFrame(index=raw.index)
-    bad = {}
+    cols, bad = {}, {}
     for key in NUMERIC:
         col = raw[key] if key in raw else pd.Series([None] * len(raw), index=raw.index, dtype=object)
-        num[key], bad[key] = parse_numbers(col)
+        cols[key], bad[key] = parse_numbers(col)
     for key in ("method", "direction"):
         if key in raw:
-            num[key] = raw[key]
-    return num, bad
+            cols[key] = raw[key]
+    return pd.DataFrame(cols, index=raw.index), bad     # one frame built, not grown a column at a time
 
 
 def reported_text(totals: dict) -> str:
@@ -58,17 +58,18 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
     What was written is looked up by the cell's stable name (older records: by A1)."""
     out = []
+    formulas, get = grid.formulas, grid.values.get
     for cell, want in desired.items():
-        ref = a1(*cell)
-        key = names.get(cell) if recorded and names.get(cell) in recorded else ref
-        if cell in grid.formulas:
-            out.append(problem("computed_formula", grid.name, ref, value=grid.formulas[cell]))
+        if cell in formulas:
+            out.append(problem("computed_formula", grid.name, a1(*cell), value=formulas[cell]))
             continue
         if recorded is None:
             continue
-        have = grid.get(*cell)
+        have = get(cell)
         if have in (None, "") or same_value(have, want):
-            continue
+            continue    # the common case, decided before any name is looked up
+        ref = a1(*cell)
+        key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if key not in recorded or not same_value(have, recorded[key]):
             out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
     return out

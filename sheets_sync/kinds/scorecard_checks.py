@@ -22,9 +22,10 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
     def at(r, key):
         return a1(r, cols[key])
 
+    index = num.index.tolist()
+    codes = raw["code"].tolist()
     first_row: dict[str, int] = {}
-    for r in num.index:
-        code = raw.at[r, "code"]
+    for r, code in zip(index, codes):
         if code in first_row:
             out.append(problem("duplicate_code", sheet, at(r, "code"), code, first_row=first_row[code]))
         else:
@@ -33,10 +34,22 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
     for r in num.index[bad["weight"]]:
         out.append(problem("weight_not_number", sheet, at(r, "weight"), raw.at[r, "code"], value=raw.at[r, "weight"]))
 
+    # Rows are looked at one by one only where a check fails (a sheet of 10,000 good rows
+    # costs a few array operations).
     crit = num[list(CRITERIA)].to_numpy(dtype="float64")
-    for i, r in enumerate(num.index):
-        code = raw.at[r, "code"]
-        row = crit[i]
+    holes_at = np.isnan(crit)
+    with np.errstate(invalid="ignore"):
+        d_all = np.diff(crit, axis=1)
+    monotonic = (d_all > 0).all(axis=1) | (d_all < 0).all(axis=1)
+    flagged = holes_at.any(axis=1) | ~monotonic
+    words = None
+    if "direction" in raw:
+        words = [str(v or "").strip().lower() for v in raw["direction"].tolist()]
+        falling_all = d_all[:, 0] < 0
+        flagged |= np.array([(w in _LOWER and not f) or (w in _HIGHER and f) for w, f in zip(words, falling_all)],
+                            dtype=bool)
+    for i in np.flatnonzero(flagged).tolist():
+        r, code, row = index[i], codes[i], crit[i]
         holes = [k for k in range(5) if np.isnan(row[k])]
         for k in holes:
             out.append(problem("criteria_missing", sheet, at(r, CRITERIA[k]), code, level=k + 1,
@@ -44,14 +57,14 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
         if holes:
             unusable[r] = True
             continue
-        d = np.diff(row)
+        d = d_all[i]
         if not ((d > 0).all() or (d < 0).all()):
             out.append(problem("criteria_not_monotonic", sheet, f"{at(r, 'c1')}:{at(r, 'c5')}", code,
                                values=" ".join(format_fixed(v, 2).rstrip("0").rstrip(".") for v in row)))
             unusable[r] = True
             continue
-        if "direction" in raw:
-            word = str(raw.at[r, "direction"] or "").strip().lower()
+        if words is not None:
+            word = words[i]
             falling = d[0] < 0
             if (word in _LOWER and not falling) or (word in _HIGHER and falling):
                 out.append(problem("direction_conflict", sheet, at(r, "direction"), code,

@@ -116,8 +116,10 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         if progress:
             progress(u)
         return r
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        reads = list(pool.map(one, enumerate(units)))
+    reads = _read_local_in_processes(units, publish, progress)
+    if reads is None:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            reads = list(pool.map(one, enumerate(units)))
     summary = build_summary(same_period(same_kind(reads), period), template_of(reads), period)
     if period:   # kept before the summary is written, so its round-over-round sheets include it
         from .history_db import history_url, record
@@ -133,6 +135,42 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
         history = write_summary_google(summary, out, accounts.client(0))
     published = publish_overview(summary, units, accounts) if publish else []
     return ConsolidateResult(summary, str(out), published, history)
+
+
+# Reading a local unit is CPU work (unzip, scan, score): threads share one GIL, so many
+# units are read in processes, one per core. Below this many, starting them costs more.
+PROCESS_MIN_UNITS = 48
+
+
+def _read_local(item: tuple[int, Unit, bool]) -> UnitRead:
+    i, u, publish = item
+    return read_unit(u, i, None, publish)
+
+
+def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None) -> list[UnitRead] | None:
+    """Every unit read in worker processes, in unit order; None when that does not pay
+    (few units, one core, or any unit on Google: those wait on the network, not the CPU)."""
+    import os
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or len(units) < PROCESS_MIN_UNITS or any(u.is_google for u in units):
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    # fork is cheapest, but forking a process that runs other threads can inherit a held lock
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
+        else "spawn"
+    chunk = max(1, min(64, len(units) // (cores * 4)))
+    out = []
+    import gc
+    # gc.disable in the workers: they live for this one read and make no cycles worth a pass
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context(method),
+                             initializer=gc.disable) as pool:
+        for u, r in zip(units, pool.map(_read_local, [(i, u, publish) for i, u in enumerate(units)],
+                                        chunksize=chunk)):
+            if progress:
+                progress(u)
+            out.append(r)
+    return out
 
 
 def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:

@@ -28,7 +28,8 @@ def result_changes(ev, now: datetime | None = None) -> tuple[dict[str, dict[Cell
         cols = res.layout.columns
         fields = [k for k in keys if k in cols]
         rows = {code: r for r, code in res.inputs["code"].items()}
-        held = {f"{code}|{k}": plain(res.inputs.at[r, k]) for code, r in rows.items() for k in fields}
+        column = {k: dict(zip(res.inputs.index, res.inputs[k].tolist())) for k in fields}   # not .at per cell
+        held = {f"{code}|{k}": plain(column[k][r]) for code, r in rows.items() for k in fields}
         blob = ev.meta.get(f"results:{res.sheet}")
         try:
             before = json.loads(blob) if isinstance(blob, str) else None

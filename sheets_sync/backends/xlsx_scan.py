@@ -1,0 +1,326 @@
+"""A worksheet part read straight from its bytes, without building an lxml tree.
+
+Building (and later freeing) the tree of a 10,000-row sheet costs several times what
+reading its cells does, and a recalc that finds nothing to change never needs the tree.
+:func:`scan_grid` reads the cells with regular expressions over the part's text; the part
+is still checked to be well-formed XML by lxml (a parse that builds nothing). Only parts
+in the plain shape Excel, LibreOffice and openpyxl write are read this way: anything
+else (a namespace prefix on the main namespace, comments, CDATA, single-quoted
+attributes, cells or rows without ``r``, out-of-order cells) returns None and the caller
+reads the tree (:func:`~.xlsx_grid.read_grid`), which says what is wrong with a bad file.
+The two readers give the same Grid (tests/test_xlsx_scan.py holds them to it).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ..core.grid import Cell, Grid, parse_a1
+from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
+from .xlsx_notes import NOTE_TITLE
+from .xlsx_package import NS, parse_xml
+
+_MAIN = f'xmlns="{NS}"'.encode()
+_ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
+# comments, CDATA, single-quoted attributes, DTDs, processing instructions, another
+# default namespace or the main one bound to a prefix: left to the tree reader
+_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
+# a row's start tag, or a whole cell (self-closed, or with its content)
+_ITEM = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?(?:/>|>(.*?)</c>)'
+                   rb'|<row\b([^>]*?)(/?)>|<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_V_ONLY = re.compile(rb"<v>([^<&]*)</v>")
+_IS_ONLY = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
+_COLUMNS: dict[bytes, int] = {}
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_V = re.compile(rb"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.S)
+_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_IS = re.compile(rb"<is\b[^>]*?(?:/>|>(.*?)</is>)", re.S)
+_RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
+_MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
+_COL = re.compile(rb"<col\b([^>]*?)/?>")
+_DV = re.compile(rb"<dataValidation\b([^>]*?)/?>")
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+class _Plain(Exception):
+    """The part is not in the plain shape: read its tree instead."""
+
+
+class _F_:
+    """What :func:`~.xlsx_grid._formula` reads of an ``<f>`` element."""
+    __slots__ = ("attrs", "text")
+
+    def __init__(self, attrs: dict, text):
+        self.attrs, self.text = attrs, text
+
+    def get(self, key):
+        return self.attrs.get(key)
+
+
+def _entity(m) -> str:
+    e = m.group(1)
+    if e[0] == "#":
+        return chr(int(e[2:], 16) if e[1] in "xX" else int(e[1:]))
+    return _NAMED[e]
+
+
+def _text(raw: bytes | None) -> str | None:
+    """Element text as lxml gives it: entities resolved, line ends as \\n, None when empty."""
+    if not raw:
+        return None
+    if b"&#" in raw:
+        # character references (openpyxl writes every Thai letter as one): lxml decodes
+        # them at C speed; the raw text comes from a part already checked well-formed
+        return etree.fromstring(b"<t>" + raw + b"</t>", _TEXT).text or None
+    s = raw.decode("utf-8")
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return _unescape(s) if "&" in s else s
+
+
+def _unescape(s: str) -> str:
+    if "&#" in s:
+        return _ENTITY.sub(_entity, s)
+    # no character references: the five named ones, &amp; last (JSON blobs are full of &quot;)
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out = {}
+    for k, v in _ATTR.findall(raw):
+        s = v.decode("utf-8")
+        if "\t" in s or "\n" in s or "\r" in s:
+            s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+        out[k.decode()] = _unescape(s) if "&" in s else s
+    return out
+
+
+def plain_part(data: bytes) -> bool:
+    """Whether a sheet part has the plain shape :func:`scan_grid` reads."""
+    head = _ROOT.match(data[:4096])
+    if head is None or _MAIN not in head.group(0):
+        return False
+    decl = head.group(0).split(b"?>")[0].lower()
+    if b"encoding=" in decl and b"utf-8" not in decl:
+        return False     # the text is decoded as UTF-8 here
+    # after the root's start tag (the declaration may quote with '); bytes.find is far
+    # quicker than one regular expression with alternatives
+    end = head.end()
+    return all(data.find(odd, end) == -1 for odd in _ODD)
+
+
+class _Nothing:
+    """A parser target that keeps nothing: lxml checks well-formedness, builds no tree."""
+
+    def close(self):
+        return None
+
+
+_TEXT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+_CHECK = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+
+def well_formed(data: bytes, part: str, book: str | Path) -> None:
+    """Raise what :func:`~.xlsx_package.parse_xml` raises for a part that is not
+    well-formed XML; nothing is built."""
+    try:
+        etree.fromstring(data, etree.XMLParser(target=_Nothing(), **_CHECK))
+    except (etree.XMLSyntaxError, ValueError):
+        parse_xml(data, part, book)    # raises the message a person reads
+        raise
+
+
+def scan_grid(data: bytes, name: str, part: str, shared: list[str], date_styles: set[int],
+              book: str | Path, plain: bool | None = None) -> Grid | None:
+    """The Grid :func:`~.xlsx_grid.read_grid` reads from this part, or None when the part
+    is not in the plain shape (read its tree then). ``plain``: :func:`plain_part` of it,
+    when the caller knows."""
+    if not (plain_part(data) if plain is None else plain):
+        return None
+    well_formed(data, part, book)
+    try:
+        return _scan(data, name, shared, date_styles)
+    except _Plain:
+        return None
+
+
+def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> Grid:
+    g = Grid(name)
+    values, formulas, heights = g.values, g.formulas, g.heights
+    dates: set[Cell] = set()
+    shared_formulas: dict[str, tuple[str, str]] = {}
+    sd = _SHEET_DATA.search(data)
+    if sd is not None and not sd.group(1):
+        end = data.find(b"</sheetData>", sd.end())
+        if end == -1:
+            raise _Plain
+        r, last_col = 0, 0
+        # findall: one tuple per item, no match objects (unmatched groups are b"")
+        for letters, digits, style, tb, inner, row_attrs, _, gattrs, ginner in _ITEM.findall(data, sd.end(), end):
+            if letters:     # <c r=.. s=.. t=..>, the shape every writer uses
+                if int(digits) != r:
+                    raise _Plain
+                col = _COLUMNS.get(letters)
+                if col is None:
+                    col = _COLUMNS[letters] = parse_a1(letters.decode() + "1")[1]
+                if not last_col < col <= MAX_COL:
+                    raise _Plain
+                last_col = col
+                if not inner:
+                    continue
+                t = tb.decode() if tb else None
+                if t is None or t == "n":
+                    v = _V_ONLY.fullmatch(inner)
+                    value = _number(v.group(1).decode()) if v is not None else None
+                elif t == "inlineStr":
+                    v = _IS_ONLY.fullmatch(inner)
+                    value = (_text(v.group(1)) or "") if v is not None else None
+                else:
+                    v = None
+                if v is None:
+                    ref = (letters + digits).decode()
+                    value = _value(inner, t, shared, ref)
+                    f = _F.search(inner)
+                    if f is not None:
+                        formulas[(r, col)] = _formula_of(f, ref, shared_formulas)
+                if value is not None and value != "":
+                    values[(r, col)] = value
+                    if t == "d" or (date_styles and isinstance(value, (int, float)) and not isinstance(value, bool)
+                                    and _int(style or None) in date_styles):
+                        dates.add((r, col))
+                continue
+            if not gattrs:      # a row (a <c> with no attributes at all has no r either)
+                a = _attrs(row_attrs)
+                if "r" not in a:
+                    raise _Plain
+                nr = _int(a["r"])
+                if nr is None or not r < nr <= MAX_ROW:
+                    raise _Plain    # the tree reader names what is wrong
+                r, last_col = nr, 0
+                if "ht" in a:
+                    try:
+                        heights[r] = float(a["ht"])
+                    except ValueError:
+                        pass
+                continue
+            a = _attrs(gattrs)
+            ref = a.get("r")
+            if ref is None or r == 0:
+                raise _Plain
+            try:
+                rr, col = parse_a1(ref)
+            except ValueError:
+                raise _Plain from None
+            if rr != r or not last_col < col <= MAX_COL:
+                raise _Plain
+            last_col = col
+            if not ginner:
+                continue
+            t = a.get("t")
+            value = _value(ginner, t, shared, ref)
+            f = _F.search(ginner)
+            if f is not None:
+                formulas[(r, col)] = _formula_of(f, ref, shared_formulas)
+            if value is not None and value != "":
+                values[(r, col)] = value
+                if t == "d" or (date_styles and isinstance(value, (int, float)) and not isinstance(value, bool)
+                                and _int(a.get("s")) in date_styles):
+                    dates.add((r, col))
+    g.merges = _merges(data)
+    g.dates = dates
+    _columns(data, g)
+    return g
+
+
+def _value(inner: bytes, t: str | None, shared: list[str], ref: str):
+    if t == "inlineStr":
+        m = _IS.search(inner)
+        if m is None:
+            return None
+        body = _RPH.sub(b"", m.group(1) or b"")
+        return "".join(_text(x) or "" for x in _T.findall(body))
+    m = _V.search(inner)
+    text = _text(m.group(1)) if m is not None else None
+    if text is None:
+        return None
+    if t is None or t == "n":
+        return _number(text)
+    if t == "s":
+        i = _int(text)
+        if i is None or not 0 <= i < len(shared):
+            raise _Plain    # the tree reader says which string is missing
+        return shared[i]
+    if t in ("str", "e", "d"):
+        return text
+    if t == "b":
+        return text.strip() in ("1", "true")
+    raise _Plain
+
+
+def _formula_of(m, ref: str, shared: dict) -> str:
+    f = _F_(_attrs(m.group(1)), _text(m.group(2)))
+    text = f.text or ""
+    if f.get("t") == "shared" and f.get("si") is not None:
+        if text:
+            shared[f.get("si")] = (text, ref)
+        elif f.get("si") in shared:
+            return shared_formula_at(*shared[f.get("si")], ref)
+    return "=" + text
+
+
+def _merges(data: bytes) -> list[tuple[int, int, int, int]]:
+    out = []
+    for m in _MERGE.finditer(data, *_region(data, b"<mergeCells", b"</mergeCells>")):
+        ref = _attrs(m.group(1)).get("ref") or ""
+        try:
+            ends = [parse_a1(p) for p in ref.split(":")]
+        except ValueError:
+            raise _Plain from None
+        (r0, c0), (r1, c1) = ends[0], ends[-1]
+        out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+    return out
+
+
+def _columns(data: bytes, g: Grid) -> None:
+    for m in _COL.finditer(data, *_region(data, b"<cols", b"</cols>")):
+        a = _attrs(m.group(1))
+        try:
+            lo, hi = int(a.get("min")), int(a.get("max"))
+            width = float(a["width"]) if a.get("width") is not None else None
+        except (TypeError, ValueError):
+            continue
+        for c in range(lo, min(hi, lo + 300) + 1):
+            if width is not None:
+                g.widths[c] = width
+            if a.get("hidden") in ("1", "true"):
+                g.hidden_columns.add(c)
+
+
+def _region(data: bytes, start: bytes, end: bytes) -> tuple[int, int]:
+    """Where the element that starts with ``start`` lies (0, 0 when the part has none):
+    a search over it, not over every cell of the sheet."""
+    i = data.find(start)
+    if i == -1:
+        return 0, 0
+    j = data.find(end, i)
+    return i, (len(data) if j == -1 else j)
+
+
+def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None:
+    """Our notes in a plain sheet part (see :func:`~.xlsx_notes.read_notes`), or None."""
+    if not (plain_part(data) if plain is None else plain):
+        return None
+    out = {}
+    for m in _DV.finditer(data, *_region(data, b"<dataValidations", b"</dataValidations>")):
+        a = _attrs(m.group(1))
+        if a.get("promptTitle") == NOTE_TITLE:
+            try:
+                out[parse_a1((a.get("sqref") or "").split()[0].split(":")[0])] = a.get("prompt", "")
+            except (ValueError, IndexError):
+                continue
+    return out

@@ -1,0 +1,142 @@
+"""The byte scanner (backends/xlsx_scan) reads every sheet part exactly as the lxml tree
+reader does, or declines (None) and leaves the part to it; a bad part is never read as
+good. Checked on our own workbooks, the whole hostile corpus and parts written by hand
+with the XML corners the scanner must get right."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hostile import CASES, SHEET_PART, edit
+from sheets_sync.core.errors import WorkbookError
+from sheets_sync.backends.xlsx import XlsxWorkbook
+from sheets_sync.backends.xlsx_grid import read_grid
+from sheets_sync.backends.xlsx_notes import read_notes
+from sheets_sync.backends.xlsx_package import NS, parse_xml
+from sheets_sync.backends.xlsx_scan import scan_grid, scan_notes
+
+
+def as_dict(g) -> dict:
+    return {"values": g.values, "formulas": g.formulas, "dates": g.dates, "merges": g.merges,
+            "heights": g.heights, "widths": g.widths, "hidden": g.hidden_columns}
+
+
+def both(data: bytes, shared=(), dates=frozenset(), name="s", part="xl/worksheets/sheet1.xml"):
+    """(scanner's Grid or None or the error, tree reader's Grid or the error)."""
+    try:
+        fast = scan_grid(data, name, part, list(shared), set(dates), "book.xlsx")
+    except WorkbookError as e:
+        fast = e
+    try:
+        tree = read_grid(parse_xml(data, part, "book.xlsx"), name, part, list(shared), set(dates), "book.xlsx")
+    except WorkbookError as e:
+        tree = e
+    return fast, tree
+
+
+def assert_same(fast, tree) -> None:
+    if isinstance(tree, WorkbookError):
+        assert fast is None or isinstance(fast, WorkbookError), "a part the tree reader refuses was read as good"
+    elif fast is not None:
+        assert not isinstance(fast, WorkbookError), fast
+        assert as_dict(fast) == as_dict(tree)
+        assert {k: type(v) for k, v in fast.values.items()} == {k: type(v) for k, v in tree.values.items()}
+
+
+def sheet(rows: str, before: str = "", after: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="{NS}" '
+            f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{before}'
+            f'<sheetData>{rows}</sheetData>{after}</worksheet>').encode("utf-8")
+
+
+def test_our_own_workbook_is_scanned_and_read_the_same(seed000_typed, tmp_path):
+    import sheets_sync
+    path = tmp_path / "unit.xlsx"
+    shutil.copyfile(seed000_typed, path)
+    sheets_sync.recalc(path)
+    wb = XlsxWorkbook(path)
+    for s in wb.sheets:
+        data = wb.parts[s.part]
+        fast, tree = both(data, wb.shared, wb._dates(), s.name, s.part)
+        assert fast is not None, f"{s.name}: our own sheet should take the fast path"
+        assert_same(fast, tree)
+        assert scan_notes(data) == read_notes(parse_xml(data, s.part, path))
+    assert any(scan_notes(wb.parts[s.part]) for s in wb.sheets), "the recalc wrote notes"
+
+
+@pytest.mark.parametrize("c", [c for c in CASES if c.setup is None], ids=lambda c: c.name)
+def test_hostile_corpus(c, seed000_typed, tmp_path):
+    path = c.build(seed000_typed, tmp_path)
+    try:
+        wb = XlsxWorkbook(path)
+        dates = wb._dates()
+    except WorkbookError:
+        return      # refused before any sheet is read
+    for s in wb.sheets:
+        assert_same(*both(wb.parts[s.part], wb.shared, dates, s.name, s.part))
+
+
+CORNERS = [
+    # entities, character references, CR LF in text, an attribute with a newline reference
+    '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a &amp; b &lt;c&gt; &#3585;&#x0E01;\r\nz </t></is></c>'
+    '<c r="B1" t="str"><v>&quot;q&apos;</v></c></row>',
+    # rich text with a phonetic run (not cell text), an empty <t/>, a shared string
+    '<row r="2"><c r="A2" t="inlineStr"><is><r><rPr><b/></rPr><t>bold</t></r><r><t>plain</t></r><t/>'
+    '<rPh sb="0" eb="1"><t>PHON</t></rPh></is></c><c r="C2" t="s"><v>1</v></c></row>',
+    # numbers: integer, float, exponent, text in a number cell, INF; booleans; errors; dates
+    '<row r="3" ht="30" customHeight="1"><c r="A3"><v>7</v></c><c r="B3" t="n"><v>7.0</v></c>'
+    '<c r="C3"><v>1E3</v></c><c r="D3"><v>abc</v></c><c r="E3"><v>INF</v></c><c r="F3" t="b"><v>1</v></c>'
+    '<c r="G3" t="b"><v> 0 </v></c><c r="H3" t="e"><v>#DIV/0!</v></c><c r="I3" s="1"><v>45000</v></c>'
+    '<c r="J3" t="d"><v>2024-01-31</v></c><c r="K3"><v/></c><c r="L3"></c><c r="M3" s="2"/></row>',
+    # formulas: plain, shared master and dependents, a formula with its cached value
+    '<row r="4"><c r="A4"><f>SUM(B4:C4)</f><v>3</v></c><c r="B4"><f t="shared" ref="B4:B6" si="0">A4*2</f>'
+    '<v>6</v></c></row><row r="5"><c r="B5"><f t="shared" si="0"/><v>1</v></c></row>'
+    '<row r="6" ht="oops"><c r="B6"><f t="shared" si="0"></f></c><c r="C6" t="str"><f>"x"&amp;"y"</f><v>xy</v></c></row>',
+    # an empty self-closed row, then a later one
+    '<row r="8"/><row r="9" spans="1:2"><c r="A9" t="inlineStr"><is><t>after</t></is></c></row>',
+]
+
+
+@pytest.mark.parametrize("rows", CORNERS, ids=range(len(CORNERS)))
+def test_xml_corners_read_the_same(rows):
+    data = sheet(rows, before='<cols><col min="1" max="2" width="12.5" customWidth="1"/>'
+                              '<col min="4" max="4" width="9" hidden="1"/></cols>',
+                 after='<mergeCells count="1"><mergeCell ref="A9:B10"/></mergeCells>')
+    fast, tree = both(data, shared=["zero", "one"], dates={1})
+    assert fast is not None, "a plain part takes the fast path"
+    assert_same(fast, tree)
+
+
+@pytest.mark.parametrize("rows", [
+    '<row r="2"><c r="A2"><v>1</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>',   # rows out of order
+    '<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>1</v></c></row>',                     # cells out of order
+    '<row r="1"><c r="A2"><v>1</v></c></row>',                                            # a cell in another row
+    '<row r="1"><c><v>1</v></c><c><v>2</v></c></row>',                                   # cells without r
+    '<row r="1"><c r="A1" t="s"><v>9</v></c></row>',                                     # a missing shared string
+    '<row r="1"><c r="A1" t="zz"><v>9</v></c></row>',                                    # an unknown type
+    '<row r="1"><c r="A1"><v>1</v></row>',                                               # not well-formed
+    '<row r="1"><c r=\'A1\'><v>1</v></c></row>',                                          # single quotes
+    '<row r="1"><!-- a comment --><c r="A1"><v>1</v></c></row>',
+    '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<x>]]></t></is></c></row>',
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c></row>',               # an undefined entity
+])
+def test_odd_or_bad_parts_are_left_to_the_tree_reader(rows):
+    fast, tree = both(sheet(rows), shared=["zero"])
+    assert_same(fast, tree)
+
+
+def test_a_prefixed_main_namespace_is_left_to_the_tree_reader():
+    data = (f'<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>5</x:v></x:c>'
+            f'</x:row></x:sheetData></x:worksheet>').encode()
+    fast, tree = both(data)
+    assert fast is None
+    assert tree.values == {(1, 1): 5}
+
+
+def test_a_corrupt_sheet_is_refused_with_its_message(seed000_typed, tmp_path):
+    path = edit(seed000_typed, tmp_path / "unit.xlsx", SHEET_PART, lambda t: t.replace("</sheetData>", "</sheetDat>"))
+    wb = XlsxWorkbook(path)
+    with pytest.raises(WorkbookError, match="corrupt"):
+        wb.grid(wb.sheets[0].name)
