@@ -62,11 +62,11 @@ def _drive_op(method: str, path: str) -> str:
     return "DriveFiles." + {"GET": "Get", "DELETE": "Delete", "PATCH": "Update"}.get(method, method.title())
 
 
-def encode(body) -> bytes:
-    """Google's indented JSON for ordinary answers; compact past 64 KB (grids of 100k rows).
-    UTF-8 either way, as Google sends it: Thai text unescaped."""
+def encode(body, pretty: bool = True) -> bytes:
+    """Google's indented JSON for ordinary answers; compact past 64 KB (grids of 100k rows) or
+    when asked with ``prettyPrint=false``. UTF-8 either way, as Google sends it."""
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(data) < 65536:
+    if pretty and len(data) < 65536:
         data = json.dumps(body, ensure_ascii=False, indent=2).encode()
     return data
 
@@ -75,6 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
     _area = ""
+    _pretty = True
 
     def setup(self):
         super().setup()
@@ -105,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def _send(self, code: int, body=None, content_type="application/json; charset=UTF-8"):
-        data = b"" if body is None else (body if isinstance(body, bytes) else encode(body))
+        data = b"" if body is None else (body if isinstance(body, bytes) else encode(body, self._pretty))
         if self._area in ("sheets", "drive"):   # API body bytes each way (benchmarks read them)
             self.server.state.count(f"bytes.out.{self._area}", len(data))
         self.send_response(code)
@@ -127,6 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path, query = url.path, {k: v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         raw = self._body()
+        self._pretty = query.get("prettyPrint", ["true"])[0].lower() != "false"
         area = self._area = "control" if path.startswith("/__emulator") else "token" if path == "/token" else \
             "drive" if path.startswith("/drive/") else "sheets"
         if area in ("sheets", "drive"):

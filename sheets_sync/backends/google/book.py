@@ -18,7 +18,7 @@ from google.auth.exceptions import GoogleAuthError
 import requests
 
 from ...core.errors import SheetsSyncError
-from ...core.grid import Cell, Grid
+from ...core.grid import Cell, Grid, a1
 from ..excel import blocks
 from . import guard as g
 from .client import make_client, protected_error, translate
@@ -31,6 +31,7 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
 _RESPONSE = ("replies,updatedSpreadsheet(sheets(properties(sheetId,title),"
              "data(startRow,startColumn,rowData(values(effectiveValue)))))")
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
+COMPACT = {"prettyPrint": "false"}   # Google's system parameter: answers without indentation
 _META_TABS = ("_sheets_sync", "เก็บถาวร", "ประวัติการแก้ไข")
 
 
@@ -78,14 +79,34 @@ def encoded_chunks(requests_: list[dict], limit: int = MAX_BODY) -> list[list[by
 
 
 def cell_requests(sheet_id: int, cells: dict[Cell, object], field: str = "userEnteredValue") -> list[dict]:
-    """One updateCells per rectangle: runs of consecutive rows that write the same columns
-    (a computed column run of a whole dimension) go in one request, not one per row."""
+    """One request per rectangle of cells written (runs of consecutive rows writing the same
+    columns go together, not one request per row); within it, a column holding one value all
+    the way down (an audit run's time, tab and field) is one repeatCell instead of a value a row."""
+    def cell(v) -> dict:
+        return {"userEnteredValue": _typed(v)} if field == "userEnteredValue" else {"note": v}
+
     out = []
     for r, c, rows in blocks(cells):
-        data = [{"values": [({"userEnteredValue": _typed(v)} if field == "userEnteredValue" else {"note": v})
-                            for v in row]} for row in rows]
-        out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": r - 1, "columnIndex": c - 1},
-                                    "rows": data, "fields": field}})
+        width, height = len(rows[0]), len(rows)
+        top = rows[0]
+        same = [height > 1 and all(type(row[j]) is type(top[j]) and row[j] == top[j] for row in rows)
+                for j in range(width)]
+        j = 0
+        while j < width:
+            if same[j]:
+                out.append({"repeatCell": {"range": {"sheetId": sheet_id, "startRowIndex": r - 1,
+                                                     "endRowIndex": r - 1 + height, "startColumnIndex": c + j - 1,
+                                                     "endColumnIndex": c + j},
+                                           "cell": cell(top[j]), "fields": field}})
+                j += 1
+                continue
+            k = j
+            while k + 1 < width and not same[k + 1]:
+                k += 1
+            out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": r - 1, "columnIndex": c + j - 1},
+                                        "rows": [{"values": [cell(v) for v in row[j:k + 1]]} for row in rows],
+                                        "fields": field}})
+            j = k + 1
     return out
 
 
@@ -104,15 +125,19 @@ def _grow(reads, titles, ops, cells, notes) -> list[dict]:
     return out
 
 
-def _answer_rows(titles, ops, cells, notes) -> dict[str, tuple[int, int]]:
-    """The rows of each system tab (metadata, archive, audit) the write's answer needs to show:
-    only those written. Those tabs are never typed in, and asking for them whole would send
-    every metadata record back on every write (about a third of the bytes at 1,000 rows)."""
-    out = {}
+def _answer_boxes(titles, ops, cells, notes) -> dict[str, tuple[int, int, int, int] | None]:
+    """What the write's answer needs to show of each system tab (metadata, archive, audit):
+    the cells left of what was written, in the rows written (a metadata key beside the value
+    written), or nothing (audit rows appended whole). Those tabs are not typed in, the answer
+    shows our own writes as written whatever happened (the batch is atomic), and asking for
+    them whole sent every metadata record back on every write. None: leave the tab out."""
+    out: dict[str, tuple[int, int, int, int] | None] = {}
     for s in titles:
-        rows = [r for r, _ in [*cells.get(s, {}), *notes.get(s, {})]]
-        if s in _META_TABS and rows and not any(op[1] == s for op in ops):
-            out[s] = (min(rows), max(rows))
+        written = [*cells.get(s, {}), *notes.get(s, {})]
+        if s in _META_TABS and written and not any(op[1] == s for op in ops):
+            left = min(c for _, c in written) - 1
+            rows = [r for r, _ in written]
+            out[s] = (min(rows), max(rows), 1, left) if left >= 1 else None
     return out
 
 
@@ -144,7 +169,7 @@ class GoogleBook:
 
     def _post(self, suffix: str, body: dict, fields: str | None = None) -> dict:
         self.requests.append(suffix)
-        params = {"fields": fields} if fields else None
+        params = {"fields": fields, **COMPACT} if fields else dict(COMPACT)
         return self._call(self.client.http_client.request, "post", SHEETS_URL + self.key + suffix,
                           data=encoded(body), headers=JSON, params=params).json()
 
@@ -155,7 +180,7 @@ class GoogleBook:
             if not meta.get("sheets"):      # nothing marked: a sheet made by hand or before marks
                 self.requests.append("get")
                 meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
-                                  params={"includeGridData": "true", "fields": GRID_FIELDS})
+                                  params={"includeGridData": "true", "fields": GRID_FIELDS, **COMPACT})
                 self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
             self.name = meta.get("properties", {}).get("title", self.key)
             self.reads = parse(meta)
@@ -173,7 +198,7 @@ class GoogleBook:
         if self._all_ids is None:
             self.requests.append("get properties")
             meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
-                              params={"fields": "sheets.properties(sheetId,title)"})
+                              params={"fields": "sheets.properties(sheetId,title)", **COMPACT})
             self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
         return self._all_ids
 
@@ -238,8 +263,9 @@ class GoogleBook:
             reqs += [g.create_anchor(reads[s].sheet_id, r) for r in touched.inserted(s)]
             reqs += cell_requests(reads[s].sheet_id, cells.get(s, {}))
             reqs += cell_requests(reads[s].sheet_id, changed_notes.get(s, {}), field="note")
-        boxes = _answer_rows(titles, ops, cells, changed_notes)
-        ranges = [f"'{t}'!{boxes[t][0]}:{boxes[t][1]}" if t in boxes else f"'{t}'" for t in titles]
+        boxes = _answer_boxes(titles, ops, cells, changed_notes)
+        shown = [t for t in titles if boxes.get(t, ()) is not None]
+        ranges = [f"'{t}'!{a1(*boxes[t][::2])}:{a1(*boxes[t][1::2])}" if t in boxes else f"'{t}'" for t in shown]
         try:
             out = self._batch(reqs, titles, cells, ranges)
         except SheetsSyncError:
@@ -250,7 +276,7 @@ class GoogleBook:
                     pass
             raise
         self._grids = None        # what we hold is stale now
-        g.check_response(reads, titles, touched, cells, out.get("updatedSpreadsheet", {}), after=True, boxes=boxes)
+        g.check_response(reads, shown, touched, cells, out.get("updatedSpreadsheet", {}), after=True, boxes=boxes)
 
     def _rewrites_template(self, cells) -> bool:
         meta = self.reads.get("_sheets_sync")
@@ -264,14 +290,15 @@ class GoogleBook:
         chunks = encoded_chunks(reqs)
         for i, chunk in enumerate(chunks):
             body = b'{"requests":[' + b",".join(chunk) + b"]"
-            if titles and i == len(chunks) - 1:
+            shown = ranges if ranges is not None else [f"'{t}'" for t in titles]
+            if shown and i == len(chunks) - 1:
                 body += b"," + encoded({"includeSpreadsheetInResponse": True, "responseIncludeGridData": True,
-                                        "responseRanges": ranges or [f"'{t}'" for t in titles]})[1:-1]
+                                        "responseRanges": shown})[1:-1]
             body += b"}"
             try:
                 self.requests.append(":batchUpdate")
                 r = self.client.http_client.request("post", SHEETS_URL + self.key + ":batchUpdate", data=body,
-                                                    headers=JSON, params={"fields": _RESPONSE}).json()
+                                                    headers=JSON, params={"fields": _RESPONSE, **COMPACT}).json()
             except APIError as e:
                 msg = e.error.get("message", str(e))
                 if e.code == 400 and g.is_guard_refusal(msg):
