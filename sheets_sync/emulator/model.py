@@ -177,7 +177,8 @@ class Journal:
     def __init__(self, ss: Spreadsheet):
         self.ss = ss
         metadata(ss)   # deferred deletes applied, so the copy holds only live metadata
-        self._ss_attrs = {k: copy.deepcopy(v) for k, v in vars(ss).items() if k not in self._DERIVED}
+        self._ss_attrs = {k: _metadata_copy(v) if k == "developer_metadata" else copy.deepcopy(v)
+                          for k, v in vars(ss).items() if k not in self._DERIVED}
         self._sheets = list(ss.sheets)
         self._sheet_attrs = [(s, {k: v if k in self._SHALLOW else copy.deepcopy(v) for k, v in vars(s).items()})
                              for s in ss.sheets]
@@ -211,6 +212,14 @@ class Journal:
 
 
 # --- developer metadata ------------------------------------------------------------------
+
+def _metadata_copy(mds: list[dict]) -> list[dict]:
+    """What deepcopy makes of the metadata list (flat fields, a location of at most two levels
+    of flat dicts), at a fraction of its cost: a batch copies 20,000 row anchors."""
+    def loc(v):
+        return {k: dict(x) if isinstance(x, dict) else x for k, x in v.items()}
+    return [{k: loc(v) if k == "location" else (copy.deepcopy(v) if isinstance(v, (dict, list)) else v)
+             for k, v in m.items()} for m in mds]
 # An id index and deferred deletes: a guarded write deletes and re-creates one row anchor by
 # id for each of 10,000 rows, which must cost O(1) a request, not a walk of every anchor.
 
