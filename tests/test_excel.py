@@ -173,20 +173,23 @@ def test_endpoint_over_a_real_socket(payload, monkeypatch):
         thread.join(10)
 
 
-def test_ribbon_addin_is_xlwings_template_with_our_button(tmp_path, cli):
+def test_ribbon_addin_is_xlwings_template_with_our_buttons(tmp_path, cli):
     from oletools.olevba import VBA_Parser
     cli("excel-addin", "build", "--out", tmp_path)
     path = tmp_path / "xl_addin.xlam"
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
         ui = z.read("customUI/customUI.xml").decode()
-        vba = z.read("xl/vbaProject.bin")
-    assert 'label="sheets-sync"' in ui and "Recalculate" in ui and 'onAction="RibbonMyAddin.RunMain"' in ui
+        workbook = z.read("xl/workbook.xml").decode()
+    assert 'label="sheets-sync"' in ui and "Recalculate" in ui and "Validate" in ui
+    assert 'onAction="RibbonSheetsSync.RunMain"' in ui and 'onAction="RibbonSheetsSync.RunValidate"' in ui
+    # without settings the add-in's own config sheet stays disabled (leading underscore)
+    assert 'name="_xlwings.conf"' in workbook
     parser = VBA_Parser("xl_addin.xlam", data=path.read_bytes())
     code = "\n".join(src for *_, src in parser.extract_macros())
-    assert "Sub RunMain(" in code
-    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in code
-    assert vba  # the VBA project is carried over untouched
+    assert "Sub RunMain(control As IRibbonControl)" in code and "Sub RunValidate(control As IRibbonControl)" in code
+    assert 'RunPython "import xl_addin; xl_addin." & pythonFunction & "()"' in code
+    assert 'RunServerPython url & "/xlwings/" & route' in code
     res = cli("excel-addin", "install", path, code=2)
     assert "Windows or macOS" in res.output
 
@@ -206,4 +209,4 @@ def test_built_addin_vba_is_checked_with_oletools(tmp_path, cli):
     cli("excel-addin", "build", "--out", tmp_path)
     found = check_vba(tmp_path / "xl_addin.xlam")
     assert found["XLWINGS_VERSION"] == xl_addin.XLWINGS_VERSION == xw.__version__
-    assert found["CONFIG"] == "myaddin.conf"  # the config the built add-in really reads
+    assert found["CONFIG"] == "xlwings.conf"  # the config the built add-in really reads

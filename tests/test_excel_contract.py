@@ -144,7 +144,4 @@ def test_start_up_check_names_both_versions(monkeypatch):
 def test_pyproject_pins_the_same_xlwings():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     spec = re.search(r'"xlwings([^"]*)"', text).group(1).strip()
-    if not spec.startswith("=="):
-        pytest.skip(f"pyproject.toml still says xlwings{spec}; the pin xlwings=={xl_addin.XLWINGS_VERSION} "
-                    "is to be applied by the pyproject owner")
     assert spec == f"=={xl_addin.XLWINGS_VERSION}"

@@ -82,15 +82,6 @@ def server(tmp_path):
     assert "Traceback" not in log, log
 
 
-def _cli_has_serve() -> bool:
-    try:
-        import typer.main
-        from sheets_sync.cli import app
-        return "serve" in {c.name for c in typer.main.get_command(app).commands.values()}
-    except Exception:  # noqa: BLE001
-        return False
-
-
 def golden_rows(payload) -> dict:
     values = payload["sheets"][0]["values"]
     return {row[2]: (row[12], row[13], row[14]) for row in values[3:] if row[2] and "." in str(row[2])}
@@ -157,7 +148,6 @@ def test_newcomer_python_m_xl_addin(server, seed_book, tmp_path, cli, kind):
     newcomer_round_trip(server, seed_book, tmp_path, cli, kind)
 
 
-@pytest.mark.skipif(not _cli_has_serve(), reason="sheets-sync serve not wired yet")
 @pytest.mark.parametrize("kind", ["VBA", "Office.js", "Google Apps Script"])
 def test_newcomer_sheets_sync_serve_as_the_readme_says(seed_book, tmp_path, cli, kind):
     s = Server([sys.executable, "-m", "sheets_sync", "serve"], tmp_path)

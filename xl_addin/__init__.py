@@ -2,8 +2,9 @@
 server (``serve``) that speaks xlwings Server's protocol to Excel (VBA ``RunServerPython``),
 Excel on the web (Office.js) and Google Sheets (Apps Script).
 
-The ribbon add-in built by ``sheets-sync excel-addin build`` is named xl_addin.xlam;
-its button runs ``import xl_addin; xl_addin.main()``.
+The ribbon add-in built by ``sheets-sync excel-addin build`` is named xl_addin.xlam
+(its VBA: ``addin_vba``, written by ``vba_project``); with local Python its buttons run
+``import xl_addin; xl_addin.main()`` / ``main_validate()``, without it they post to ``serve``.
 """
 import os as _os
 

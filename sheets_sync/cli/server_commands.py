@@ -50,11 +50,15 @@ app.add_typer(excel_app, name="excel-addin")
 
 @excel_app.command("build")
 @friendly
-def excel_addin_build(out: Path = typer.Option(Path("dist"), "--out", help="folder for xl_addin.xlam")):
+def excel_addin_build(out: Path = typer.Option(Path("dist"), "--out", help="folder for xl_addin.xlam"),
+                      url: str = typer.Option(None, "--url", help="the sheets-sync serve address: "
+                                              "buttons call it (RunServerPython), no Python on the PC"),
+                      setting: list[str] = typer.Option([], "--setting", help="KEY=VALUE for the add-in's "
+                                                        "xlwings.conf sheet (e.g. AUTH=...); repeatable")):
     """Build xl_addin.xlam from xlwings' ribbon add-in template."""
-    from ..excel_addin import build
+    from ..excel_addin import build, settings_from
     _watched.watch(out)
-    console.print(f"สร้างแล้ว / built: [bold]{build(out)}[/]", highlight=False)
+    console.print(f"สร้างแล้ว / built: [bold]{build(out, settings_from(url, setting))}[/]", highlight=False)
 
 
 @excel_app.command("install")

@@ -120,6 +120,11 @@ class Kind(ABC):
         from .definitions import table_rows
         return table_rows(frame, template, source)
 
+    def linked_tables(self, grids: dict[str, Grid], template: Template) -> list[tuple[Template, Layout]]:
+        """Other tables of the workbook keyed by the same codes (a scorecard's details tab),
+        as (their template, their layout): push-template keeps them in line too."""
+        return []
+
     def code_key(self, value) -> str:
         """How codes are compared: spacing tidied, digits as written (๑.๑.๑ (๑))."""
         return " ".join(str(value).split()) if value is not None else ""

@@ -14,6 +14,12 @@ COLUMNS = ("dimension", "strategy", "goal", "code", "indicator", "weight", "targ
            *CRITERIA, "method", "direction")
 REQUIRED = ("code", "indicator", "weight", *CRITERIA)
 NUMERIC = ("weight", "target", *CRITERIA)
+# Optional template-owned text of the details tab (issue 13): kept only when the list has
+# the column, so a list without them never empties what the tab holds.
+DETAIL_TEXT = ("description", "step1", "step2", "step3", "step4", "step5", "supervisor_role", "collector_role")
+_DETAIL_THAI = {"คำอธิบาย": "description", "ขั้นตอนที่ 1": "step1", "ขั้นตอนที่ 2": "step2", "ขั้นตอนที่ 3": "step3",
+                "ขั้นตอนที่ 4": "step4", "ขั้นตอนที่ 5": "step5", "บทบาทผู้กำกับดูแล": "supervisor_role",
+                "บทบาทผู้จัดเก็บข้อมูล": "collector_role"}
 _EXTRA_THAI = {"มิติ": "dimension", "ระดับ 1": "c1", "ระดับ 2": "c2", "ระดับ 3": "c3", "ระดับ 4": "c4",
                "ระดับ 5": "c5", "เกณฑ์ 1": "c1", "เกณฑ์ 2": "c2", "เกณฑ์ 3": "c3", "เกณฑ์ 4": "c4", "เกณฑ์ 5": "c5"}
 
@@ -24,7 +30,8 @@ def _column_names(template: Template) -> dict[str, str]:
         if f.key in COLUMNS and not f.label.isdigit():
             for lab in f.labels:
                 names[norm(lab).replace(" ", "")] = f.key
-    names.update({k.replace(" ", ""): v for k, v in _EXTRA_THAI.items()})
+    names.update({k.replace(" ", ""): v for k, v in {**_EXTRA_THAI, **_DETAIL_THAI}.items()})
+    names.update({k: k for k in DETAIL_TEXT})
     return names
 
 
@@ -51,7 +58,8 @@ def normalise_indicators(frame: pd.DataFrame, template: Template, source: str = 
     for k in COLUMNS:
         if k not in frame.columns:
             frame[k] = None
-    frame = frame[list(COLUMNS)].astype(object)
+    texts = [k for k in DETAIL_TEXT if k in frame.columns]
+    frame = frame[[*COLUMNS, *texts]].astype(object)
     problems = []
     for i, row in frame.iterrows():
         line = i + 2  # header is line 1 in a CSV
@@ -70,7 +78,11 @@ def normalise_indicators(frame: pd.DataFrame, template: Template, source: str = 
         raise TemplateError("\n".join(problems), "\n".join(problems))
     frame["code"] = codes
     for k in ("dimension", "strategy", "goal", "indicator", "method", "direction"):
-        frame[k] = frame[k].map(lambda v: norm(v) or None)
+        # a YAML or inline list leaves a key some items lack as NaN: no value, not "nan"
+        frame[k] = frame[k].map(lambda v: None if isinstance(v, float) and pd.isna(v) else (norm(v) or None))
+    for k in texts:   # as written, line breaks kept: only the ends trimmed
+        frame[k] = frame[k].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v))
+                                or not str(v).strip() else str(v).strip())
     return frame.reset_index(drop=True)
 
 

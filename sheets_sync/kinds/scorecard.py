@@ -152,6 +152,17 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
                        detail={"numbers": num, "options": options})
 
 
+def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template, options: ScoringOptions) -> None:
+    """The details tab's text by code (``detail["details"]``) and its problems, on the scorecard's result."""
+    from .details_sheet import check_details
+    scored = {code: (None if pd.isna(s) else float(s)) for code, s in zip(res.inputs["code"], res.rows["score"])} \
+        if len(res.rows) else {}
+    details, problems, sheet = check_details(grids, template, scored, options.max_score)
+    res.detail["details"] = details
+    res.detail["details_sheet"] = sheet
+    res.problems += problems
+
+
 class Scorecard(Kind):
     name = "scorecard"
     template = "scorecard"
@@ -163,10 +174,17 @@ class Scorecard(Kind):
         for layout in find_tables(grids, template, norm, skip=(META_SHEET,)):
             rec = None if recorded is None else recorded.get(layout.sheet, {})
             out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec))
+        if out and out[0].layout.complete:
+            attach_details(out[0], grids, template, options or template.scoring)
         return out
 
     def code_key(self, value) -> str:
         return norm(value)
+
+    def linked_tables(self, grids, template):
+        from .indicator_details import find_details
+        found = find_details(grids, template)
+        return [found] if found else []
 
     def explain(self, result, code):
         wanted = norm(code).replace(" ", "")

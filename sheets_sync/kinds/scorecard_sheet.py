@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from .sheet_plan import BookPlan, ColourRule, SheetPlan, Validation, header_rows, helper_sheets, title_row
+from .details_sheet import details_plan, template_record
 from .template import Template
 
 STATUS_FORMAT_SECTIONS = 4
@@ -15,6 +16,15 @@ STATUS_FORMAT_SECTIONS = 4
 def status_format(template: Template) -> str:
     dot = f'"{template.status_dot}"'
     return ";".join([dot] * STATUS_FORMAT_SECTIONS)
+
+
+def number_format(template: Template, key: str, default: str = "General") -> str:
+    """A computed column's format from the template's decimals (OPDC: 0.1000, not 0.100);
+    other columns keep the field's own."""
+    decimals = template.scoring.decimals.get(key)
+    if decimals is None:
+        return default
+    return "0." + "0" * int(decimals) if int(decimals) > 0 else "0"
 
 
 def lay_out(template: Template, indicators: pd.DataFrame, *, unit=None, period=None) -> BookPlan:
@@ -36,7 +46,7 @@ def lay_out(template: Template, indicators: pd.DataFrame, *, unit=None, period=N
         for _, ind in indicators[indicators["dimension"].fillna("") == dim].iterrows():
             for f in template.fields:
                 # text keeps General (left, wrapped); numbers and the dot get formats, centred
-                fmt = status_format(template) if f.type == "status" else (f.format if f.type == "number" else None)
+                fmt = status_format(template) if f.type == "status" else (number_format(template, f.key, f.format) if f.type == "number" else None)
                 value = ind[f.key] if f.key in ind and f.owner == "template" else None
                 plan.put((r, cols[f.key]), value, f.owner, fmt)
             rows.append(r)
@@ -48,12 +58,12 @@ def lay_out(template: Template, indicators: pd.DataFrame, *, unit=None, period=N
     plan.put((t1, cols["weight"]), None, "total", "0.00")
     ws_col = cols[t["total_weighted_score"]["column"]]
     plan.put((t1, ws_col - 1), t["total_weighted_score"]["label"], "total_label")
-    plan.put((t1, ws_col), None, "total", template.fields[ws_col - 1].format)
+    plan.put((t1, ws_col), None, "total", number_format(template, "weighted_score"))
     if "reported" in t:
         plan.put((t1, cols[t["reported"]["column"]]), None, "total")
     pc_col = cols[t["overall_percentage"]["column"]]
     plan.put((t2, pc_col - 1), t["overall_percentage"]["label"], "total_label")
-    plan.put((t2, pc_col), None, "total", "0.00")
+    plan.put((t2, pc_col), None, "total", number_format(template, "percentage", "0.00"))
     plan.freeze = (first - 1, cols.get("weight", 1) - 1)
 
     if rows:
@@ -67,4 +77,8 @@ def lay_out(template: Template, indicators: pd.DataFrame, *, unit=None, period=N
                               for level in template.status_levels.values()]
     plan.fit_rows(template.font_size)
     plan.pages_tall = max(1, math.ceil(len(rows) / 10))     # one landscape page per 10 indicators
-    return BookPlan(template, [plan, *helper_sheets(template)])
+    details = details_plan(template, indicators, unit=unit, period=period)
+    book = BookPlan(template, [plan, *([details] if details else []), *helper_sheets(template)])
+    if details:
+        book.records[details.name] = template_record(details, template)
+    return book

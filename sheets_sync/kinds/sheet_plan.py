@@ -145,6 +145,8 @@ class BookPlan:
     template: Template
     sheets: list[SheetPlan] = field(default_factory=list)
     meta: list[tuple[str, object]] = field(default_factory=list)
+    # tab -> its template-owned cells (A1 -> value), for tabs no kind evaluates (init records them)
+    records: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetPlan:
         return next(s for s in self.sheets if s.name == name)

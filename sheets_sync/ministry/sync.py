@@ -18,7 +18,7 @@ from ..kinds.canonical import Canonical
 from ..core.grid import Cell, Grid, a1, same_value
 from ..kinds.layout import find_tables
 from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, meta_cells, read_meta, recorded_template
-from ..kinds.sheet_plan import template_cells
+from ..kinds.sheet_plan import archive_header, template_cells
 from ..core.thai_time import thai_datetime
 from ..kinds.template import Template
 
@@ -68,26 +68,33 @@ def _differs(have, want) -> bool:
     return not same_value(have, want)
 
 
-def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None = None) -> PushPlan:
-    tpl: Template = canonical.template
-    sheet_kind = canonical.kind
-    stamp = thai_datetime(now or datetime.now(timezone.utc))     # people read it: Bangkok, Buddhist Era
-    skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET)
-    layouts = [lay for lay in find_tables(grids, tpl, sheet_kind.code_key, skip=skip) if lay.complete]
-    if not layouts:
-        from ..core.errors import WorkbookError
-        raise WorkbookError(f"ไม่พบแผ่นงาน {tpl.sheet_name}", f"no {sheet_kind.name} sheet found ({tpl.sheet_name})")
-    layout = layouts[0]
+@dataclass
+class TablePush:
+    """One table's part of the plan: its row operations, its rewritten template-owned
+    cells and the grid as it will be after them (final coordinates)."""
+    sheet: str
+    template: Template
+    columns: dict[str, int]
+    after: Grid
+    final_rows: list[int]
+    ops: list[tuple] = field(default_factory=list)
+    cells: dict[Cell, object] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    audit_rows: list[list] = field(default_factory=list)
+    archive_rows: list[list] = field(default_factory=list)
+
+
+def plan_table(grid: Grid, layout, tpl: Template, canon: dict, code_key, recorded: dict, stamp: str,
+               keys: list[str] | None = None) -> TablePush:
+    """Keep one table keyed by code in line with ``canon`` (code -> the canonical row):
+    retired rows leave (their values kept for the archive), new ones join the end of their
+    dimension section (or of the table), the template-owned cells ``keys`` (default:
+    every one the sheet has) are rewritten. Unit-owned cells are never touched."""
     sheet_name = layout.sheet
-    grid = grids[sheet_name]
     sectioned = bool(tpl.section_marker)
-    meta = read_meta(grids.get(META_SHEET))
-    recorded = recorded_template(meta, sheet_name)
-    plan = PushPlan(sheet_name, version_from=meta.get("template_version"), version_to=canonical.version)
     cols = layout.columns
-    tkeys = [f.key for f in tpl.fields if f.owner == "template" and f.key in cols]
-    canon = {row["code"]: row for _, row in canonical.indicators.iterrows()}
-    existing = {sheet_kind.code_key(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
+    tkeys = [f.key for f in tpl.fields if f.owner == "template" and f.key in cols and (keys is None or f.key in keys)]
+    existing = {code_key(grid.get(r, cols["code"])): r for r in layout.indicator_rows}
 
     # -- rows: retired leave, new ones join the end of their dimension --------------------
     slots: list = list(range(1, grid.max_row + 1))
@@ -99,10 +106,13 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     dim_of_row = layout.dimension_of
     section_rows = layout.sections
     new_sections: dict[str, tuple] = {}
+
+    def dim_of(row) -> str:
+        return (row.get("dimension") or "") if sectioned else ""
     for code, row in canon.items():
         if code in existing:
             continue
-        dim = row.get("dimension") or ""
+        dim = dim_of(row)
         members = [s for s in slots if isinstance(s, int) and dim_of_row.get(s, None) == dim
                    and s in layout.indicator_rows] + [s for s in slots if isinstance(s, tuple) and s[1] == dim]
         if members:
@@ -120,27 +130,31 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
                 anchor += 1
         slots.insert(anchor, ("new", dim, code))
     final = {s: i + 1 for i, s in enumerate(slots)}
+    final_rows = sorted(final[existing[c]] if c in existing else final[("new", dim_of(canon[c]), c)] for c in canon)
+    push = TablePush(sheet_name, tpl, cols, Grid(sheet_name), final_rows)
     for code, r in sorted(retired, key=lambda x: -x[1]):
-        plan.ops.append(("delete", sheet_name, r, 1, None))
+        push.ops.append(("delete", sheet_name, r, 1, None))
     # Inserts in ascending final order: the row above each one is already in place,
     # and it is the row whose look the new row copies.
     for s_ in slots:
         if isinstance(s_, tuple):
             p = final[s_]
-            plan.ops.append(("insert", sheet_name, p, 1, p - 1 if p > 1 else None))
+            push.ops.append(("insert", sheet_name, p, 1, p - 1 if p > 1 else None))
+    for code, r in retired:
+        push.archive_rows.append([stamp] + [grid.get(r, cols[f.key]) if f.key in cols else None for f in tpl.fields])
+        push.changes.append(Change("retire", code, "row", a1(r, cols["code"]), code, ""))
 
     # -- the final grid, as the backend will hold it after the row operations ------------
-    after = Grid(sheet_name)
+    after = push.after
     for s, r_new in final.items():
         if isinstance(s, int):
             for c in range(1, grid.max_col + 1):
                 v = grid.get(s, c)
                 if v is not None:
                     after.values[(r_new, c)] = v
-    cells: dict[Cell, object] = {}
 
     def put(cell, value):
-        cells[cell] = value
+        push.cells[cell] = value
         if value is None:
             after.values.pop(cell, None)
         else:
@@ -149,11 +163,10 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     for s, r_new in final.items():
         if isinstance(s, tuple) and s[0] == "section":
             put((r_new, 1), s[1])
-            plan.changes.append(Change("add", "", "dimension", a1(r_new, 1), None, s[1]))
-    audit_rows = []
+            push.changes.append(Change("add", "", "dimension", a1(r_new, 1), None, s[1]))
     for code, row in canon.items():
         new_row = code not in existing
-        r_new = final[("new", row.get("dimension") or "", code)] if new_row else final[existing[code]]
+        r_new = final[("new", dim_of(row), code)] if new_row else final[existing[code]]
         for key in tkeys:
             want = _value(row.get(key))
             cell = (r_new, cols[key])
@@ -168,25 +181,58 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
                 kind = "add"
             elif old_ref in recorded and _differs(have, recorded[old_ref]):
                 kind = "restore"
-                audit_rows.append([stamp, sheet_name, a1(*cell), code, tpl.field(key).label, have, want,
-                                   "คืนค่ามาตรฐาน / canonical value restored"])
+                push.audit_rows.append([stamp, sheet_name, a1(*cell), code, tpl.field(key).label, have, want,
+                                        "คืนค่ามาตรฐาน / canonical value restored"])
             else:
                 kind = "update"
-            plan.changes.append(Change(kind, code, key, a1(*cell), have, want))
+            push.changes.append(Change(kind, code, key, a1(*cell), have, want))
+    return push
+
+
+def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None = None) -> PushPlan:
+    tpl: Template = canonical.template
+    sheet_kind = canonical.kind
+    stamp = thai_datetime(now or datetime.now(timezone.utc))     # people read it: Bangkok, Buddhist Era
+    skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET)
+    layouts = [lay for lay in find_tables(grids, tpl, sheet_kind.code_key, skip=skip) if lay.complete]
+    if not layouts:
+        from ..core.errors import WorkbookError
+        raise WorkbookError(f"ไม่พบแผ่นงาน {tpl.sheet_name}", f"no {sheet_kind.name} sheet found ({tpl.sheet_name})")
+    layout = layouts[0]
+    sheet_name = layout.sheet
+    meta = read_meta(grids.get(META_SHEET))
+    plan = PushPlan(sheet_name, version_from=meta.get("template_version"), version_to=canonical.version)
+    canon = {row["code"]: row for _, row in canonical.indicators.iterrows()}
+    tables = [plan_table(grids[sheet_name], layout, tpl, canon, sheet_kind.code_key,
+                         recorded_template(meta, sheet_name), stamp)]
+    # tables keyed by the same codes (the details tab): only the columns the list gives
+    given = set(canonical.indicators.columns)
+    for ltpl, lay in sheet_kind.linked_tables(grids, tpl):
+        tables.append(plan_table(grids[lay.sheet], lay, ltpl, canon, sheet_kind.code_key,
+                                 recorded_template(meta, lay.sheet), stamp, keys=[k for k in lay.columns if k in given]))
+    for t in tables:
+        plan.ops += t.ops
+        plan.changes += t.changes
 
     # -- archive and audit ----------------------------------------------------------------
     extra: dict[str, dict[Cell, object]] = {}
-    if retired and ARCHIVE_SHEET in grids:
-        arch = grids[ARCHIVE_SHEET]
-        nxt = arch.max_row + 1
-        for code, r in retired:
-            values = [stamp] + [grid.get(r, cols[f.key]) if f.key in cols else None for f in tpl.fields]
-            extra.setdefault(ARCHIVE_SHEET, {}).update({(nxt, i + 1): v for i, v in enumerate(values) if v is not None})
-            plan.changes.append(Change("retire", code, "row", a1(r, cols["code"]), code, f"{ARCHIVE_SHEET}!A{nxt}"))
-            nxt += 1
+    if ARCHIVE_SHEET in grids:
+        nxt = grids[ARCHIVE_SHEET].max_row + 1
+        for i, t in enumerate(tables):
+            if not t.archive_rows:
+                continue
+            if i:   # another table's columns: its own header above its rows
+                extra.setdefault(ARCHIVE_SHEET, {}).update(
+                    {(nxt, j + 1): v for j, v in enumerate(archive_header(t.template))})
+                nxt += 1
+            retires = [c for c in t.changes if c.kind == "retire"]
+            for values, change in zip(t.archive_rows, retires):
+                extra.setdefault(ARCHIVE_SHEET, {}).update({(nxt, j + 1): v for j, v in enumerate(values) if v is not None})
+                change.new = f"{ARCHIVE_SHEET}!A{nxt}"
+                nxt += 1
+    audit_rows = [row for t in tables for row in t.audit_rows]
     if audit_rows and AUDIT_SHEET in grids:
-        aud = grids[AUDIT_SHEET]
-        nxt = aud.max_row + 1
+        nxt = grids[AUDIT_SHEET].max_row + 1
         for i, values in enumerate(audit_rows):
             extra.setdefault(AUDIT_SHEET, {}).update({(nxt + i, j + 1): v for j, v in enumerate(values) if v is not None})
 
@@ -196,21 +242,23 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
         if str(meta.get("template_version")) != str(canonical.version) and META_SHEET in grids:
             plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {"template_version": canonical.version})
         return plan
-    final_layout_rows = sorted(final[existing[c]] if c in existing else final[("new", canon[c].get("dimension") or "", c)]
-                               for c in canon)
-    result = next(r for r in sheet_kind.evaluate({**grids, sheet_name: after}, tpl) if r.sheet == sheet_name)
+    main = tables[0]
+    after, cells = main.after, main.cells
+    result = next(r for r in sheet_kind.evaluate({**grids, **{t.sheet: t.after for t in tables}}, tpl)
+                  if r.sheet == sheet_name)
     for sheet, other in result.other_cells.items():
         extra.setdefault(sheet, {}).update(other)
     if result.notes:
         plan.notes = {sheet_name: result.notes}
     for cell, v in result.desired.items():
         if not same_value(after.get(*cell), v):
-            put(cell, v)
-    plan.cells = {sheet_name: cells, **extra}
+            cells[cell] = v
+            after.values[cell] = v
+    plan.cells = {**{t.sheet: t.cells for t in tables}, **extra}
     if META_SHEET in grids:
-        tcells = template_cells(tpl, cols, final_layout_rows, lambda r, c: after.get(r, c))
+        records = {f"template:{t.sheet}": json.dumps(template_cells(t.template, t.columns, t.final_rows,
+                                                                    lambda r, c, g=t.after: g.get(r, c)),
+                                                     ensure_ascii=False, separators=(",", ":")) for t in tables}
         plan.cells[META_SHEET] = meta_cells(grids[META_SHEET], {
-            "template_version": canonical.version,
-            f"template:{sheet_name}": json.dumps(tcells, ensure_ascii=False, separators=(",", ":")),
-            f"computed:{sheet_name}": result.recorded_blob()})
+            "template_version": canonical.version, **records, f"computed:{sheet_name}": result.recorded_blob()})
     return plan

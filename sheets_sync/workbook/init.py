@@ -75,4 +75,6 @@ def laid_out(kind: Kind, tpl: Template, rows: pd.DataFrame, *, unit=None, period
         book.meta += [(f"computed:{res.sheet}", res.recorded_blob()),
                       (f"results:{res.sheet}", json.dumps(held, ensure_ascii=False, separators=(",", ":"))),
                       (f"template:{res.sheet}", json.dumps(tcells, ensure_ascii=False, separators=(",", ":")))]
+    book.meta += [(f"template:{name}", json.dumps(cells, ensure_ascii=False, separators=(",", ":")))
+                  for name, cells in book.records.items()]
     return book
