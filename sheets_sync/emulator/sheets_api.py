@@ -293,6 +293,7 @@ class SheetsMixin:
                     replies.append(apply_request(self, ss, kind, args, i, caller))
                 return replies
             replies = self._atomic(ss, run)
+            metadata(ss)   # the batch's deleted metadata out of the list (deferred while it ran)
             self._modified(ss, caller)
             out = {"spreadsheetId": sid, "replies": replies}
             if body.get("includeSpreadsheetInResponse"):
