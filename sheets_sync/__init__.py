@@ -18,7 +18,7 @@ _WHERE = {
     "init": ".workbook.init", "recalc": ".workbook.recalc", "validate": ".workbook.recalc",
     "explain": ".workbook.recalc", "Report": ".workbook.recalc", "SheetReport": ".workbook.recalc",
     "demo": ".demo", "consolidate": ".ministry.consolidate", "import_file": ".ministry.importers",
-    "provision": ".ministry.registry", "push_template": ".ministry.registry",
+    "report": ".ministry.report", "provision": ".ministry.registry", "push_template": ".ministry.registry",
     "ScoringOptions": ".kinds.template", "load_template": ".kinds.template",
 }
 __all__ = [*_WHERE, "SheetsSyncError", "TemplateError", "WorkbookError"]

@@ -80,6 +80,7 @@ def outcome_table(outcomes, title: str) -> Table:
         note = o.error or o.details.get("note", "")
         if o.plan is not None and not o.error:
             note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
+            note += "".join(f"; locked, left alone: {t} ({why})" for t, why in o.plan.locked.items())
         t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
     return t
 

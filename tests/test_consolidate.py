@@ -46,7 +46,7 @@ def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
     res = cli("consolidate", "--units", units, "--out", out, "--period", "2/2567")
     assert "summary.xlsx" in res.stdout
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == [OVERVIEW, MATRIX, PROBLEMS, MISSING]
+    assert wb.sheetnames == [OVERVIEW, MATRIX, "รายละเอียดรายหน่วยงาน", PROBLEMS, MISSING]   # issue 13: the units' words
     overview = {r["รหัสหน่วยงาน"]: r for r in table(wb[OVERVIEW])}
     for code in RESULTS:
         own = own_totals(tmp_path / "units" / f"{code}.xlsx")

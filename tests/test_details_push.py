@@ -143,3 +143,28 @@ def test_on_google_the_tab_is_made_and_push_keeps_the_narrative(tmp_path, emulat
     assert after[(row, head["หลักฐานอ้างอิง"])] == "1. หนังสือ\n2. รายงาน"
     assert after[(row, head["ระดับ 5"])] == NEW_STEP5
     assert "7.2.3" in after.values()
+
+
+def test_new_round_carries_the_details_narratives_as_drafts(tmp_path):
+    from sheets_sync.kinds.indicator_details import details_by_code
+    from sheets_sync.backends.xlsx_book import XlsxBook
+    from sheets_sync.kinds.template import load_template
+    from sheets_sync.ministry.rounds_new import new_round
+    units, paths = ministry(tmp_path)
+    out = new_round(units, canonical(tmp_path, 1, KPI), "1/2551", into="files")
+    assert [o.outcome for o in out] == ["created", "created"], [o.detail for o in out]
+    for u, o in zip("AB", out):
+        new = details_cells(o.path)
+        typed = narratives(u)
+        for label in ("คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ", "ปัจจัยสนับสนุนต่อการดำเนินงาน",
+                      "อุปสรรคต่อการดำเนินงาน"):
+            assert new["7.2.1"][label] == f"(ร่าง) {typed['7.2.1'][label]}"
+        assert new["7.2.1"]["หลักฐานอ้างอิง"] == f"(ร่าง)\n{typed['7.2.1']['หลักฐานอ้างอิง']}"
+        for label in ("ผู้กำกับดูแลตัวชี้วัด", "โทรศัพท์ผู้กำกับดูแล", "ผู้จัดเก็บข้อมูล", "โทรศัพท์ผู้จัดเก็บข้อมูล"):
+            assert new["7.2.1"][label] == typed["7.2.1"][label]           # people carry as they are
+        assert new["7.2.2"]["หลักฐานอ้างอิง"] == "(ร่าง)\n1. หนังสือ\n2. รายงาน"
+        d = details_by_code(XlsxBook(o.path).grids(), load_template("scorecard_opdc"))["7.2.2"]
+        assert [e.text for e in d.evidence] == ["หนังสือ", "รายงาน"]    # the mark is not an item
+        assert new["7.2.1"]["ระดับ 5"] == STEP5
+        # the last round's workbook keeps what it had
+        assert details_cells(paths[u])["7.2.1"]["อุปสรรคต่อการดำเนินงาน"] == typed["7.2.1"]["อุปสรรคต่อการดำเนินงาน"]

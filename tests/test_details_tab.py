@@ -24,7 +24,12 @@ def test_init_makes_the_tab_keyed_by_code_with_the_ministrys_text(tmp_path):
     assert list(cells) == ["7.2.1", "7.2.2"]
     assert cells["7.2.1"]["ระดับ 5"] == STEP5
     assert cells["7.2.1"]["คำอธิบาย"] == "พิจารณาจากระดับขั้นของความสำเร็จในการดำเนินการ"
-    assert cells["7.2.1"]["บทบาทผู้กำกับดูแล"] == "ผู้กำกับดูแลตัวชี้วัด"
+    assert cells["7.2.1"]["บทบาทผู้กำกับดูแล"] is None            # empty: the usual role
+    from sheets_sync.kinds.indicator_details import SUPERVISOR_ROLE, details_by_code
+    from sheets_sync.backends.xlsx_book import XlsxBook
+    from sheets_sync.kinds.template import load_template
+    assert details_by_code(XlsxBook(path).grids(), load_template("scorecard_opdc"))["7.2.1"].supervisor_role \
+        == SUPERVISOR_ROLE == "ผู้กำกับดูแลตัวชี้วัด"
     assert cells["7.2.2"]["คำอธิบาย"] is None and cells["7.2.1"]["หลักฐานอ้างอิง"] is None
     r = code_rows(ws, cols["รหัส"])["7.2.1"]
     # the unit types its columns; the ministry's are locked (a guard, not a wall)
@@ -109,6 +114,9 @@ def test_a_scorecard_indicator_without_a_details_row_is_told(tmp_path):
     wb.save(path)
     missing = [p for p in ss.validate(path).problems if p.kind == "details_missing_row"]
     assert [p.code for p in missing] == ["7.2.2"] and missing[0].severity == "warning"
+    score = openpyxl.load_workbook(path)["ตัวชี้วัด"]
+    scols = header_columns(score)
+    assert (missing[0].sheet, missing[0].cell) == ("ตัวชี้วัด", f"C{code_rows(score, scols['รหัส'])['7.2.2']}")
 
 
 def test_recalc_leaves_every_details_cell_as_typed(tmp_path):

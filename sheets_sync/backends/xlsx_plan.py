@@ -52,7 +52,7 @@ def _cells(ws, plan: SheetPlan, font, bold, fills) -> None:
     wb = ws.parent
     for (r, c), role in plan.roles.items():
         fmt = plan.formats.get((r, c))
-        key = (role, fmt)
+        key = (role, fmt, plan.text_top and role not in ("title", "header"))
         if key not in styles:
             styles[key] = _named_style(wb, key, font, bold, fills)
         v = plan.values.get((r, c))
@@ -66,14 +66,15 @@ def _cells(ws, plan: SheetPlan, font, bold, fills) -> None:
 
 
 def _named_style(wb, key: tuple, font, bold, fills) -> str:
-    role, fmt = key
-    name = f"sheets-sync {role} {fmt or ''}".strip()
+    role, fmt, top = key
+    name = f"sheets-sync {role} {fmt or ''}{' top' if top else ''}".strip()
     if name in wb.named_styles:
         return name
     style = NamedStyle(name=name)
     style.font = bold if role in BOLD_ROLES else font
     centred = role in ("title", "header") or fmt is not None
-    style.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if centred else None)
+    style.alignment = Alignment(wrap_text=True, vertical="top" if top else "center",
+                                horizontal="center" if centred else None)
     if role in fills:
         style.fill = fills[role]
     if role != "title":
@@ -121,6 +122,9 @@ def _sheet_settings(ws, plan: SheetPlan, tpl) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, plan.pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if plan.autofilter:
+        r1, c1, r2, c2 = plan.autofilter
+        ws.auto_filter.ref = f"{a1(r1, c1)}:{a1(r2, c2)}"
     if plan.print_rows:
         ws.print_title_rows = f"{plan.print_rows[0]}:{plan.print_rows[1]}"
 

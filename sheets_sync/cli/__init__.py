@@ -4,6 +4,7 @@ from .base import app
 # importing a module registers its commands, in the order `--help` lists them
 from . import unit_commands  # noqa: F401,E402,I001
 from . import ministry_commands  # noqa: F401,E402,I001
+from . import report_commands  # noqa: F401,E402,I001
 from . import server_commands  # noqa: F401,E402,I001
 
 

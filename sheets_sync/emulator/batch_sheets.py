@@ -239,7 +239,14 @@ def add_chart(state, ss, args, i, caller):
     return {"addChart": {"chart": chart}}
 
 
+def set_basic_filter(state, ss, args, i, caller):
+    flt = copy.deepcopy(args["filter"])
+    ss.sheet_by_id(flt["range"].get("sheetId", 0)).basic_filter = flt
+    return {}
+
+
 HANDLERS = {
+    "setBasicFilter": set_basic_filter,
     "addSheet": add_sheet, "deleteSheet": delete_sheet, "updateSheetProperties": update_sheet_properties,
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     "updateDimensionProperties": update_dimension_properties, "insertDimension": insert_dimension,

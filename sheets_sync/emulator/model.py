@@ -82,6 +82,7 @@ class Sheet:
     charts: list = field(default_factory=list)
     col_meta: dict = field(default_factory=dict)         # col -> {"pixelSize": n}
     tab_color: dict | None = None
+    basic_filter: dict | None = None                     # setBasicFilter's filter
     _journal: "Journal | None" = field(default=None, repr=False, compare=False)
 
     def put(self, key: tuple[int, int], cell: dict | None) -> None:

@@ -78,6 +78,9 @@ class SummaryPart:
     chart_value: str = ""                                         # overview column charted per unit
     chart_range: tuple = (0, 100)
     matrix_levels: tuple = ()                                     # reference lines on the matrix chart
+    # more sheets of the kind's own (name, frame), after the matrix: long text wraps, filterable
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    text_columns: tuple[str, ...] = ()                            # columns of long text: wide, wrapped
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ TEXT_KEYS = ("description", "supervisor_role", "collector_role", "supervisor", "
              "collector", "collector_phone", "explanation", "supporting_factors", "obstacles")
 NARRATIVE_KEYS = ("explanation", "supporting_factors", "obstacles", "evidence")   # what a round carries as drafts
 
+DRAFT_MARK = "(ร่าง)"     # seed 000's mark of a text not yet final; new-round puts it on carried narratives
 _ITEM = re.compile(r"^\s*(\d{1,3})\s*[.)]\s*(.*)$")
 _URL = re.compile(r"(?:https?://|www\.)[^\s()<>\"'“”]+", re.IGNORECASE)
 _NONE = ("", "-", "–", "ไม่มี")
@@ -79,13 +80,13 @@ def details_template(template: Template) -> Template | None:
 def parse_evidence(text) -> list[Evidence]:
     """The evidence cell as items: each numbered line starts one ("1. ...", "2) ..."), a line
     without a number continues the one before (joined by a space), blank lines and a lone
-    "-" are nothing. The first URL in an item is its link (``www.`` given ``http://``)."""
+    "-" are nothing, and so is new-round's draft mark on a line of its own. The first URL in an item is its link (``www.`` given ``http://``)."""
     if text is None:
         return []
     items: list[list[str]] = []
     for line in str(text).splitlines():
         part = " ".join(line.split())
-        if not part:
+        if not part or part == DRAFT_MARK:      # a carried list's draft mark is not an item
             continue
         m = _ITEM.match(part)
         if m:

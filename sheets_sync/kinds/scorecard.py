@@ -15,6 +15,8 @@ from ..core.trace import notes as notes_of, trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET
+from .quarters import quarters_upto, sum_quarters
+from .round_tabs import first_per_round, same_round
 from .scorecard_checks import check_inputs
 from .sheet_plan import rows_to_grow
 from .template import CRITERIA, ScoringOptions, Template
@@ -90,8 +92,9 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
 
 
 def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
-                   recorded: dict[str, object] | None = None) -> SheetResult:
-    """Evaluate one scorecard sheet whose layout is known."""
+                   recorded: dict[str, object] | None = None, quarters_upto: int = 4) -> SheetResult:
+    """Evaluate one scorecard sheet whose layout is known (``quarters_upto``: the quarters
+    its round reaches, for indicators typed per quarter: kinds/quarters.py)."""
     options = options or template.scoring
     problems = list(layout.problems)
     if not layout.complete:
@@ -103,7 +106,9 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
         problems += [problem("result_without_code", grid.name, a1(r, rc), value=grid.get(r, rc))
                      for r in layout.loose_rows if norm(grid.get(r, rc))]
 
-    raw = read_frame(grid, layout)
+    raw, summed, summed_names, quarter_problems = sum_quarters(read_frame(grid, layout), layout, grid.name,
+                                                               quarters_upto)
+    problems += quarter_problems
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
     problems += found
@@ -117,8 +122,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     if "invalid" in template.status_levels:   # typed but unusable is not "not reported"
         rows.loc[unusable | bad["result"], "status"] = "invalid"
 
-    desired: dict[Cell, object] = {}
-    names: dict[Cell, str] = {}
+    desired: dict[Cell, object] = dict(summed)
+    names: dict[Cell, str] = dict(summed_names)
     for key in COMPUTED:
         if key in layout.columns:
             col = layout.columns[key]
@@ -157,7 +162,9 @@ def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template,
     from .details_sheet import check_details
     scored = {code: (None if pd.isna(s) else float(s)) for code, s in zip(res.inputs["code"], res.rows["score"])} \
         if len(res.rows) else {}
-    details, problems, sheet = check_details(grids, template, scored, options.max_score)
+    where = {code: (res.sheet, res.layout.cell(r, "code")) for r, code in res.inputs["code"].items()} \
+        if len(res.inputs) else {}
+    details, problems, sheet = check_details(grids, template, scored, options.max_score, where)
     res.detail["details"] = details
     res.detail["details_sheet"] = sheet
     res.problems += problems
@@ -173,9 +180,10 @@ class Scorecard(Kind):
         out = []
         for layout in find_tables(grids, template, norm, skip=(META_SHEET,)):
             rec = None if recorded is None else recorded.get(layout.sheet, {})
-            out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec))
-        if out and out[0].layout.complete:
-            attach_details(out[0], grids, template, options or template.scoring)
+            out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec,
+                                      quarters_upto(grids, layout.sheet)))
+        for res in first_per_round(out, grids):     # each round's details tab with its own scorecard
+            attach_details(res, same_round(grids, res.sheet), template, options or template.scoring)
         return out
 
     def code_key(self, value) -> str:

@@ -7,6 +7,10 @@ import pandas as pd
 from .base import SummaryPart, UnitRead
 from .template import Template
 
+DETAILS = "รายละเอียดรายหน่วยงาน"
+EXPLANATION, OBSTACLES = "คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ", "อุปสรรคต่อการดำเนินงาน"
+DETAIL_COLUMNS = ["รหัสหน่วยงาน", "หน่วยงาน", "รหัส", "ตัวชี้วัด", "ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "สถานะ",
+                  EXPLANATION, OBSTACLES, "จำนวนหลักฐานอ้างอิง"]
 OVERVIEW_COLUMNS = ["รหัสหน่วยงาน", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว",
                     "ตัวชี้วัดทั้งหมด", "เขียว", "เหลือง", "แดง", "เทา", "ไม่ถูกต้อง", "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]
 
@@ -59,5 +63,34 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
     fmt_ws, fmt_score = "0." + "0" * d["weighted_score"], "0." + "0" * d["score"]
     formats = {"คะแนนถ่วงน้ำหนักรวม": fmt_ws, "ร้อยละ": "0.00",
                **{c: fmt_score for c in [*units, "เฉลี่ย", "ต่ำสุด", "สูงสุด"]}}
+    formats["ค่าคะแนนที่ได้"] = fmt_score
     return SummaryPart(overview, matrix, formats, chart_value="ร้อยละ", chart_range=(0, 100),
-                       matrix_levels=(("ระดับ 3", level3), ("ระดับ 5", template.scoring.max_score)))
+                       matrix_levels=(("ระดับ 3", level3), ("ระดับ 5", template.scoring.max_score)),
+                       tables=[(DETAILS, details_frame(reads, template))], text_columns=(EXPLANATION, OBSTACLES))
+
+
+def details_frame(reads: list[UnitRead], template: Template) -> pd.DataFrame:
+    """Per unit and indicator: result, score, status and the unit's own words, whole. The
+    explanation is the details tab's; a workbook without one gives its scorecard's
+    รายละเอียดการดำเนินงาน (seed 000's narratives). No details tab: no evidence count."""
+    rows = []
+    for u in reads:
+        res = u.result
+        details = (res.detail or {}).get("details", {})
+        has_tab = bool((res.detail or {}).get("details_sheet"))
+        numbers = (res.detail or {}).get("numbers")
+        for r in res.rows.index:
+            code = res.inputs.at[r, "code"]
+            d = details.get(code)
+            typed = res.inputs.at[r, "details"] if "details" in res.inputs else None
+            status = res.rows.at[r, "status"]
+            rows.append({"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "รหัส": code,
+                         "ตัวชี้วัด": res.inputs.at[r, "indicator"] if "indicator" in res.inputs else None,
+                         "ผลการดำเนินงาน": numbers.at[r, "result"] if numbers is not None and r in numbers.index
+                         else None,
+                         "ค่าคะแนนที่ได้": res.rows.at[r, "score"],
+                         "สถานะ": template.status_label(status) if status in template.status_levels else status,
+                         EXPLANATION: (d.explanation if d and d.explanation else typed) or None,
+                         OBSTACLES: (d.obstacles if d else None) or None,
+                         "จำนวนหลักฐานอ้างอิง": len(d.evidence) if d else (0 if has_tab else None)})
+    return pd.DataFrame(rows, columns=DETAIL_COLUMNS)

@@ -73,6 +73,8 @@ class SheetPlan:
     landscape: bool = True
     print_rows: tuple[int, int] | None = None                  # header rows repeated on each page
     pages_tall: int = 0                                        # fit to this many pages down (0: as many as needed)
+    autofilter: Range | None = None                            # a filter button on each header cell
+    text_top: bool = False        # long text starts at the cell's top (where a clipped cell still shows its start)
 
     def put(self, cell: Cell, value, role: str = "text", fmt: str | None = None) -> None:
         if value is not None and not (isinstance(value, float) and pd.isna(value)):

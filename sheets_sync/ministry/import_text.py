@@ -170,6 +170,8 @@ class Imported:
     page_headers: int = 0
     meta: dict = field(default_factory=dict)           # workbook metadata to record (e.g. ita_target)
     encoding: str | None = None
+    template: str | None = None                        # the template the document follows (None: the kind's)
+    details: dict = field(default_factory=dict)        # row key -> {details tab field: text} (seed 003)
 
     @property
     def not_placed(self) -> list[Skipped]:

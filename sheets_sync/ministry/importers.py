@@ -15,13 +15,24 @@ from pathlib import Path
 from ..core.errors import SheetsSyncError
 from .import_ita import import_ita, import_ita_any, import_ita_indicators
 from .import_plan import import_action_plan, import_monthly_plan
+from .import_indicator import import_indicator_report, looks_like_indicator_report
 from .import_scorecard import import_scorecard
-from .import_text import Imported, Rewrite, Skipped, clean, words
+from .import_text import Imported, Rewrite, Skipped, clean, read_lines, words
 
 __all__ = ["IMPORTERS", "Imported", "Rewrite", "Skipped", "clean", "import_action_plan", "import_file",
-           "import_ita", "import_ita_indicators", "import_monthly_plan", "import_scorecard", "words"]
+           "import_indicator_report", "import_ita", "import_ita_indicators", "import_monthly_plan", "import_scorecard", "words"]
 
-IMPORTERS = {"scorecard": import_scorecard, "ita": import_ita_any, "action-plan": import_action_plan}
+
+
+def import_scorecard_any(path: Path) -> Imported:
+    """Seed 000's scorecard table, or seed 003's one-indicator report."""
+    lines = read_lines(path)
+    if looks_like_indicator_report(lines):
+        return import_indicator_report(path, lines)
+    return import_scorecard(path, lines)
+
+
+IMPORTERS = {"scorecard": import_scorecard_any, "ita": import_ita_any, "action-plan": import_action_plan}
 _META_ROWS = ("ita_target", "ita_target_round", "ita_round")
 
 
@@ -45,17 +56,20 @@ def import_file(source: str | Path, kind: str, out: str | Path, *, unit: str | N
                               f"no importable rows in {source.name}: {reasons}")
     unit = unit or imported.unit
     period = period or imported.period
-    tpl = template_named(kind, None)
+    tpl = template_named(kind, imported.template)
     owners = {f.key: f.owner for f in tpl.fields}
     k = kind_named(kind)
     rows = imported.rows.drop(columns=["doc_level"], errors="ignore")
-    init(out, kind=kind, indicators=rows, unit=unit, period=period, overwrite=overwrite)
+    init(out, kind=kind, indicators=rows, unit=unit, period=period, overwrite=overwrite, template=tpl)
     unit_values = dict(imported.results)
     for rec in rows.to_dict("records"):
         key = k.record_key(rec) if hasattr(k, "record_key") else k.code_key(rec["code"])
         typed = {f: v for f, v in rec.items() if owners.get(f) == "unit" and v is not None and v == v}
         unit_values.setdefault(key, {}).update(typed)
     type_values(out, unit_values)
+    if imported.details:
+        from .import_details import type_details
+        type_details(out, imported.details)
     _record_meta(out, imported)
     recalc(out)
     return imported

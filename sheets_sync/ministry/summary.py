@@ -69,12 +69,15 @@ def tables(summary: Summary) -> list[tuple[str, pd.DataFrame]]:
     """(sheet name, frame) in the order people read them."""
     rounds = [(name, frame) for name, frame in ((CHANGES, summary.changes), (TREND, summary.trend))
               if frame is not None]
-    return [(OVERVIEW, summary.overview), (MATRIX, summary.matrix), *rounds, (PROBLEMS, summary.problems),
-            (MISSING, summary.missing)]
+    return [(OVERVIEW, summary.overview), (MATRIX, summary.matrix), *summary.part.tables, *rounds,
+            (PROBLEMS, summary.problems), (MISSING, summary.missing)]
+
+
+TEXT_WIDTH, MAX_ROW_POINTS = 60, 409     # Excel's tallest row: 409 points; longer text scrolls in the cell
 
 
 def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, str], freeze_cols: int,
-                 summary_font: float = 16) -> SheetPlan:
+                 summary_font: float = 16, text_columns: tuple[str, ...] = ()) -> SheetPlan:
     sheet = SheetPlan(name, freeze=(2, freeze_cols))
     sheet.put((1, 1), title, "title")
     if len(frame.columns) > 1:
@@ -84,11 +87,17 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
         longest = max([visible_length(str(col)) / 2] + [visible_length(_shown(v)) for v in frame.iloc[:, c - 1]
                                                          if plain(v) is not None])
         sheet.widths[c] = max(8, min(30, longest * 1.7 + 2))   # long text wraps instead
+        if col in text_columns:
+            sheet.widths[c] = TEXT_WIDTH
     for r, rec in enumerate(frame.itertuples(index=False), 3):
         for c, v in enumerate(rec, 1):
             sheet.put((r, c), plain(v), "text", formats.get(frame.columns[c - 1]))
     sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
+    if text_columns and len(frame.columns):
+        sheet.heights = {r: min(h, MAX_ROW_POINTS) for r, h in sheet.heights.items()}
+        sheet.autofilter = (2, 1, len(frame) + 2, len(frame.columns))
+        sheet.text_top = True
     return sheet
 
 
@@ -101,12 +110,17 @@ def _shown(v) -> str:
 def summary_plan(summary: Summary) -> BookPlan:
     part = summary.part
     book = BookPlan(summary.template)
+    # weighted scores with the template's decimals (OPDC: 0.1000), in every table that has them
+    places = int(summary.template.scoring.decimals.get("weighted_score", 3))
+    weighted = "0." + "0" * places if places else "0"
     for name, frame in tables(summary):
         freeze = 3 if name in (OVERVIEW, MATRIX) and len(frame.columns) > 3 else 0
-        formats = {**part.formats, **{c: "0.000" for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
+        formats = {**part.formats, **{c: weighted for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
                    **({c: "0.00" for c in frame.columns[2:]} if name == TREND else {})}
-        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, formats, freeze,
-                                        summary.template.font_size))
+        own = name in dict(part.tables)
+        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, formats,
+                                        2 if own else freeze, summary.template.font_size,
+                                        part.text_columns if own else ()))
     n, m = len(summary.overview), len(summary.matrix)
     cols = list(summary.overview.columns)
     if n and part.chart_value in cols:

@@ -67,13 +67,17 @@ def _template_for(meta: dict, template: str | Template | None) -> Template:
     return load_template(template or meta.get("template") or "scorecard")
 
 
-def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None) -> Evaluated:
+def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None,
+                  period=None) -> Evaluated:
+    """``period``: the round whose tabs count in a workbook of several rounds (default
+    the current one: earlier, read-only rounds are neither evaluated nor written)."""
+    from ..kinds.round_tabs import select
     grids = book.grids()
     meta = read_meta(grids.get(META_SHEET))
     tpl = _template_for(meta, template)
     kind = kind_of(tpl)
     recorded = None if not meta else {name: recorded_values(meta, name, tuple(grids)) for name in grids}
-    results = kind.evaluate(grids, tpl, options=options, recorded=recorded)
+    results = select(kind.evaluate(grids, tpl, options=options, recorded=recorded), meta, tuple(grids), period)
     if not results:
         p = problem("no_scorecard", book.name)
         raise WorkbookError(f"{book.name}: {p.message_th} ({tpl.sheet_name})",
@@ -101,8 +105,13 @@ def recalc(target, *, template: str | Template | None = None, options: ScoringOp
 
 
 def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -> Report:
+    from dataclasses import replace
+    from ..kinds.round_tabs import locked_tabs
     book = open_book(target, **book_options)
-    ev = evaluate_book(book, template, options)
+    full = evaluate_book(book, template, options)
+    # a submitted or approved round's tabs are the ministry's: evaluated, told, never written
+    locked = {s: w for s, w in locked_tabs(full.meta, tuple(full.grids)).items() if s in {r.sheet for r in full.results}}
+    ev = replace(full, results=[r for r in full.results if r.sheet not in locked])
     cells = {res.sheet: res.changes for res in ev.results if res.changes}
     for res in ev.results:
         for sheet, other in res.other_cells.items():
@@ -121,10 +130,12 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     # rows grow for long typed text only where the backend tells row heights (xlsx)
     heights = {res.sheet: res.heights for res in ev.results if res.heights and ev.grids[res.sheet].heights}
     report = Report(book.name, kind=ev.kind)
-    for res in ev.results:
+    for res in full.results:
         # what recalc put right is no longer an error: it says what was replaced, and by what
-        probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run else p
-                 for p in res.problems]
+        probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run
+                 and res.sheet not in locked else p for p in res.problems]
+        if res.sheet in locked and res.changed_cells:
+            probs.append(problem("round_locked", res.sheet, why=locked[res.sheet], cells=res.changed_cells))
         report.sheets.append(_sheet_report(res, res.changed_cells, probs))
     if (cells or notes_changed or heights) and not dry_run:
         book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)

@@ -39,7 +39,8 @@ def typed(v) -> dict:
 def _cell(plan: SheetPlan, cell: Cell, style: dict, font: str, size: int) -> dict:
     role = plan.roles.get(cell, "text")
     fmt: dict = {"textFormat": {"fontFamily": font, "fontSize": size, "bold": role in BOLD_ROLES},
-                 "wrapStrategy": "WRAP", "verticalAlignment": "MIDDLE"}
+                 "wrapStrategy": "WRAP",
+                 "verticalAlignment": "TOP" if plan.text_top and role not in ("title", "header") else "MIDDLE"}
     fill = FILL_OF_ROLE.get(role)
     if fill and fill in style:
         fmt["backgroundColor"] = rgb(style[fill])
@@ -123,6 +124,8 @@ def _sheet_requests(plan: SheetPlan, sid: int, style: dict, font: str, size: int
                 "format": {"textFormat": {"foregroundColor": rgb(rule.color), "bold": True}}}}}})
     for chart in plan.charts:
         reqs.append(_chart(chart, sid))
+    if plan.autofilter:
+        reqs.append({"setBasicFilter": {"filter": {"range": grid_range(sid, *plan.autofilter)}}})
     if plan.protected:
         reqs += _protection(plan, sid, editors)
     return reqs
