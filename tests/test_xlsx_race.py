@@ -498,3 +498,21 @@ def test_push_template_skips_a_unit_open_in_excel_and_updates_the_others(tmp_pat
     assert out["A"].status == "failed" and "A.xlsx" in out["A"].error and "Excel" in out["A"].error
     assert a.read_bytes() == before
     assert out["B"].status == "updated"
+
+
+def test_new_files_get_the_usual_mode_so_colleagues_can_read_them(tmp_path, cli):
+    import stat
+    from sheets_sync.backends.files import write_atomic
+    """A new summary, unit workbook or report is 0o666 less the umask (0644 here), like any
+    program's new file, not the temp file's private 0600."""
+    old = os.umask(0o022)
+    try:
+        cli("init", "--out", tmp_path / "new.xlsx", "--unit", "กองคลัง", "--period", "2/2567")
+        write_atomic(tmp_path / "plain.bin", b"x")
+        os.umask(0o077)
+        write_atomic(tmp_path / "private.bin", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new.xlsx").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(tmp_path / "plain.bin").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(tmp_path / "private.bin").st_mode) == 0o600

@@ -157,7 +157,9 @@ def write_atomic(path: str | Path, data: Data, *, expect: Fingerprint | None = N
     tmp = _temp_name(path)
     try:
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            # 0o666 less the umask, as any program's new file: a summary on a shared folder
+            # must be readable by colleagues (an existing target's own mode is set below)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileNotFoundError:
             raise WorkbookError(f"ไม่พบโฟลเดอร์ {folder} ของ {path.name}",
                                 f"cannot write {path}: folder {folder} does not exist") from None
