@@ -65,7 +65,8 @@ def totals_table(report) -> Table:
             elif v is None:
                 shown.append("-")
             elif x.decimals is not None and isinstance(v, (int, float)):
-                shown.append(f"{v:.{x.decimals}f}")
+                places = report.decimals.get(x.decimals_from, x.decimals) if x.decimals_from else x.decimals
+                shown.append(f"{v:.{places}f}")
             else:
                 shown.append(str(v))
         t.add_row(s.sheet, *shown, str(s.changed_cells))
@@ -80,6 +81,7 @@ def outcome_table(outcomes, title: str) -> Table:
         note = o.error or o.details.get("note", "")
         if o.plan is not None and not o.error:
             note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
+            note += "".join(f"; locked, left alone: {t} ({why})" for t, why in o.plan.locked.items())
         t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
     return t
 

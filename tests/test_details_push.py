@@ -149,9 +149,9 @@ def test_new_round_carries_the_details_narratives_as_drafts(tmp_path):
     from sheets_sync.kinds.indicator_details import details_by_code
     from sheets_sync.backends.xlsx_book import XlsxBook
     from sheets_sync.kinds.template import load_template
-    from sheets_sync.ministry.rounds import new_round
+    from sheets_sync.ministry.rounds_new import new_round
     units, paths = ministry(tmp_path)
-    out = new_round(units, canonical(tmp_path, 1, KPI), "1/2551")
+    out = new_round(units, canonical(tmp_path, 1, KPI), "1/2551", into="files")
     assert [o.outcome for o in out] == ["created", "created"], [o.detail for o in out]
     for u, o in zip("AB", out):
         new = details_cells(o.path)

@@ -194,3 +194,55 @@ def test_hooks_every_match_and_a_failing_hook_is_recorded(emu, me):
     hook.cancel()
     s.get(f"{emu.base_url}/v4/spreadsheets/{ss.id}/values/Sheet1!A1")
     assert hook.calls == 2
+
+
+# --- answers as small as asked: fields on batchUpdate, prettyPrint, bytes counted --------------
+
+def test_batch_update_answer_honours_fields_and_pretty_print(emu, me):
+    email, s = me
+    ss = _book(emu, email)
+    url = f"{emu.base_url}/v4/spreadsheets/{ss.id}:batchUpdate"
+    body = {"requests": [{"createDeveloperMetadata": {"developerMetadata": {
+                "metadataKey": "k", "location": {"sheetId": 0}, "visibility": "DOCUMENT"}}}],
+            "includeSpreadsheetInResponse": True, "responseIncludeGridData": True, "responseRanges": ["Sheet1!A1:B1"]}
+    fields = "replies/addProtectedRange,updatedSpreadsheet(sheets(data(rowData(values(effectiveValue)))))"
+    emu.state.reset_stats()
+    r = s.post(url, json=body, params={"fields": fields, "prettyPrint": "false"})
+    assert r.status_code == 200
+    assert r.json() == {"replies": [{}], "updatedSpreadsheet": {"sheets": [{"data": [{"rowData": [{"values": [
+        {"effectiveValue": {"numberValue": 1}}, {"effectiveValue": {"numberValue": 2}}]}]}]}]}}
+    assert b"\n" not in r.content and b": " not in r.content      # compact, as asked
+    stats = emu.state.stats()
+    assert stats["bytes.out.sheets"] == len(r.content) and stats["bytes.in.sheets"] == len(r.request.body)
+    pretty = s.post(url, json={"requests": []}, params={"fields": "spreadsheetId"})
+    assert pretty.content.startswith(b'{\n  "spreadsheetId"')    # Google's default: indented
+
+
+def test_a_row_anchor_deleted_and_recreated_by_id_in_one_batch(emu, me):
+    """The guard pattern (delete at the row read, re-create with the same id) on many anchors:
+    ids stay unique, a second create of a live id is refused, a failed batch restores all."""
+    email, s = me
+    ss = _book(emu, email)
+    url = f"{emu.base_url}/v4/spreadsheets/{ss.id}:batchUpdate"
+
+    def anchor(row, mid):
+        return {"createDeveloperMetadata": {"developerMetadata": {"metadataId": mid, "metadataKey": "row", "location": {
+            "dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}},
+            "visibility": "DOCUMENT"}}}
+
+    def delete(row, mid):
+        return {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": mid,
+                "metadataLocation": {"dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": row,
+                                                        "endIndex": row + 1}}, "locationMatchingStrategy": "EXACT_LOCATION"}}}}
+    assert s.post(url, json={"requests": [anchor(r, 100 + r) for r in range(900)]}).status_code == 200
+    guards = [req for r in range(900) for req in (delete(r, 100 + r), anchor(r, 100 + r))]
+    assert s.post(url, json={"requests": guards}).status_code == 200
+    ids = sorted(m["metadataId"] for m in emu.state.spreadsheets[ss.id].developer_metadata)
+    assert ids == list(range(100, 1000))
+    stale = [delete(5, 105), anchor(5, 105), delete(7, 106), anchor(6, 106)]   # 106 is not at row 7
+    r = s.post(url, json={"requests": stale})
+    assert r.status_code == 400 and "Developer metadata with ID 106 already exists" in r.json()["error"]["message"]
+    found = s.post(f"{emu.base_url}/v4/spreadsheets/{ss.id}/developerMetadata:search", json={"dataFilters": [
+        {"developerMetadataLookup": {"metadataId": 105}}]}).json()["matchedDeveloperMetadata"]
+    assert [m["developerMetadata"]["location"]["dimensionRange"]["startIndex"] for m in found] == [5]
+    assert len(emu.state.spreadsheets[ss.id].developer_metadata) == 900

@@ -210,3 +210,26 @@ def test_built_addin_vba_is_checked_with_oletools(tmp_path, cli):
     found = check_vba(tmp_path / "xl_addin.xlam")
     assert found["XLWINGS_VERSION"] == xl_addin.XLWINGS_VERSION == xw.__version__
     assert found["CONFIG"] == "xlwings.conf"  # the config the built add-in really reads
+
+
+def test_block_writes_give_the_actions_xlwings_own_pipeline_gives(payload):
+    """ExcelBook builds setValues actions itself on the remote engine (xlwings' conversion
+    pipeline copied the whole sheet per range): the actions must be xlwings' own, value
+    cleaning (None, NaN, numpy numbers, dates) and the 100,000-cell chunks included."""
+    import datetime as dt
+
+    import numpy as np
+    from sheets_sync.backends.excel import ExcelBook, blocks
+    sheet = payload["sheets"][0]["name"]
+    cells = {(r, c): v for r in range(5, 40_010) for c, v in zip((2, 3, 4), (1.5, "ข้อความ", None))}
+    cells.update({(2, 9): float("nan"), (2, 10): np.float64(2.25), (2, 11): np.int64(7),
+                  (2, 12): dt.date(2024, 5, 1), (2, 13): dt.datetime(2024, 5, 1, 8, 30), (2, 14): True})
+    ours = xw.Book(json=copy.deepcopy(payload))
+    ExcelBook(ours).write({sheet: cells}, {})
+    theirs = xw.Book(json=copy.deepcopy(payload))
+    for r, c, rows in blocks(cells):
+        rows = [["" if v is None else v for v in row] for row in rows]
+        theirs.sheets[sheet].range((r, c), (r + len(rows) - 1, c + len(rows[0]) - 1)).value = rows
+    got, want = ours.json()["actions"], theirs.json()["actions"]
+    assert len(want) == 3 and max(a["row_count"] * a["column_count"] for a in want) <= 100_000  # chunked
+    assert got == want

@@ -52,6 +52,12 @@ def test_recalc_writes_only_computed_cells_and_keeps_a_user_edit(google_seed, em
     totals = {(14, 14), (14, 15), (15, 14)}
     for _, _, body in emulator.state.write_log:
         for req in body["requests"]:
+            if "repeatCell" in req:   # a column run of one value
+                rng = req["repeatCell"]["range"]
+                assert rng.get("sheetId", 0) != 0 or all(
+                    (r, c) in totals or c in computed_cols for r in range(rng["startRowIndex"], rng["endRowIndex"])
+                    for c in range(rng["startColumnIndex"], rng["endColumnIndex"])), rng
+                continue
             if "updateCells" not in req:
                 continue  # the row guard's anchor requests come first (see backends/google/guard.py)
             start = req["updateCells"]["start"]
@@ -209,3 +215,18 @@ def test_init_google_builds_the_template_layout(emulator, google_opts):
         unit_cols = {11, 15}  # L result, P details
         if rng.get("endRowIndex", 0) > 3:
             assert not unit_cols & set(range(rng["startColumnIndex"], rng["endColumnIndex"]))
+
+
+def test_a_write_past_a_tabs_last_row_and_column_grows_the_tab_first(google_seed, emulator, google_opts):
+    """The audit tab fills its 100 rows after 100 results typed: Google refuses updateCells
+    beyond the grid ("beyond the last requested row"), so the write appends rows first."""
+    from sheets_sync.backends.google.book import GoogleBook
+    key, audit = sheet_key(google_seed), "ประวัติการแก้ไข"
+    book = GoogleBook(google_seed, **google_opts)
+    book.grids()
+    rows, cols = book.reads[audit].rows, book.reads[audit].cols
+    book.write({audit: {(rows + 5, 1): "แถวที่เกิน", (rows + 5, cols + 2): 7}}, {})
+    sheet = emulator.state.spreadsheets[key].sheet_by_title(audit)
+    assert (sheet.rows, sheet.cols) == (rows + 5, cols + 2)
+    got = emulator.state.values_get(key, STAFF, f"'{audit}'!A{rows + 5}:ZZ{rows + 5}", "UNFORMATTED_VALUE")
+    assert got["values"] == [["แถวที่เกิน"] + [""] * cols + [7]]

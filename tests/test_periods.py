@@ -216,3 +216,19 @@ def test_month_names():
 def test_thai_datetime_reads_back(dt):
     aware = dt.replace(second=0, microsecond=0, tzinfo=timezone.utc)
     assert parse_thai_datetime(thai_datetime(aware)) == aware
+
+
+def test_titles_say_the_round_in_words(tmp_path):
+    """A 12-month round's title reads "รอบ 12 เดือน ปีงบประมาณ 2550", never the code "12m/2550";
+    a quarter's title is seed 000's wording."""
+    import openpyxl
+    import sheets_sync as ss
+    opdc, q = tmp_path / "opdc.xlsx", tmp_path / "q.xlsx"
+    ss.init(opdc, template="scorecard_opdc", unit="สำนักงาน ปปง.", period="12m/2550")
+    ss.init(q, unit="กองคลัง", period="2/2567")
+    wb = openpyxl.load_workbook(opdc)
+    assert wb["ตัวชี้วัด"]["A1"].value == \
+        "รายงานผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ สำนักงาน ปปง. รอบ 12 เดือน ปีงบประมาณ 2550"
+    assert wb["รายละเอียดตัวชี้วัด"]["A1"].value == "รายละเอียดตัวชี้วัด สำนักงาน ปปง. รอบ 12 เดือน ปีงบประมาณ 2550"
+    assert openpyxl.load_workbook(q)["ตัวชี้วัด"]["A1"].value == \
+        "รายงานผลการดำเนินงานตามตัวชี้วัด กองคลัง ประจำไตรมาสที่ 2/2567"

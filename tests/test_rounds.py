@@ -152,7 +152,7 @@ def test_status_with_a_deadline_of_its_own_and_an_unreadable_book(registry):
 def test_new_round_carries_narratives_as_drafts_and_cumulative_results(tmp_path):
     import csv
     from conftest import SEED000_RESULTS
-    from sheets_sync.ministry.rounds import new_round, round_file
+    from sheets_sync.ministry.rounds_new import new_round, round_file
     rows = list(csv.DictReader(SEED000_CSV.open(encoding="utf-8")))
     for r in rows:   # seed 000's ศปท.5 sums its quarters: cumulative
         r["cumulative"] = "yes" if r["code"] == "ศปท.5" else ""
@@ -174,7 +174,7 @@ def test_new_round_carries_narratives_as_drafts_and_cumulative_results(tmp_path)
     wb.save(old)
     (tmp_path / "units.yaml").write_text("units:\n  - {code: กค, name: กองคลัง, sheet: units/กค.xlsx}\n"
                                          "  - {code: ขาด, name: ไม่มี, sheet: units/ขาด.xlsx}\n", encoding="utf-8")
-    got = {o.code: o for o in new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", password=PW)}
+    got = {o.code: o for o in new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "3/2567", into="files", password=PW)}
     assert got["ขาด"].outcome == "skipped"
     assert got["กค"].outcome == "created", got["กค"].detail
     new = round_file(old, rounds.Period.parse("3/2567"))
@@ -190,5 +190,10 @@ def test_new_round_carries_narratives_as_drafts_and_cumulative_results(tmp_path)
     old_ws = openpyxl.load_workbook(old)[SHEET]
     assert old_ws.protection.sheet and old_ws.protection.password == hash_password(PW)
     assert old_ws.cell(code_row["ศปท.1"], head["ผลการดำเนินงาน"]).value == 2
+    # and push-template leaves the old file alone from now on
+    from sheets_sync.ministry.units import load_units
+    pushed = ss.push_template([u for u in load_units(tmp_path / "units.yaml") if u.code == "กค"],
+                              tmp_path / "ministry.yaml")
+    assert pushed[0].status == "locked" and "goes on in กค_3-2567.xlsx" in pushed[0].details["note"]
     with pytest.raises(RoundError):
         new_round(tmp_path / "units.yaml", tmp_path / "ministry.yaml", "4/2567", carry="everything")

@@ -199,3 +199,26 @@ def test_every_result_change_lands_in_the_history_sheet(seed_book, cli):
     assert ("L14", "ศปท.7", 90, 70) in changes and ("L7", "ศปท.3", 85, 2) in changes
     assert ("L5", "ศปท.1", 2, None) in changes                # from empty: the first result typed
     assert all(" 25" in str(r[0]) for r in rows)              # Buddhist Era years, Bangkok time
+
+
+def test_opdc_messages_and_totals_use_the_templates_four_decimals(tmp_path, cli):
+    """Under OPDC (4 decimals) a stale or overwritten figure is quoted as 0.1000 and the CLI
+    totals read 0.1000, never 0.100."""
+    import openpyxl
+    import sheets_sync as ss
+    path = tmp_path / "opdc.xlsx"
+    kpi = tmp_path / "kpi.csv"
+    kpi.write_text("code,indicator,weight,c1,c2,c3,c4,c5\n7.2.1,ระดับความสำเร็จ,2,1,2,3,4,5\n7.2.2,อีกตัวชี้วัด,98,1,2,3,4,5\n", encoding="utf-8")
+    ss.init(path, indicators=kpi, template="scorecard_opdc", unit="ปปง.", period="12m/2550")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ตัวชี้วัด"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "7.2.1")
+    ws.cell(row, 12).value = 5
+    wb.save(path)
+    out = cli("recalc", path).output
+    assert "0.1000" in out and "0.100 " not in out.replace("0.1000", "")
+    wb = openpyxl.load_workbook(path)
+    wb["ตัวชี้วัด"].cell(row, 15).value = 0.25          # a person types over the weighted score
+    wb.save(path)
+    problems = {p.kind: p for p in ss.validate(path).problems}
+    assert "0.1000" in problems["computed_overwritten"].message_en

@@ -10,7 +10,7 @@ import sheets_sync as ss
 
 from ..cli_output import outcome_table as _outcome_table, push_diff_tables, \
     summary_table
-from .base import (ALLOW_REMOTE, CREDENTIALS, ENDPOINT, FORCE, _google, _is_google,
+from .base import (ALLOW_REMOTE, CREDENTIALS, ENDPOINT, FORCE, _book_options, _google, _is_google,
                    _print_json, _watched, app, console, err, friendly)
 from rich.progress import Progress
 
@@ -101,6 +101,10 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
     console.print(summary_table(s, period))
     for rec in s.missing.itertuples(index=False):
         err.print(f"[red]ขาด / missing:[/] {rec[0]} {rec[1]}: {rec[2]}", highlight=False)
+    for u in s.units:     # a workbook of several rounds: the tab the round was read from
+        if period and u.result is not None and any(str(k).endswith(":tab") for k in u.meta if str(k).startswith("round:")):
+            console.print(f"{u.code}: รอบ {period} อ่านจากแผ่นงาน / round {period} read from tab {u.result.sheet}",
+                          highlight=False)
     console.print(f"สรุปอยู่ที่ / summary: [bold]{result.out}[/]" +
                   (f" (ฉบับก่อนหน้า / previous: {result.history})" if result.history else ""), highlight=False)
     if result.published:
@@ -128,6 +132,8 @@ def watch(units: Path = typer.Option(..., "--units", help="units.yaml"),
 
 
 PERIOD = typer.Option(..., "--period", help="the round, e.g. 2/2567, 6m/2567, 2567")
+MINISTRY = typer.Option([], "--ministry", help="e-mail besides the service account that may edit a locked "
+                        "Google round (repeat for several)")
 
 
 @app.command("new-round")
@@ -136,12 +142,17 @@ def new_round(units: Path = typer.Option(..., "--units", help="units.yaml"),
               template: Path = typer.Option(..., "--template", help="the ministry's canonical definition (ministry.yaml)"),
               period: str = PERIOD,
               carry: str = typer.Option("results", "--carry", help="results (cumulative indicators carry on) or none"),
+              into: str = typer.Option("tabs", "--into", help="tabs: new tabs in each unit's workbook (default); "
+                                       "files: a new .xlsx per unit"),
               out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="folder for the new round's files"),
               password: Optional[str] = typer.Option(None, "--password", envvar="SHEETS_SYNC_LOCK_PASSWORD",
-                                                     help="locks the previous round's tab")):
-    """Start the next round's sheet for every unit from the canonical template."""
-    from ..ministry.rounds import new_round as run
-    out = run(units, template, period, carry=carry, out_dir=out_dir, password=password)
+                                                     help="locks the previous round's tab"),
+              ministry: list[str] = MINISTRY, credentials: Optional[Path] = CREDENTIALS,
+              endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
+    """Start the next round for every unit from the canonical template (new tabs, or new files)."""
+    from ..ministry.rounds_new import new_round as run
+    out = run(units, template, period, carry=carry, into=into, out_dir=out_dir, password=password,
+              ministry=ministry, **_google(credentials, endpoint, allow_remote_endpoint))
     for o in out:
         console.print(f"{o.code}: {o.outcome} {o.path} {o.detail}".rstrip(), highlight=False)
     if any(o.outcome == "failed" for o in out):
@@ -153,30 +164,37 @@ def new_round(units: Path = typer.Option(..., "--units", help="units.yaml"),
 def submit(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"), period: str = PERIOD,
            by: str = typer.Option(..., "--by", help="who submits (name or e-mail)"),
            password: Optional[str] = typer.Option(None, "--password", envvar="SHEETS_SYNC_LOCK_PASSWORD",
-                                                  help="the ministry's password that locks the submitted tab")):
+                                                  help="the ministry's password that locks the submitted tab"),
+           ministry: list[str] = MINISTRY, credentials: Optional[Path] = CREDENTIALS,
+           endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a unit's round ส่งแล้ว (submitted), with who and when, and lock it."""
     from ..ministry.rounds import submit as run
-    run(target, period, by, password=password)
+    run(target, period, by, password=password, ministry=ministry,
+        **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     console.print(f"ส่งแล้ว / submitted: {target} {period}", highlight=False)
 
 
 @app.command()
 @friendly
 def approve(target: str = typer.Argument(..., help=".xlsx path or Google spreadsheet URL/key"), period: str = PERIOD,
-            by: str = typer.Option(..., "--by", help="who approves (name or e-mail)")):
+            by: str = typer.Option(..., "--by", help="who approves (name or e-mail)"),
+            credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a submitted round อนุมัติ (approved), with who and when."""
     from ..ministry.rounds import approve as run
-    run(target, period, by)
+    run(target, period, by, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
     console.print(f"อนุมัติแล้ว / approved: {target} {period}", highlight=False)
 
 
 @app.command()
 @friendly
 def status(units: Path = typer.Option(..., "--units", help="units.yaml"), period: str = PERIOD,
-           as_json: bool = typer.Option(False, "--json", help="print the statuses as JSON")):
+           as_json: bool = typer.Option(False, "--json", help="print the statuses as JSON"),
+           credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
+           allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Who has submitted the round, who is late (deadline: day 10 of the month after), who has not started."""
     from ..ministry.rounds import status as run
-    out = run(units, period)
+    out = run(units, period, **_google(credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json([s.to_dict() for s in out])
         return

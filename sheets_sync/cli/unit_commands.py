@@ -62,6 +62,8 @@ def recalc(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
         console.print(f"เขียนแล้ว {report.changed_cells} ช่อง / wrote {report.changed_cells} cells")
     elif dry_run:
         console.print(f"ทดลองเท่านั้น ไม่ได้เขียน / dry run: {report.changed_cells} cells would change")
+    elif any(p.kind == "round_locked" for p in report.problems):
+        console.print(f"รอบนี้ล็อกแล้ว ไม่ได้เขียน{where[0]} / the round is locked, {where[1]} not written")
     else:
         console.print(f"ไม่มีอะไรเปลี่ยน ไม่ได้เขียน{where[0]} / nothing changed, {where[1]} not written")
     if report.errors:   # written what could be, but the sheet has errors to fix: say so in the exit code

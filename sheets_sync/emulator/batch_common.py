@@ -45,7 +45,7 @@ def set_path(target: dict, source: dict, path: str) -> None:
         src = src.get(k, {}) if isinstance(src, dict) else {}
         dst = dst.setdefault(k, {})
     if isinstance(src, dict) and keys[-1] in src:
-        dst[keys[-1]] = copy.deepcopy(src[keys[-1]])
+        dst[keys[-1]] = _copied(src[keys[-1]])
     else:
         dst.pop(keys[-1], None)
 
@@ -55,9 +55,25 @@ def cell_paths(fields: str) -> list[str]:
         else split_fields(fields)
 
 
+def _copied(v):
+    """deepcopy, with the common flat value ({"numberValue": 3}) copied without its machinery."""
+    if isinstance(v, dict) and not any(isinstance(x, (dict, list)) for x in v.values()):
+        return dict(v)
+    return copy.deepcopy(v) if isinstance(v, (dict, list)) else v
+
+
 def merge_cell(old: dict, new: dict, paths: list[str]) -> dict:
-    cell = copy.deepcopy(old)
+    """A new cell: ``old`` with ``paths`` taken from ``new``. Copy on write: only the parts a
+    dotted path writes into are copied (stored cells are replaced, never changed in place),
+    so a 10,000-row write does not deep-copy every cell's format."""
+    cell = dict(old)
+    copied = set()
     for path in paths:
+        head = path.split(".", 1)[0]
+        if "." in path and head not in copied:
+            copied.add(head)
+            if isinstance(cell.get(head), dict):
+                cell[head] = copy.deepcopy(cell[head])
         set_path(cell, new, path)
     for k in [k for k, v in cell.items() if v == {} or (k == "note" and v == "")]:
         del cell[k]

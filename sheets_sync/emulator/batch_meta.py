@@ -6,7 +6,7 @@ import copy
 from .batch_common import check_fields, set_path, split_fields
 from .datafilter import find_metadata
 from .errors import invalid, protected_cell
-from .model import new_int_id, proto
+from .model import add_metadata, drop_metadata, metadata_index, new_int_id, proto
 from .protection import enforced, may_edit
 
 
@@ -91,7 +91,7 @@ def create_developer_metadata(state, ss, args, i, caller):
     if not given.get("metadataKey"):
         raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: metadataKey is required")
     md = {"metadataId": given.get("metadataId") or new_int_id(), "metadataKey": given["metadataKey"]}
-    if any(m["metadataId"] == md["metadataId"] for m in ss.developer_metadata):
+    if md["metadataId"] in metadata_index(ss):
         raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: Developer metadata with ID "
                       f"{md['metadataId']} already exists.")
     if "metadataValue" in given:
@@ -100,7 +100,7 @@ def create_developer_metadata(state, ss, args, i, caller):
     md["visibility"] = given.get("visibility", "DOCUMENT")
     if md["visibility"] not in ("DOCUMENT", "PROJECT"):
         raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: visibility must be DOCUMENT or PROJECT")
-    ss.developer_metadata.append(md)
+    add_metadata(ss, md)
     return {"createDeveloperMetadata": {"developerMetadata": proto(copy.deepcopy(md))}}
 
 
@@ -124,7 +124,7 @@ def update_developer_metadata(state, ss, args, i, caller):
 def delete_developer_metadata(state, ss, args, i, caller):
     flt = args.get("dataFilter") or {}
     hits = find_metadata(ss, flt.get("developerMetadataLookup", {})) if flt else []
-    ss.developer_metadata = [m for m in ss.developer_metadata if m not in hits]
+    drop_metadata(ss, hits)
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": [proto(copy.deepcopy(m)) for m in hits]}}
 
 

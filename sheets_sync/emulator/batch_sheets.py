@@ -9,7 +9,7 @@ import copy
 
 from .batch_common import check_fields, reindex, split_fields
 from .errors import CELL_LIMIT, cell_limit, invalid
-from .model import Sheet, new_int_id
+from .model import Sheet, metadata, new_int_id
 from .protection import check_rows, check_sheet
 
 
@@ -44,7 +44,7 @@ def delete_sheet(state, ss, args, i, caller):
         raise invalid(f"Invalid requests[{i}].deleteSheet: You can't remove all the sheets in a document.")
     check_sheet(ss, sheet, caller)
     ss.sheets.remove(sheet)
-    ss.developer_metadata = [m for m in ss.developer_metadata
+    ss.developer_metadata = [m for m in metadata(ss)
                              if m.get("location", {}).get("dimensionRange", {}).get("sheetId", 0) != sheet.sheet_id
                              or "dimensionRange" not in m.get("location", {})]
     reindex(ss)
@@ -143,7 +143,7 @@ def _shift_grid_range(rng: dict, sheet_id: int, axis: str, at: int, n: int) -> d
 
 def _move_metadata(ss, sheet: Sheet, axis: str, at: int, n: int) -> None:
     kept = []
-    for md in ss.developer_metadata:
+    for md in metadata(ss):
         dr = md.get("location", {}).get("dimensionRange")
         if not dr or dr.get("sheetId", 0) != sheet.sheet_id or dr.get("dimension") != axis:
             kept.append(md)

@@ -5,7 +5,7 @@ getByDataFilter and updateDeveloperMetadata / deleteDeveloperMetadata."""
 from __future__ import annotations
 
 from .errors import invalid
-from .model import Sheet, Spreadsheet
+from .model import Sheet, Spreadsheet, metadata, metadata_index
 
 
 def _location_matches(loc: dict, want: dict, strategy: str) -> bool:
@@ -42,7 +42,10 @@ def metadata_matches(md: dict, lookup: dict) -> bool:
 
 
 def find_metadata(ss: Spreadsheet, lookup: dict) -> list[dict]:
-    return [md for md in ss.developer_metadata if metadata_matches(md, lookup)]
+    if "metadataId" in lookup:   # ids are unique: one look-up, not a walk
+        md = metadata_index(ss).get(lookup["metadataId"])
+        return [md] if md is not None and metadata_matches(md, lookup) else []
+    return [md for md in metadata(ss) if metadata_matches(md, lookup)]
 
 
 def metadata_box(ss: Spreadsheet, md: dict) -> tuple[Sheet, tuple[int, int, int, int]] | None:

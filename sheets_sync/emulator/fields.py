@@ -42,7 +42,13 @@ def apply_mask(obj, tree):
     if isinstance(obj, list):
         return [apply_mask(x, tree) for x in obj]
     if isinstance(obj, dict):
-        return {k: apply_mask(v, tree[k]) for k, v in obj.items() if k in tree}
+        out = {}
+        for k, v in obj.items():
+            if k in tree:
+                m = apply_mask(v, tree[k])
+                if m != {} or v == {}:   # a message whose asked-for fields are all unset is left out
+                    out[k] = m
+        return out
     return obj
 
 

@@ -62,10 +62,11 @@ def _drive_op(method: str, path: str) -> str:
     return "DriveFiles." + {"GET": "Get", "DELETE": "Delete", "PATCH": "Update"}.get(method, method.title())
 
 
-def encode(body) -> bytes:
-    """Google's indented JSON for ordinary answers; compact past 64 KB (grids of 100k rows)."""
-    data = json.dumps(body, separators=(",", ":")).encode()
-    if len(data) < 65536:
+def encode(body, pretty: bool = True) -> bytes:
+    """Google's indented JSON for ordinary answers; compact past 64 KB (grids of 100k rows) or
+    when asked with ``prettyPrint=false``. UTF-8 either way, as Google sends it."""
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    if pretty and len(data) < 65536:
         data = json.dumps(body, ensure_ascii=False, indent=2).encode()
     return data
 
@@ -73,6 +74,8 @@ def encode(body) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
+    _area = ""
+    _pretty = True
 
     def setup(self):
         super().setup()
@@ -103,7 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def _send(self, code: int, body=None, content_type="application/json; charset=UTF-8"):
-        data = b"" if body is None else (body if isinstance(body, bytes) else encode(body))
+        data = b"" if body is None else (body if isinstance(body, bytes) else encode(body, self._pretty))
+        if self._area in ("sheets", "drive"):   # API body bytes each way (benchmarks read them)
+            self.server.state.count(f"bytes.out.{self._area}", len(data))
         self.send_response(code)
         self.send_header("Content-Type", content_type if code != 204 else "text/html")
         self.send_header("Content-Length", str(len(data)))
@@ -123,8 +128,11 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path, query = url.path, {k: v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         raw = self._body()
-        area = "control" if path.startswith("/__emulator") else "token" if path == "/token" else \
+        self._pretty = query.get("prettyPrint", ["true"])[0].lower() != "false"
+        area = self._area = "control" if path.startswith("/__emulator") else "token" if path == "/token" else \
             "drive" if path.startswith("/drive/") else "sheets"
+        if area in ("sheets", "drive"):
+            state.count(f"bytes.in.{area}", len(raw))
         try:
             if area == "control":
                 return self._send(200, self._control(method, path, raw))
@@ -199,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
                                   query.get("ranges"), fields, copy_cells=False)
         if method == "POST":
             if rest == ":batchUpdate":
-                return 200, state.batch_update(sid, caller, body)
+                return 200, state.batch_update(sid, caller, body, fields)
             if rest == ":getByDataFilter":
                 return 200, state.get_by_data_filter(sid, caller, body, fields, copy_cells=False)
             if rest == "/values:batchClear":

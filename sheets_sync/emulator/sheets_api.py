@@ -13,7 +13,7 @@ from .cells import fresh_cell, make_cell, typed, user_entered
 from .datafilter import find_metadata, resolve
 from .errors import ApiError, denied, invalid, not_found
 from .fields import filter_fields, mentions_grid_data, trim_grid
-from .model import DEFAULTS, Journal, quiet_gc, Sheet, Spreadsheet, grid_data, new_id, proto, read_values
+from .model import DEFAULTS, Journal, quiet_gc, Sheet, Spreadsheet, grid_data, metadata, new_id, proto, read_values
 from .protection import check_cells
 from .requests_ import apply_request
 
@@ -78,7 +78,7 @@ class SheetsMixin:
                 entry["conditionalFormats"] = copy.deepcopy(s.conditional)
             if s.charts:
                 entry["charts"] = copy.deepcopy(s.charts)
-            sheet_md = [proto(copy.deepcopy(m)) for m in ss.developer_metadata
+            sheet_md = [proto(copy.deepcopy(m)) for m in metadata(ss)
                         if m["location"].get("locationType") != "SPREADSHEET" and
                         m["location"].get("sheetId", m["location"].get("dimensionRange", {}).get("sheetId", 0)) == s.sheet_id]
             if sheet_md:
@@ -93,7 +93,7 @@ class SheetsMixin:
                 "sheets": sheets}
         if ss.named_ranges:
             body["namedRanges"] = copy.deepcopy(ss.named_ranges)
-        top_md = [proto(copy.deepcopy(m)) for m in ss.developer_metadata
+        top_md = [proto(copy.deepcopy(m)) for m in metadata(ss)
                   if m["location"].get("locationType") == "SPREADSHEET"]
         if top_md:
             body["developerMetadata"] = top_md
@@ -277,7 +277,9 @@ class SheetsMixin:
         journal.close()
         return result
 
-    def batch_update(self, sid: str, caller: str, body: dict) -> dict:
+    def batch_update(self, sid: str, caller: str, body: dict, fields: str | None = None) -> dict:
+        """spreadsheets.batchUpdate; ``fields`` masks the answer as Google does (the HTTP layer
+        passes it; without it the updated spreadsheet comes back whole)."""
         with self.lock, quiet_gc():
             ss = self._get(sid, caller, write=True)
             self.write_log.append((sid, caller, body))
@@ -291,11 +293,19 @@ class SheetsMixin:
                     replies.append(apply_request(self, ss, kind, args, i, caller))
                 return replies
             replies = self._atomic(ss, run)
+            metadata(ss)   # the batch's deleted metadata out of the list (deferred while it ran)
             self._modified(ss, caller)
             out = {"spreadsheetId": sid, "replies": replies}
             if body.get("includeSpreadsheetInResponse"):
-                out["updatedSpreadsheet"] = self.get(sid, caller, bool(body.get("responseIncludeGridData")),
-                                                     body.get("responseRanges") or None)
+                ranges = body.get("responseRanges") or None
+                # with a mask the cells are not copied: filter_fields builds the answer anew
+                out["updatedSpreadsheet"] = self._render(ss, bool(body.get("responseIncludeGridData")),
+                                                         [ss.range(r) for r in ranges] if ranges else None,
+                                                         None, copy_cells=not fields)
+            if fields:
+                out = filter_fields(out, fields)
+                if "updatedSpreadsheet" in out:
+                    trim_grid(out["updatedSpreadsheet"])
             return out
 
     # -- developer metadata --------------------------------------------------------------------
@@ -309,7 +319,7 @@ class SheetsMixin:
                 else:  # a range filter: metadata located in rows/columns it intersects
                     hits = []
                     for sheet, (r0, c0, r1, c1) in resolve(ss, flt):
-                        for md in ss.developer_metadata:
+                        for md in metadata(ss):
                             dr = md["location"].get("dimensionRange")
                             if dr and dr.get("sheetId", 0) == sheet.sheet_id:
                                 lo, hi = (r0, r1) if dr["dimension"] == "ROWS" else (c0, c1)
@@ -327,7 +337,7 @@ class SheetsMixin:
     def developer_metadata_get(self, sid: str, caller: str, metadata_id: int) -> dict:
         with self.lock:
             ss = self._get(sid, caller)
-            for md in ss.developer_metadata:
+            for md in metadata(ss):
                 if md["metadataId"] == metadata_id:
                     return proto(copy.deepcopy(md))
             raise ApiError(404, f"No developer metadata with ID: {metadata_id}", "NOT_FOUND")

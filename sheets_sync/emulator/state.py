@@ -63,9 +63,9 @@ class EmulatorState(AuthMixin, SheetsMixin, DriveMixin, HooksMixin):
                     return dict(f)
             return None
 
-    def count(self, key: str) -> None:
+    def count(self, key: str, n: int = 1) -> None:
         with self.lock:
-            self.counters[key] += 1
+            self.counters[key] += n
 
     def stats(self) -> dict:
         with self.lock:

@@ -38,6 +38,7 @@ class SheetResult:
     report_rows: list[dict] = field(default_factory=list)            # per row, for --json
     names: dict[Cell, str] = field(default_factory=dict)             # computed cell -> stable name
     heights: dict[int, float] = field(default_factory=dict)          # rows to grow for their text
+    decimals: dict[str, int] = field(default_factory=dict)           # field key -> places it is shown with
 
     def recorded_blob(self) -> str:
         """What this result writes, as the metadata keeps it (to tell hand edits later)."""
@@ -89,6 +90,7 @@ class Total:
     key: str
     label: str
     decimals: int | None = None      # None: shown as it is
+    decimals_from: str = ""          # a key of the template's scoring decimals that wins (OPDC: 4)
 
 
 class Kind(ABC):
@@ -180,8 +182,14 @@ def template_named(kind: str | None, template: str | Template | None) -> Templat
     return load_template(k.template)
 
 
-def show(v) -> str:
-    """A value in a message: numbers with three decimals, empty said as such."""
+def show(v, decimals: int = 3) -> str:
+    """A value in a message: numbers with the places they are shown with (three unless the
+    template says otherwise), empty said as such."""
     if v is None:
         return "(ว่าง / empty)"
-    return format_fixed(v, 3) if isinstance(v, float) else str(v)
+    return format_fixed(v, decimals) if isinstance(v, float) else str(v)
+
+
+def places(result: SheetResult, cell: Cell) -> int:
+    """How many decimals the computed ``cell`` of ``result`` is shown with."""
+    return result.decimals.get(result.names.get(cell, "").rpartition("|")[2], 3)

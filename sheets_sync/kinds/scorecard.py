@@ -15,6 +15,8 @@ from ..core.trace import notes as notes_of, trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET
+from .quarters import quarters_upto, sum_quarters
+from .round_tabs import first_per_round, same_round
 from .scorecard_checks import check_inputs
 from .sheet_plan import rows_to_grow
 from .template import CRITERIA, ScoringOptions, Template
@@ -52,7 +54,7 @@ def reported_text(totals: dict) -> str:
 
 
 def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
-               names: dict[Cell, str]) -> list[Problem]:
+               names: dict[Cell, str], decimals: dict[str, int] | None = None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
     What was written is looked up by the cell's stable name (older records: by A1)."""
     out = []
@@ -69,7 +71,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
         ref = a1(*cell)
         key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if key not in recorded or not same_value(have, recorded[key]):
-            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want)))
+            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
     return out
 
 
@@ -91,8 +93,9 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
 
 
 def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
-                   recorded: dict[str, object] | None = None) -> SheetResult:
-    """Evaluate one scorecard sheet whose layout is known."""
+                   recorded: dict[str, object] | None = None, quarters_upto: int = 4) -> SheetResult:
+    """Evaluate one scorecard sheet whose layout is known (``quarters_upto``: the quarters
+    its round reaches, for indicators typed per quarter: kinds/quarters.py)."""
     options = options or template.scoring
     problems = list(layout.problems)
     if not layout.complete:
@@ -104,7 +107,9 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
         problems += [problem("result_without_code", grid.name, a1(r, rc), value=grid.get(r, rc))
                      for r in layout.loose_rows if norm(grid.get(r, rc))]
 
-    raw = read_frame(grid, layout)
+    raw, summed, summed_names, quarter_problems = sum_quarters(read_frame(grid, layout), layout, grid.name,
+                                                               quarters_upto)
+    problems += quarter_problems
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
     problems += found
@@ -118,8 +123,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     if "invalid" in template.status_levels:   # typed but unusable is not "not reported"
         rows.loc[unusable | bad["result"], "status"] = "invalid"
 
-    desired: dict[Cell, object] = {}
-    names: dict[Cell, str] = {}
+    desired: dict[Cell, object] = dict(summed)
+    names: dict[Cell, str] = dict(summed_names)
     for key in COMPUTED:
         if key in layout.columns:
             col = layout.columns[key]
@@ -136,7 +141,10 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
         elif "label" in spec:
             problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
 
-    problems += hand_edits(grid, desired, recorded, names)
+    d = options.decimals     # how each computed cell is shown, for messages that quote it
+    decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
+                "overall_percentage": d.get("percentage", 2)}
+    problems += hand_edits(grid, desired, recorded, names, decimals)
     changes = {cell: v for cell, v in desired.items()
                if cell in grid.formulas or not same_value(grid.get(*cell), v)}
     notes = {}
@@ -150,7 +158,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
                        notes=notes, report_rows=report, names=names,
                        heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired),
-                       detail={"numbers": num, "options": options})
+                       decimals=decimals, detail={"numbers": num, "options": options})
 
 
 def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template, options: ScoringOptions) -> None:
@@ -169,16 +177,17 @@ def attach_details(res: SheetResult, grids: dict[str, Grid], template: Template,
 class Scorecard(Kind):
     name = "scorecard"
     template = "scorecard"
-    totals = (Total("weight", "น้ำหนักรวม", 2), Total("weighted_score", "คะแนนถ่วงน้ำหนักรวม", 3),
-              Total("percentage", "ร้อยละ", 2), Total("reported", "รายงานแล้ว"))
+    totals = (Total("weight", "น้ำหนักรวม", 2), Total("weighted_score", "คะแนนถ่วงน้ำหนักรวม", 3, "weighted_score"),
+              Total("percentage", "ร้อยละ", 2, "percentage"), Total("reported", "รายงานแล้ว"))
 
     def evaluate(self, grids, template, *, options=None, recorded=None):
         out = []
         for layout in find_tables(grids, template, norm, skip=(META_SHEET,)):
             rec = None if recorded is None else recorded.get(layout.sheet, {})
-            out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec))
-        if out and out[0].layout.complete:
-            attach_details(out[0], grids, template, options or template.scoring)
+            out.append(evaluate_sheet(grids[layout.sheet], layout, template, options, rec,
+                                      quarters_upto(grids, layout.sheet)))
+        for res in first_per_round(out, grids):     # each round's details tab with its own scorecard
+            attach_details(res, same_round(grids, res.sheet), template, options or template.scoring)
         return out
 
     def code_key(self, value) -> str:

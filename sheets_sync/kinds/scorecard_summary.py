@@ -61,7 +61,8 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
                                           "ต่ำกว่าระดับ 3"])
     d = template.scoring.decimals
     fmt_ws, fmt_score = "0." + "0" * d["weighted_score"], "0." + "0" * d["score"]
-    formats = {"คะแนนถ่วงน้ำหนักรวม": fmt_ws, "ร้อยละ": "0.00",
+    fmt_pc = "0." + "0" * d.get("percentage", 2) if d.get("percentage", 2) else "0"
+    formats = {"คะแนนถ่วงน้ำหนักรวม": fmt_ws, "ร้อยละ": fmt_pc,
                **{c: fmt_score for c in [*units, "เฉลี่ย", "ต่ำสุด", "สูงสุด"]}}
     formats["ค่าคะแนนที่ได้"] = fmt_score
     return SummaryPart(overview, matrix, formats, chart_value="ร้อยละ", chart_range=(0, 100),

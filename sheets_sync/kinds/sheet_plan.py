@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..core.errors import SheetsSyncError
 from ..core.grid import Cell, Grid, a1
+from ..core.period import Period
 from ..core.text import visible_length
 from .meta import ARCHIVE_SHEET, AUDIT_HEADER, AUDIT_SHEET, META_SHEET, in_parts
 from .template import Template
@@ -161,8 +163,22 @@ class BookPlan:
         return self.sheets[0]
 
 
+def round_label(period) -> str:
+    """A period as a title says it: ไตรมาสที่ 2/2567, รอบ 12 เดือน ปีงบประมาณ 2550 (as typed
+    when it is not a period sheets-sync knows)."""
+    if not period:
+        return "…/…"
+    try:
+        return Period.parse(period).label_th
+    except SheetsSyncError:
+        return str(period)
+
+
 def title_text(template: Template, unit: str | None, period: str | None) -> str:
-    return template.title.format(unit=f" {unit}" if unit else "", period=period or "…/…").strip()
+    """The title row: ``{unit}``, ``{period}`` (the code, e.g. a fiscal year 2567) and
+    ``{round}`` (the period in words, so a 12-month round never reads "12m/2550")."""
+    return template.title.format(unit=f" {unit}" if unit else "", period=period or "…/…",
+                                 round=round_label(period)).strip()
 
 
 def header_rows(plan: SheetPlan, template: Template, top: int = 2) -> int:

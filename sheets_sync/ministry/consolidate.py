@@ -58,7 +58,7 @@ class Accounts:
 UNKNOWN_MODIFIED = "ไม่ทราบ / unknown"
 
 
-def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False) -> UnitRead:
+def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False, period: str = "") -> UnitRead:
     from ..workbook.recalc import evaluate_book
     read = UnitRead(unit.code, unit.name)
     try:
@@ -74,7 +74,7 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             from ..backends.xlsx_book import XlsxBook
             book = XlsxBook(unit.path)
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        ev = evaluate_book(book)
+        ev = evaluate_book(book, period=period or None)   # that round's tab in a multi-round workbook
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
         read.meta = ev.meta
     except SheetsSyncError as e:
@@ -112,7 +112,7 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
 
     def one(item):
         i, u = item
-        r = read_unit(u, i, accounts, publish)
+        r = read_unit(u, i, accounts, publish, period)
         if progress:
             progress(u)
         return r
@@ -188,8 +188,9 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
     if not period:
         return reads
     from ..core.period import Period, PeriodError
+    from ..kinds.round_tabs import period_of_tab
     for u in reads:
-        theirs = str(u.meta.get("period") or "") if u.result is not None else ""
+        theirs = str(period_of_tab(u.meta, u.result.sheet) or u.meta.get("period") or "") if u.result is not None else ""
         try:
             other = Period.parse(theirs).code if theirs else period
         except PeriodError:

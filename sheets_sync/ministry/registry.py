@@ -8,6 +8,7 @@ from typing import Callable
 from ..backends.open import open_book
 from ..kinds.canonical import Canonical, load_canonical
 from ..kinds.meta import META_SHEET, meta_cells
+from ..kinds.round_tabs import RoundLocked
 from ..core.errors import SheetsSyncError
 from .sync import PushPlan, plan_push
 from .units import Unit, load_units, record_sheet
@@ -27,7 +28,7 @@ class UnitOutcome:
         if self.plan is not None:
             out.update(sheet=self.plan.sheet, version_from=self.plan.version_from, version_to=self.plan.version_to,
                        operations=[list(op) for op in self.plan.ops],
-                       changes=[c.to_dict() for c in self.plan.changes])
+                       changes=[c.to_dict() for c in self.plan.changes], locked=self.plan.locked)
         if self.error:
             out["error"] = self.error
         return out
@@ -116,6 +117,8 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
         try:
             # a unit saving its workbook meanwhile: read it again and re-plan, never overwrite
             out.append(retry_on_change(lambda: push_one(u)))
+        except RoundLocked as e:       # submitted / approved / earlier rounds: never written
+            out.append(UnitOutcome(u, "locked", u.target, details={"note": e.en}))
         except SheetsSyncError as e:
             out.append(UnitOutcome(u, "failed", u.target, error=e.en))
         except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others

@@ -17,6 +17,7 @@ import pandas as pd
 from ..kinds.canonical import Canonical
 from ..core.grid import Cell, Grid, a1, same_value
 from ..kinds.layout import find_tables
+from ..kinds.round_tabs import RoundLocked, locked_tabs
 from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET, meta_cells, read_meta, recorded_template
 from ..kinds.sheet_plan import archive_header, template_cells
 from ..core.thai_time import thai_datetime
@@ -46,6 +47,7 @@ class PushPlan:
     changes: list[Change] = field(default_factory=list)
     version_from: object = None
     version_to: int = 0
+    locked: dict[str, str] = field(default_factory=dict)         # tabs left alone -> why (kinds/round_tabs.py)
 
     @property
     def empty(self) -> bool:
@@ -193,21 +195,26 @@ def plan_push(grids: dict[str, Grid], canonical: Canonical, now: datetime | None
     tpl: Template = canonical.template
     sheet_kind = canonical.kind
     stamp = thai_datetime(now or datetime.now(timezone.utc))     # people read it: Bangkok, Buddhist Era
-    skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET)
+    locked = locked_tabs(read_meta(grids.get(META_SHEET)), tuple(grids))   # never written into
+    skip = (META_SHEET, ARCHIVE_SHEET, AUDIT_SHEET, tpl.summary_sheet or META_SHEET, *locked)
     layouts = [lay for lay in find_tables(grids, tpl, sheet_kind.code_key, skip=skip) if lay.complete]
+    if not layouts and locked:
+        raise RoundLocked("ทุกแผ่นงานล็อกแล้ว: " + "; ".join(f"{t} ({w})" for t, w in locked.items()),
+                          "every tab is locked, left alone: " + "; ".join(f"{t} ({w})" for t, w in locked.items()))
     if not layouts:
         from ..core.errors import WorkbookError
         raise WorkbookError(f"ไม่พบแผ่นงาน {tpl.sheet_name}", f"no {sheet_kind.name} sheet found ({tpl.sheet_name})")
     layout = layouts[0]
     sheet_name = layout.sheet
     meta = read_meta(grids.get(META_SHEET))
-    plan = PushPlan(sheet_name, version_from=meta.get("template_version"), version_to=canonical.version)
+    plan = PushPlan(sheet_name, version_from=meta.get("template_version"), version_to=canonical.version,
+                    locked=locked)
     canon = {row["code"]: row for _, row in canonical.indicators.iterrows()}
     tables = [plan_table(grids[sheet_name], layout, tpl, canon, sheet_kind.code_key,
                          recorded_template(meta, sheet_name), stamp)]
     # tables keyed by the same codes (the details tab): only the columns the list gives
     given = set(canonical.indicators.columns)
-    for ltpl, lay in sheet_kind.linked_tables(grids, tpl):
+    for ltpl, lay in sheet_kind.linked_tables({k: g for k, g in grids.items() if k not in locked}, tpl):
         tables.append(plan_table(grids[lay.sheet], lay, ltpl, canon, sheet_kind.code_key,
                                  recorded_template(meta, lay.sheet), stamp, keys=[k for k in lay.columns if k in given]))
     for t in tables:

@@ -10,7 +10,7 @@ from ..backends.open import open_book
 from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
-from ..kinds.base import Kind, SheetResult, kind_of, show
+from ..kinds.base import Kind, SheetResult, kind_of, places, show
 from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
 from .result_history import result_changes
@@ -36,6 +36,7 @@ class Report:
     sheets: list[SheetReport] = field(default_factory=list)
     written: bool = False
     kind: Kind | None = None
+    decimals: dict = field(default_factory=dict)    # the template's scoring decimals, for showing totals
 
     @property
     def changed_cells(self) -> int:
@@ -69,13 +70,17 @@ def _template_for(meta: dict, template: str | Template | None) -> Template:
     return load_template(template or meta.get("template") or "scorecard")
 
 
-def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None) -> Evaluated:
+def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None,
+                  period=None) -> Evaluated:
+    """``period``: the round whose tabs count in a workbook of several rounds (default
+    the current one: earlier, read-only rounds are neither evaluated nor written)."""
+    from ..kinds.round_tabs import select
     grids = book.grids()
     meta = read_meta(grids.get(META_SHEET))
     tpl = _template_for(meta, template)
     kind = kind_of(tpl)
     recorded = None if not meta else {name: recorded_values(meta, name, tuple(grids)) for name in grids}
-    results = kind.evaluate(grids, tpl, options=options, recorded=recorded)
+    results = select(kind.evaluate(grids, tpl, options=options, recorded=recorded), meta, tuple(grids), period)
     if not results:
         p = problem("no_scorecard", book.name)
         raise WorkbookError(f"{book.name}: {p.message_th} ({tpl.sheet_name})",
@@ -118,8 +123,13 @@ def _no_gc_pauses():
 
 
 def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -> Report:
+    from dataclasses import replace
+    from ..kinds.round_tabs import locked_tabs
     book = open_book(target, **book_options)
-    ev = evaluate_book(book, template, options)
+    full = evaluate_book(book, template, options)
+    # a submitted or approved round's tabs are the ministry's: evaluated, told, never written
+    locked = {s: w for s, w in locked_tabs(full.meta, tuple(full.grids)).items() if s in {r.sheet for r in full.results}}
+    ev = replace(full, results=[r for r in full.results if r.sheet not in locked])
     cells = {res.sheet: res.changes for res in ev.results if res.changes}
     for res in ev.results:
         for sheet, other in res.other_cells.items():
@@ -137,11 +147,13 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
             cells[META_SHEET] = extra
     # rows grow for long typed text only where the backend tells row heights (xlsx)
     heights = {res.sheet: res.heights for res in ev.results if res.heights and ev.grids[res.sheet].heights}
-    report = Report(book.name, kind=ev.kind)
-    for res in ev.results:
+    report = Report(book.name, kind=ev.kind, decimals=dict((options or ev.template.scoring).decimals))
+    for res in full.results:
         # what recalc put right is no longer an error: it says what was replaced, and by what
-        probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run else p
-                 for p in res.problems]
+        probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run
+                 and res.sheet not in locked else p for p in res.problems]
+        if res.sheet in locked and res.changed_cells:
+            probs.append(problem("round_locked", res.sheet, why=locked[res.sheet], cells=res.changed_cells))
         report.sheets.append(_sheet_report(res, res.changed_cells, probs))
     if (cells or notes_changed or heights) and not dry_run:
         book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)
@@ -161,7 +173,7 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
     ministry's definition), a sheet on an older template version is a problem too."""
     book = open_book(target, **book_options)
     ev = evaluate_book(book, template, options)
-    report = Report(book.name, kind=ev.kind)
+    report = Report(book.name, kind=ev.kind, decimals=dict((options or ev.template.scoring).decimals))
     extra = []
     if canonical is not None:
         from ..kinds.canonical import load_canonical
@@ -184,7 +196,7 @@ def stale(res: SheetResult, grid) -> list[Problem]:
     """Computed cells that do not hold what recalc would write, and that no other
     problem explains (a hand edit, a formula): the sheet shows out-of-date figures."""
     told = {p.cell for p in res.problems}
-    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want))
+    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want, places(res, cell)))
             for cell, want in sorted(res.changes.items()) if a1(*cell) not in told]
 
 

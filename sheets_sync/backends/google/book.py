@@ -18,7 +18,8 @@ from google.auth.exceptions import GoogleAuthError
 import requests
 
 from ...core.errors import SheetsSyncError
-from ...core.grid import Cell, Grid
+from ...core.grid import Cell, Grid, a1
+from ..excel import blocks
 from . import guard as g
 from .client import make_client, protected_error, translate
 from .read import GRID_FIELDS, MARKED, SheetRead, cell_value as _value, parse  # noqa: F401 - _value kept for callers
@@ -27,8 +28,12 @@ MAX_BODY = 2 * 1024 * 1024  # Google's recommended request size; 10 MB is the ha
 _KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 _URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
-_RESPONSE = ("replies,updatedSpreadsheet(sheets(properties(sheetId,title),"
-             "data(startRow,startColumn,rowData(values(effectiveValue)))))")
+# of the replies only the freeze's protectedRangeId: each guard's delete/create reply would
+# echo its anchor whole (a fifth of the bytes received at 1,000 rows)
+_RESPONSE = ("replies/addProtectedRange/protectedRange/protectedRangeId,updatedSpreadsheet(sheets(properties("
+             "sheetId,title),data(startRow,startColumn,rowData(values(effectiveValue)))))")
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+COMPACT = {"prettyPrint": "false"}   # Google's system parameter: answers without indentation
 _META_TABS = ("_sheets_sync", "เก็บถาวร", "ประวัติการแก้ไข")
 
 
@@ -49,38 +54,92 @@ def _typed(value) -> dict:
     return {"stringValue": str(value)}  # never formulaValue: copied text stays text
 
 
+def encoded(obj) -> bytes:
+    """Compact UTF-8 JSON, as Google's own clients send it: no spaces, no ``\\u`` escapes
+    (Thai text is 3 bytes a character, not 6)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
 def chunk_requests(requests_: list[dict], limit: int = MAX_BODY) -> list[list[dict]]:
     """Split only when one body would pass ``limit`` bytes."""
+    return [[json.loads(d) for d in chunk] for chunk in encoded_chunks(requests_, limit)]
+
+
+def encoded_chunks(requests_: list[dict], limit: int = MAX_BODY) -> list[list[bytes]]:
+    """The requests encoded, split only when one body would pass ``limit`` bytes."""
     chunks, cur, size = [], [], 20
     for r in requests_:
-        n = len(json.dumps(r, ensure_ascii=False).encode()) + 1
-        if cur and size + n > limit:
+        data = encoded(r)
+        if cur and size + len(data) + 1 > limit:
             chunks.append(cur)
             cur, size = [], 20
-        cur.append(r)
-        size += n
+        cur.append(data)
+        size += len(data) + 1
     if cur:
         chunks.append(cur)
     return chunks
 
 
 def cell_requests(sheet_id: int, cells: dict[Cell, object], field: str = "userEnteredValue") -> list[dict]:
-    """One updateCells per run of adjacent cells in a row."""
-    out, run = [], []
+    """One request per rectangle of cells written (runs of consecutive rows writing the same
+    columns go together, not one request per row); within it, a column holding one value all
+    the way down (an audit run's time, tab and field) is one repeatCell instead of a value a row."""
+    def cell(v) -> dict:
+        return {"userEnteredValue": _typed(v)} if field == "userEnteredValue" else {"note": v}
 
-    def flush():
-        if run:
-            (r, c0), _ = run[0]
-            rows = [{"values": [({"userEnteredValue": _typed(v)} if field == "userEnteredValue" else {"note": v})
-                                for _, v in run]}]
-            out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": r - 1, "columnIndex": c0 - 1},
-                                        "rows": rows, "fields": field}})
-            run.clear()
-    for (r, c), v in sorted(cells.items()):
-        if run and (run[-1][0][0] != r or run[-1][0][1] != c - 1):
-            flush()
-        run.append(((r, c), v))
-    flush()
+    out = []
+    for r, c, rows in blocks(cells):
+        width, height = len(rows[0]), len(rows)
+        top = rows[0]
+        same = [height > 1 and all(type(row[j]) is type(top[j]) and row[j] == top[j] for row in rows)
+                for j in range(width)]
+        j = 0
+        while j < width:
+            if same[j]:
+                out.append({"repeatCell": {"range": {"sheetId": sheet_id, "startRowIndex": r - 1,
+                                                     "endRowIndex": r - 1 + height, "startColumnIndex": c + j - 1,
+                                                     "endColumnIndex": c + j},
+                                           "cell": cell(top[j]), "fields": field}})
+                j += 1
+                continue
+            k = j
+            while k + 1 < width and not same[k + 1]:
+                k += 1
+            out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": r - 1, "columnIndex": c + j - 1},
+                                        "rows": [{"values": [cell(v) for v in row[j:k + 1]]} for row in rows],
+                                        "fields": field}})
+            j = k + 1
+    return out
+
+
+def _grow(reads, titles, ops, cells, notes) -> list[dict]:
+    """appendDimension for a tab written past its grid (an audit tab that reached its 100 rows):
+    Google refuses updateCells beyond the last row or column ("beyond the last requested row")."""
+    out = []
+    for s in titles:
+        rd = reads[s]
+        rows = rd.rows + sum(op[3] if op[0] == "insert" else -op[3] for op in ops if op[1] == s)
+        written = [*cells.get(s, {}), *notes.get(s, {})]
+        for dim, have, need in (("ROWS", rows, max((r for r, _ in written), default=0)),
+                                ("COLUMNS", rd.cols, max((c for _, c in written), default=0))):
+            if have and need > have:
+                out.append({"appendDimension": {"sheetId": rd.sheet_id, "dimension": dim, "length": need - have}})
+    return out
+
+
+def _answer_boxes(titles, ops, cells, notes) -> dict[str, tuple[int, int, int, int] | None]:
+    """What the write's answer needs to show of each system tab (metadata, archive, audit):
+    the cells left of what was written, in the rows written (a metadata key beside the value
+    written), or nothing (audit rows appended whole). Those tabs are not typed in, the answer
+    shows our own writes as written whatever happened (the batch is atomic), and asking for
+    them whole sent every metadata record back on every write. None: leave the tab out."""
+    out: dict[str, tuple[int, int, int, int] | None] = {}
+    for s in titles:
+        written = [*cells.get(s, {}), *notes.get(s, {})]
+        if s in _META_TABS and written and not any(op[1] == s for op in ops):
+            left = min(c for _, c in written) - 1
+            rows = [r for r, _ in written]
+            out[s] = (min(rows), max(rows), 1, left) if left >= 1 else None
     return out
 
 
@@ -112,9 +171,9 @@ class GoogleBook:
 
     def _post(self, suffix: str, body: dict, fields: str | None = None) -> dict:
         self.requests.append(suffix)
-        params = {"fields": fields} if fields else None
+        params = {"fields": fields, **COMPACT} if fields else dict(COMPACT)
         return self._call(self.client.http_client.request, "post", SHEETS_URL + self.key + suffix,
-                          json=body, params=params).json()
+                          data=encoded(body), headers=JSON, params=params).json()
 
     # -- read ------------------------------------------------------------------------------
     def grids(self) -> dict[str, Grid]:
@@ -123,7 +182,7 @@ class GoogleBook:
             if not meta.get("sheets"):      # nothing marked: a sheet made by hand or before marks
                 self.requests.append("get")
                 meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
-                                  params={"includeGridData": "true", "fields": GRID_FIELDS})
+                                  params={"includeGridData": "true", "fields": GRID_FIELDS, **COMPACT})
                 self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
             self.name = meta.get("properties", {}).get("title", self.key)
             self.reads = parse(meta)
@@ -141,7 +200,7 @@ class GoogleBook:
         if self._all_ids is None:
             self.requests.append("get properties")
             meta = self._call(self.client.http_client.fetch_sheet_metadata, self.key,
-                              params={"fields": "sheets.properties(sheetId,title)"})
+                              params={"fields": "sheets.properties(sheetId,title)", **COMPACT})
             self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
         return self._all_ids
 
@@ -201,12 +260,16 @@ class GoogleBook:
             rng = {"sheetId": reads[sheet].sheet_id, "dimension": "ROWS", "startIndex": row - 1, "endIndex": row - 1 + n}
             reqs.append({"insertDimension": {"range": rng, "inheritFromBefore": row > 1}} if kind == "insert"
                         else {"deleteDimension": {"range": rng}})
+        reqs += _grow(reads, titles, ops, cells, changed_notes)
         for s in titles:
             reqs += [g.create_anchor(reads[s].sheet_id, r) for r in touched.inserted(s)]
             reqs += cell_requests(reads[s].sheet_id, cells.get(s, {}))
             reqs += cell_requests(reads[s].sheet_id, changed_notes.get(s, {}), field="note")
+        boxes = _answer_boxes(titles, ops, cells, changed_notes)
+        shown = [t for t in titles if boxes.get(t, ()) is not None]
+        ranges = [f"'{t}'!{a1(*boxes[t][::2])}:{a1(*boxes[t][1::2])}" if t in boxes else f"'{t}'" for t in shown]
         try:
-            out = self._batch(reqs, titles, cells)
+            out = self._batch(reqs, titles, cells, ranges)
         except SheetsSyncError:
             if frozen:   # lift our own protection again, whatever failed
                 try:
@@ -215,7 +278,7 @@ class GoogleBook:
                     pass
             raise
         self._grids = None        # what we hold is stale now
-        g.check_response(reads, titles, touched, cells, out.get("updatedSpreadsheet", {}), after=True)
+        g.check_response(reads, shown, touched, cells, out.get("updatedSpreadsheet", {}), after=True, boxes=boxes)
 
     def _rewrites_template(self, cells) -> bool:
         meta = self.reads.get("_sheets_sync")
@@ -223,19 +286,21 @@ class GoogleBook:
         keys = {meta.grid.get(r, 1) if meta else None for r, _ in mc} | {v for (r, c), v in mc.items() if c == 1}
         return any(isinstance(k, str) and k.startswith("template:") for k in keys)
 
-    def _batch(self, reqs: list[dict], titles: list[str], cells=None) -> dict:
+    def _batch(self, reqs: list[dict], titles: list[str], cells=None, ranges: list[str] | None = None) -> dict:
         """One atomic batchUpdate (split only past 2 MB), asking for ``titles`` back."""
         out: dict = {}
-        chunks = chunk_requests(reqs)
+        chunks = encoded_chunks(reqs)
         for i, chunk in enumerate(chunks):
-            body = {"requests": chunk}
-            if titles and i == len(chunks) - 1:
-                body.update(includeSpreadsheetInResponse=True, responseIncludeGridData=True,
-                            responseRanges=[f"'{t}'" for t in titles])
+            body = b'{"requests":[' + b",".join(chunk) + b"]"
+            shown = ranges if ranges is not None else [f"'{t}'" for t in titles]
+            if shown and i == len(chunks) - 1:
+                body += b"," + encoded({"includeSpreadsheetInResponse": True, "responseIncludeGridData": True,
+                                        "responseRanges": shown})[1:-1]
+            body += b"}"
             try:
                 self.requests.append(":batchUpdate")
-                r = self.client.http_client.request("post", SHEETS_URL + self.key + ":batchUpdate", json=body,
-                                                    params={"fields": _RESPONSE}).json()
+                r = self.client.http_client.request("post", SHEETS_URL + self.key + ":batchUpdate", data=body,
+                                                    headers=JSON, params={"fields": _RESPONSE, **COMPACT}).json()
             except APIError as e:
                 msg = e.error.get("message", str(e))
                 if e.code == 400 and g.is_guard_refusal(msg):

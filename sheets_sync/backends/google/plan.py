@@ -92,8 +92,9 @@ def anchor_requests(sid: int, last_row: int) -> list[dict]:
 
 def _sheet_requests(plan: SheetPlan, sid: int, style: dict, font: str, size: int, editors: list[str]) -> list[dict]:
     reqs = []
+    last_row, last_col = plan.last_row, plan.last_col   # once: each walks every cell (quadratic per row)
     rows = [{"values": [_cell(plan, (r, c), style, font, size) if (r, c) in plan.roles or (r, c) in plan.values
-                        else {} for c in range(1, plan.last_col + 1)]} for r in range(1, plan.last_row + 1)]
+                        else {} for c in range(1, last_col + 1)]} for r in range(1, last_row + 1)]
     if rows:
         reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                                      "fields": "userEnteredValue,userEnteredFormat"}})
@@ -145,8 +146,9 @@ def _protection(plan: SheetPlan, sid: int, editors: list[str]) -> list[dict]:
             "range": grid_range(sid, r1, c1, r2, c2), "description": f"sheets-sync: {what}",
             "warningOnly": False, "editors": {"users": editors}}}})
     run = None
-    for c in range(1, plan.last_col + 2):
-        if c <= plan.last_col and c not in first_unit:
+    last_col = plan.last_col
+    for c in range(1, last_col + 2):
+        if c <= last_col and c not in first_unit:
             run = (run[0], c) if run else (c, c)
             continue
         if run:

@@ -15,7 +15,8 @@ from ...core.grid import Cell, Grid
 TAB_KEY = "sheets_sync.tab"
 ROW_KEY = "sheets_sync.row"
 _MD = "developerMetadata(metadataId,metadataKey,metadataValue,location)"
-_CELLS = "rowData(values(userEnteredValue,effectiveValue,note))"
+# userEnteredValue only for its formula: the typed value is effectiveValue (half the bytes)
+_CELLS = "rowData(values(userEnteredValue/formulaValue,effectiveValue,note))"
 GRID_FIELDS = (f"properties.title,sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
                f"protectedRanges(protectedRangeId,range,description,warningOnly,editors,unprotectedRanges),{_MD},"
                f"data(startRow,startColumn,{_CELLS},rowMetadata({_MD})))")
@@ -39,6 +40,7 @@ class SheetRead:
         props = sheet["properties"]
         self.title, self.sheet_id = props["title"], props["sheetId"]
         self.rows = props.get("gridProperties", {}).get("rowCount", 0)
+        self.cols = props.get("gridProperties", {}).get("columnCount", 0)
         self.grid, self.notes = Grid(self.title), {}
         self.protected = sheet.get("protectedRanges", [])
         self.marked = False
