@@ -5,8 +5,8 @@ a person typed every result; then again with nothing to change. The full run als
 
 Bytes are the API request and response bodies the emulator counted (``bytes.in/out``).
 
-naive: what a person would write with gspread-dataframe, its requests made with gspread:
-``open_by_key``, ``get_as_dataframe`` (``get_all_values``), compute, ``set_with_dataframe``
+naive: what a person would write with gspread-dataframe, its requests made with gspread
+(its own client, as ``recalc`` makes one): ``open_by_key``, ``get_as_dataframe`` (``get_all_values``), compute, ``set_with_dataframe``
 (``worksheet.range`` of the frame, then one ``update_cells`` of every cell of it). It keeps
 no notes, no audit, no hand-edit check and no guard against rows moved meanwhile.
 floor: one ``get_all_values`` and one ``values_batch_update`` of the computed cells.
@@ -67,6 +67,8 @@ def _spreadsheet(emu, tmp: Path, n: int, opts: dict):
 def run(quick: bool, tmp: Path) -> dict:
     import sheets_sync
     from gspread.utils import rowcol_to_a1
+    from sheets_sync.backends.google.client import make_client
+    from sheets_sync.backends.google.ratelimit import Quotas
     from sheets_sync.core.scoring import compute, rounded
     from sheets_sync.emulator import Emulator
     from sheets_sync.kinds.template import CRITERIA, load_template
@@ -105,7 +107,9 @@ def run(quick: bool, tmp: Path) -> dict:
                              for i in out.index], value_input_option="RAW")
 
         def gspread_dataframe():
-            sheet = client.open_by_key(key).sheet1
+            # its own client, as a script run has (credentials loaded, a token fetched), like ours
+            own = make_client(opts["credentials"], endpoint=emu.base_url, quotas=Quotas(10**6, 10**6, 10**6))
+            sheet = own.open_by_key(key).sheet1
             values = sheet.get_all_values()                      # get_as_dataframe
             out = read_compute(values)
             width = max(len(r) for r in values)

@@ -6,7 +6,7 @@ import copy
 from .batch_common import check_fields, set_path, split_fields
 from .datafilter import find_metadata
 from .errors import invalid, protected_cell
-from .model import add_metadata, drop_metadata, metadata_index, new_int_id, proto
+from .model import add_metadata, drop_metadata, metadata_index, metadata_json, new_int_id, proto
 from .protection import enforced, may_edit
 
 
@@ -87,7 +87,7 @@ def _location(ss, loc: dict, i: int) -> dict:
 
 
 def create_developer_metadata(state, ss, args, i, caller):
-    given = copy.deepcopy(args["developerMetadata"])
+    given = args["developerMetadata"]   # read only: every field is copied into md below
     if not given.get("metadataKey"):
         raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: metadataKey is required")
     md = {"metadataId": given.get("metadataId") or new_int_id(), "metadataKey": given["metadataKey"]}
@@ -101,7 +101,7 @@ def create_developer_metadata(state, ss, args, i, caller):
     if md["visibility"] not in ("DOCUMENT", "PROJECT"):
         raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: visibility must be DOCUMENT or PROJECT")
     add_metadata(ss, md)
-    return {"createDeveloperMetadata": {"developerMetadata": proto(copy.deepcopy(md))}}
+    return {"createDeveloperMetadata": {"developerMetadata": metadata_json(md)}}
 
 
 def update_developer_metadata(state, ss, args, i, caller):
@@ -118,14 +118,14 @@ def update_developer_metadata(state, ss, args, i, caller):
                 md["location"] = _location(ss, new.get("location", {}), i)
             else:
                 set_path(md, new, f)
-    return {"updateDeveloperMetadata": {"developerMetadata": [proto(copy.deepcopy(m)) for m in hits]}}
+    return {"updateDeveloperMetadata": {"developerMetadata": [metadata_json(m) for m in hits]}}
 
 
 def delete_developer_metadata(state, ss, args, i, caller):
     flt = args.get("dataFilter") or {}
     hits = find_metadata(ss, flt.get("developerMetadataLookup", {})) if flt else []
     drop_metadata(ss, hits)
-    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": [proto(copy.deepcopy(m)) for m in hits]}}
+    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": [metadata_json(m) for m in hits]}}
 
 
 HANDLERS = {

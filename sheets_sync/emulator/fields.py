@@ -42,6 +42,8 @@ def apply_mask(obj, tree):
     if isinstance(obj, list):
         return [apply_mask(x, tree) for x in obj]
     if isinstance(obj, dict):
+        if all(t is True for t in tree.values()):   # leaves only (a cell's effectiveValue): no recursion
+            return {k: v for k, v in obj.items() if k in tree}
         out = {}
         for k, v in obj.items():
             if k in tree:

@@ -244,6 +244,12 @@ def metadata_index(ss: Spreadsheet) -> dict[int, dict]:
     return cache[1]
 
 
+def metadata_json(md: dict) -> dict:
+    """A metadata as answered: proto() builds every nested dict anew, and metadata holds no
+    lists, so no deepcopy first (two per anchor made a 1,000-row guarded write cost 0.1 s)."""
+    return proto(md)
+
+
 def add_metadata(ss: Spreadsheet, md: dict) -> None:
     index = metadata_index(ss)
     ss.developer_metadata.append(md)

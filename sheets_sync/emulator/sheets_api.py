@@ -13,7 +13,8 @@ from .cells import fresh_cell, make_cell, typed, user_entered
 from .datafilter import find_metadata, resolve
 from .errors import ApiError, denied, invalid, not_found
 from .fields import filter_fields, mentions_grid_data, trim_grid
-from .model import DEFAULTS, Journal, quiet_gc, Sheet, Spreadsheet, grid_data, metadata, new_id, proto, read_values
+from .model import (DEFAULTS, Journal, quiet_gc, Sheet, Spreadsheet, grid_data, metadata, metadata_json, new_id,
+                    proto, read_values)
 from .protection import check_cells
 from .requests_ import apply_request
 
@@ -78,7 +79,7 @@ class SheetsMixin:
                 entry["conditionalFormats"] = copy.deepcopy(s.conditional)
             if s.charts:
                 entry["charts"] = copy.deepcopy(s.charts)
-            sheet_md = [proto(copy.deepcopy(m)) for m in metadata(ss)
+            sheet_md = [metadata_json(m) for m in metadata(ss)
                         if m["location"].get("locationType") != "SPREADSHEET" and
                         m["location"].get("sheetId", m["location"].get("dimensionRange", {}).get("sheetId", 0)) == s.sheet_id]
             if sheet_md:
@@ -93,7 +94,7 @@ class SheetsMixin:
                 "sheets": sheets}
         if ss.named_ranges:
             body["namedRanges"] = copy.deepcopy(ss.named_ranges)
-        top_md = [proto(copy.deepcopy(m)) for m in metadata(ss)
+        top_md = [metadata_json(m) for m in metadata(ss)
                   if m["location"].get("locationType") == "SPREADSHEET"]
         if top_md:
             body["developerMetadata"] = top_md
@@ -329,7 +330,7 @@ class SheetsMixin:
                     if md["metadataId"] in seen:
                         seen[md["metadataId"]]["dataFilters"].append(flt)
                         continue
-                    entry = {"developerMetadata": proto(copy.deepcopy(md)), "dataFilters": [flt]}
+                    entry = {"developerMetadata": metadata_json(md), "dataFilters": [flt]}
                     seen[md["metadataId"]] = entry
                     matched.append(entry)
             return {"matchedDeveloperMetadata": matched} if matched else {}
@@ -339,5 +340,5 @@ class SheetsMixin:
             ss = self._get(sid, caller)
             for md in metadata(ss):
                 if md["metadataId"] == metadata_id:
-                    return proto(copy.deepcopy(md))
+                    return metadata_json(md)
             raise ApiError(404, f"No developer metadata with ID: {metadata_id}", "NOT_FOUND")
