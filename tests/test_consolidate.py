@@ -187,9 +187,14 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
 
 
 def test_many_local_units_are_read_in_processes_with_the_same_summary(registry, monkeypatch):
-    """Enough units to be read in worker processes: the summary is the one the in-process
-    read gives, units in the registry's order."""
+    """Enough units to be read in worker processes (in a fresh interpreter: processes are
+    forked only from a process running no other threads): the summary is the one the
+    in-process read gives, units and progress in the registry's order."""
+    import json
     import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
     from sheets_sync.ministry import consolidate as consolidate_module
     tmp, _ = registry
     lines = []
@@ -200,14 +205,21 @@ def test_many_local_units_are_read_in_processes_with_the_same_summary(registry, 
         lines.append(f"  - {{code: M{i:03d}, name: หน่วย {i}, sheet: units/m{i}.xlsx}}\n")
     many = tmp / "many.yaml"
     many.write_text("units:\n" + "".join(lines), encoding="utf-8")
-    seen = []
-    par = ss.consolidate(many, str(tmp / "par.xlsx"), progress=lambda u: seen.append(u.code))
+    code = ("import json, resource, sheets_sync\n"
+            "seen = []\n"
+            f"res = sheets_sync.consolidate({str(many)!r}, {str(tmp / 'par.xlsx')!r}, progress=lambda u: seen.append(u.code))\n"
+            "print(json.dumps({'seen': seen, 'units': [u.code for u in res.summary.units],\n"
+            "                  'children_cpu': resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime}))\n")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp, capture_output=True, text=True, timeout=600,
+                          env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    par = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert par["children_cpu"] > 0, "the units were read in worker processes"
+    want = [f"M{i:03d}" for i in range(n)]
+    assert par["seen"] == want and par["units"] == want
     monkeypatch.setattr(consolidate_module, "PROCESS_MIN_UNITS", 10**9)
-    one = ss.consolidate(many, str(tmp / "one.xlsx"))
-    assert seen == [f"M{i:03d}" for i in range(n)]
-    assert [u.code for u in par.summary.units] == [f"M{i:03d}" for i in range(n)]
-    for a, b in zip(par.summary.units, one.summary.units):
-        assert (a.code, a.error, a.result.totals, a.result.report_rows) == (b.code, b.error, b.result.totals, b.result.report_rows)
+    ss.consolidate(many, str(tmp / "one.xlsx"))
     for sheet in (OVERVIEW, MATRIX, PROBLEMS):
         pa = table(openpyxl.load_workbook(tmp / "par.xlsx")[sheet])
         pb = table(openpyxl.load_workbook(tmp / "one.xlsx")[sheet])

@@ -150,26 +150,36 @@ def _read_local(item: tuple[int, Unit, bool]) -> UnitRead:
 def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None) -> list[UnitRead] | None:
     """Every unit read in worker processes, in unit order; None when that does not pay
     (few units, one core, or any unit on Google: those wait on the network, not the CPU)."""
+    import multiprocessing
     import os
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if cores < 2 or len(units) < PROCESS_MIN_UNITS or any(u.is_google for u in units):
         return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    # fork is cheapest, but forking a process that runs other threads can inherit a held lock
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
-        else "spawn"
-    chunk = max(1, min(64, len(units) // (cores * 4)))
-    out = []
+    # Only fork: spawn and forkserver import the caller's main module again (a script
+    # without a __main__ guard breaks them), and forking a process that runs other threads
+    # can inherit a lock one of them holds.
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None
     import gc
-    # gc.disable in the workers: they live for this one read and make no cycles worth a pass
-    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context(method),
-                             initializer=gc.disable) as pool:
-        for u, r in zip(units, pool.map(_read_local, [(i, u, publish) for i, u in enumerate(units)],
-                                        chunksize=chunk)):
-            if progress:
-                progress(u)
-            out.append(r)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    chunk = max(1, min(64, len(units) // (cores * 4)))
+    out: list[UnitRead] = []
+    try:
+        # gc.disable in the workers: they live for this one read and make no cycles worth a pass
+        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=gc.disable) as pool:
+            for u, r in zip(units, pool.map(_read_local, [(i, u, publish) for i, u in enumerate(units)],
+                                            chunksize=chunk)):
+                if progress:
+                    progress(u)
+                out.append(r)
+    except (BrokenProcessPool, OSError):
+        pass    # a worker died (out of memory, killed): the units not read yet are read here
+    for i in range(len(out), len(units)):
+        out.append(read_unit(units[i], i, None, publish))
+        if progress:
+            progress(units[i])
     return out
 
 
