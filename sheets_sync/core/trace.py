@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,3 +188,89 @@ def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int =
         both = f"{th}\n{en}"
         out.append(both if len(both) <= limit else th if len(th) <= limit else th[: limit - 1] + "…")
     return out
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit moves every output bit."""
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def note_keys(frame: pd.DataFrame, options: ScoringOptions, codes, rows, limit: int = 255) -> np.ndarray:
+    """A 64-bit key per row of everything its note is made from (code, result, c1..c5,
+    direction, method, the options, ``limit``) and of its sheet row: two rows with the
+    same key have the same note at the same cell, so only rows whose key is new need
+    their note built. Stable across runs (no Python ``hash``)."""
+    import zlib
+    n = len(frame)
+    num = np.stack([pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+                    for k in ("result", *CRITERIA)], axis=1)
+    num = np.where(np.isnan(num), np.nan, num + 0.0)          # one NaN, and -0.0 as 0.0
+    c1, c5 = num[:, 1], num[:, -1]
+    desc = descending_array(c1, c5, frame["direction"] if "direction" in frame else None)
+    meth = method_codes(frame["method"], options.method) if "method" in frame else np.zeros(n, dtype=np.int8)
+    code_units = np.asarray([str(c) for c in codes], dtype=str)
+    width = code_units.dtype.itemsize // 4
+    units = code_units.view(np.uint32).reshape(n, width).astype(np.uint64) if width else np.zeros((n, 0), np.uint64)
+    salt = zlib.crc32(repr((options, limit)).encode())
+    with np.errstate(over="ignore"):
+        h = np.full(n, np.uint64(salt) * _MIX, dtype=np.uint64)
+        columns = [num.view(np.uint64)[:, j] for j in range(num.shape[1])]
+        columns += [desc.astype(np.uint64), meth.astype(np.uint64), np.asarray(rows, dtype=np.int64).astype(np.uint64),
+                    np.full(n, width, dtype=np.uint64)] + [units[:, j] for j in range(width)]
+        for col in columns:
+            h = _mix(h ^ (col + _MIX))
+    return h
+
+
+class ScoreNotes(Mapping):
+    """The score notes of a table, cell -> text, built when first read. :meth:`reuse`
+    first hands in the notes the sheet holds and the keys (:func:`note_keys`) they were
+    written for; a row whose key is among them keeps the sheet's note, the others are
+    built (a note is text: rebuilding 10,000 of them costs several times the scores)."""
+
+    def __init__(self, frame: pd.DataFrame, options: ScoringOptions, codes, col: int, limit: int = 255):
+        self.frame, self.options, self.codes, self.limit, self.col = frame, options, list(codes), limit, col
+        self.cells = [(r, col) for r in frame.index]
+        self._keys = self._texts = None
+        self._held: dict = {}
+        self._known = np.empty(0, dtype=np.uint64)
+        self.built = 0                                    # how many notes were built (not reused)
+
+    def keys_of_rows(self) -> np.ndarray:
+        if self._keys is None:
+            # the cell, not only the row: a note moved to another column is not the one held there
+            where = np.asarray(self.frame.index, dtype=np.int64) * 65_536 + self.col
+            self._keys = note_keys(self.frame, self.options, self.codes, where, self.limit)
+        return self._keys
+
+    def reuse(self, held: dict, known: np.ndarray) -> None:
+        self._held, self._known, self._texts = held, known, None
+
+    def _built(self) -> dict:
+        if self._texts is None:
+            texts = [None] * len(self.cells)
+            if len(self._known):
+                for i in np.flatnonzero(np.isin(self.keys_of_rows(), self._known)).tolist():
+                    texts[i] = self._held.get(self.cells[i])
+            todo = [i for i, t in enumerate(texts) if t is None]
+            if todo:
+                sub = self.frame.iloc[todo] if len(todo) < len(texts) else self.frame
+                for i, t in zip(todo, notes(sub, self.options, [self.codes[i] for i in todo], self.limit)):
+                    texts[i] = t
+            self.built = len(todo)
+            self._texts = dict(zip(self.cells, texts))
+        return self._texts
+
+    def __getitem__(self, cell):
+        return self._built()[cell]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self.cells)

@@ -109,3 +109,38 @@ def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
         if not same_value(meta.get(r, 2), v):
             out[(r, 2)] = v
     return out
+
+
+NOTES = "notes:"     # + sheet: the keys of the score notes last written there, and their text's checksum
+
+
+def notes_record(keys, texts) -> str:
+    """What the metadata keeps of the score notes written: one key per note
+    (``core.trace.note_keys``) and a checksum of all their text."""
+    import base64
+    import zlib
+    import numpy as np
+    raw = np.asarray(keys, dtype="<u8").tobytes()
+    return f"{zlib.crc32(chr(31).join(texts).encode()):08x}:{base64.b64encode(raw).decode()}"
+
+
+def recorded_notes(meta: dict, sheet: str, held_texts) -> "np.ndarray":
+    """The keys of the notes last written to ``sheet`` when ``held_texts`` (the notes the
+    sheet holds now at the same cells, in the same order) are still exactly those notes;
+    else none (a note edited by hand or cells moved: every note is built again)."""
+    import base64
+    import binascii
+    import zlib
+    import numpy as np
+    none = np.empty(0, dtype=np.uint64)
+    rec = meta.get(NOTES + sheet)
+    if not isinstance(rec, str) or ":" not in rec:
+        return none
+    crc, _, b64 = rec.partition(":")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        return none
+    if len(raw) % 8 or crc != f"{zlib.crc32(chr(31).join(held_texts).encode()):08x}":
+        return none
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
