@@ -8,7 +8,7 @@ import pandas as pd
 
 import sheets_sync
 from conftest import SHEET, code_rows, header_columns, type_results
-from sheets_sync.core.trace import ScoreNotes, note_keys, notes
+from sheets_sync.core.trace import ScoreNotes, note_inputs, note_keys, notes
 from sheets_sync.kinds.template import ScoringOptions
 
 
@@ -86,22 +86,26 @@ def _frame(n: int) -> pd.DataFrame:
                          "weight": 5.0, "target": 1.0}, index=range(10, 10 + n))
 
 
+def _keys(frame, options, codes, cells):
+    return note_keys(*note_inputs(frame, options), codes, cells, options)
+
+
 def test_every_input_of_a_note_moves_its_key():
     o = ScoringOptions()
     f = _frame(6)
     codes = [f"K.{i}" for i in range(6)]
-    base = note_keys(f, o, codes, f.index)
+    base = _keys(f, o, codes, f.index)
     assert len(set(base.tolist())) == 6
-    assert (note_keys(f, o, codes, f.index) == base).all()
+    assert (_keys(f, o, codes, f.index) == base).all()
     for column in ("result", "c1", "c2", "c3", "c4", "c5"):
         g = f.copy()
         g.loc[12, column] += 0.5
-        moved = note_keys(g, o, codes, f.index) != base
+        moved = _keys(g, o, codes, f.index) != base
         assert moved.tolist() == [False, False, True, False, False, False], column
-    assert (note_keys(f, o, ["K.0", "K.1", "K.X", *codes[3:]], f.index) != base).tolist()[2]
-    assert (note_keys(f, o, codes, f.index + 1) != base).all()
-    assert (note_keys(f, ScoringOptions(method="interpolation"), codes, f.index) != base).all()
-    assert (note_keys(f.assign(direction="ยิ่งน้อยยิ่งดี"), o, codes, f.index) != base).all()
+    assert (_keys(f, o, ["K.0", "K.1", "K.X", *codes[3:]], f.index) != base).tolist()[2]
+    assert (_keys(f, o, codes, f.index + 1) != base).all()
+    assert (_keys(f, ScoringOptions(method="interpolation"), codes, f.index) != base).all()
+    assert (_keys(f.assign(direction="ยิ่งน้อยยิ่งดี"), o, codes, f.index) != base).all()
 
 
 def test_reused_notes_keep_the_held_text_and_build_the_rest():
@@ -114,7 +118,7 @@ def test_reused_notes_keep_the_held_text_and_build_the_rest():
     g = f.copy()
     g.loc[11, "result"] += 1
     again = ScoreNotes(g, o, codes, 13)
-    again.reuse(held, fresh.keys_of_rows())
+    again.reuse(held, [held[c] for c in again.cells], fresh.keys_of_rows())
     got = dict(again)
     assert again.built == 1
     assert got[(11, 13)] == notes(g, o, codes)[1] != held[(11, 13)]

@@ -138,7 +138,7 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     # a backend that keeps no notes (Excel through xlwings) is not asked to write them
     held = book.notes() if book.keeps_notes else {}
     _reuse_notes(ev, held)
-    notes = {res.sheet: dict(res.notes) for res in ev.results if res.notes} if book.keeps_notes else {}
+    notes = {res.sheet: _plain(res.notes) for res in ev.results if res.notes} if book.keeps_notes else {}
     notes_changed = notes != {s: n for s, n in held.items() if s in notes}
     history, results_now = result_changes(ev)
     for sheet, rows in history.items():
@@ -172,9 +172,14 @@ def _reuse_notes(ev: Evaluated, held: dict) -> None:
     for res in ev.results:
         if isinstance(res.notes, ScoreNotes) and ev.meta:
             there = held.get(res.sheet, {})
-            known = recorded_notes(ev.meta, res.sheet, [there.get(c, "") for c in res.notes.cells])
+            texts = [there.get(c, "") for c in res.notes.cells]
+            known = recorded_notes(ev.meta, res.sheet, texts)
             if len(known):
-                res.notes.reuse(there, known)
+                res.notes.reuse(there, texts, known)
+
+
+def _plain(notes) -> dict:
+    return notes.texts() if isinstance(notes, ScoreNotes) else notes
 
 
 def _replaced(p: Problem) -> Problem:
