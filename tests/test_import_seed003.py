@@ -112,7 +112,7 @@ def test_what_could_not_be_placed_is_listed_and_validate_finds_no_evidence_warni
     assert "score and weighted score as printed (the sheet computes them)" in reasons
     assert any("page header" in r for r in reasons)
     assert not [s for s in report.skipped if s.reason.startswith("not placed")]
-    assert report.period == "2550" and report.period_label == "รอบ 12 เดือน"
+    assert report.period == "12m/2550" and report.period_label == "รอบ 12 เดือน"
     problems = ss.validate(out).problems
     assert not [p for p in problems if p.sheet == DETAILS]
     # one indicator of the unit's list: its weight alone does not make 100, and validate says so
