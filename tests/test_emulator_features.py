@@ -146,6 +146,11 @@ def test_metadata_location_must_be_one_row(emu, me):
         "developerMetadata": {"metadataKey": "k", "visibility": "DOCUMENT", "location": {"dimensionRange": {
             "sheetId": 0, "dimension": "ROWS", "startIndex": 3}}}}}]})
     assert r.status_code == 400 and ss.developer_metadata == []
+    # nor span several rows (Google: "must represent a single row or column"), so no anchor per run
+    r = s.post(f"{emu.base_url}/v4/spreadsheets/{ss.id}:batchUpdate", json={"requests": [{"createDeveloperMetadata": {
+        "developerMetadata": {"metadataKey": "k", "visibility": "DOCUMENT", "location": {"dimensionRange": {
+            "sheetId": 0, "dimension": "ROWS", "startIndex": 3, "endIndex": 5}}}}}]})
+    assert r.status_code == 400 and "single row" in r.json()["error"]["message"] and ss.developer_metadata == []
 
 
 # --- race hooks and a second account -------------------------------------------------------
