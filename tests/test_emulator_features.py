@@ -153,6 +153,21 @@ def test_metadata_location_must_be_one_row(emu, me):
     assert r.status_code == 400 and "single row" in r.json()["error"]["message"] and ss.developer_metadata == []
 
 
+def test_metadata_location_lookup_intersects_unless_told_exact(emu, me):
+    email, s = me
+    ss = _book(emu, email)
+    url = f"{emu.base_url}/v4/spreadsheets/{ss.id}"
+    _anchor(s, url, 3)
+    rows = {"dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": 2, "endIndex": 5}}
+
+    def found(**strategy):
+        got = s.post(url + "/developerMetadata:search", json={"dataFilters": [{"developerMetadataLookup": {
+            "metadataKey": "kpi", "metadataLocation": rows, **strategy}}]}).json()
+        return len(got.get("matchedDeveloperMetadata", []))
+    assert found() == 1                                   # Google's default: INTERSECTING
+    assert found(locationMatchingStrategy="INTERSECTING_LOCATION") == 1
+    assert found(locationMatchingStrategy="EXACT_LOCATION") == 0
+
 # --- race hooks and a second account -------------------------------------------------------
 
 def test_a_person_edits_between_a_clients_read_and_its_batch_update(emu, me):
