@@ -33,29 +33,33 @@ def _total(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
-def parse_columns(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """kinds/scorecard.parse_inputs with lists: (the numbers frame, bad masks as arrays)."""
+def as_lists(raw: pd.DataFrame) -> dict[str, list]:
+    """Every column as a list, from one array (a column lookup each costs more than a row's sums)."""
+    return dict(zip(raw.columns.tolist(), raw.to_numpy(dtype=object).T.tolist())) if len(raw) else \
+        {k: [] for k in raw.columns.tolist()}
+
+
+def parse_columns(raw: pd.DataFrame, typed: dict[str, list]) -> tuple[pd.DataFrame, dict, dict]:
+    """kinds/scorecard.parse_inputs with lists: (the numbers frame, its number columns as
+    arrays, bad masks as arrays)."""
     n, cols, bad = len(raw), {}, {}
     for key in NUMERIC:
-        values = raw[key].tolist() if key in raw else [None] * n
+        values = typed[key] if key in typed else [None] * n
         parsed = [parse_number(v) for v in values]
         cols[key] = np.array([np.nan if x is None else x for x, _ in parsed], dtype="float64")
         bad[key] = np.array([not ok for _, ok in parsed], dtype=bool)
-    for key in ("method", "direction"):
-        if key in raw:
-            cols[key] = raw[key]
-    return pd.DataFrame(cols, index=raw.index), bad
+    numbers = {**cols, **{k: raw[k] for k in ("method", "direction") if k in raw}}
+    return pd.DataFrame(numbers, index=raw.index), cols, bad
 
 
-def check_columns(raw: pd.DataFrame, cols: dict[str, np.ndarray], bad: dict[str, np.ndarray],
+def check_columns(index: list, typed: dict[str, list], cols: dict[str, np.ndarray], bad: dict[str, np.ndarray],
                   layout, template: Template) -> tuple[list[Problem], list[bool]]:
     """kinds/scorecard_checks.check_inputs row by row, problems in the same order."""
     sheet, where = layout.sheet, layout.columns
-    index, codes = raw.index.tolist(), raw["code"].tolist()
+    codes = typed["code"]
     n = len(index)
     out: list[Problem] = []
     unusable = [False] * n
-    typed = {k: raw[k].tolist() for k in (*NUMERIC, "direction", "method") if k in raw}
 
     def at(r, key):
         return a1(r, where[key])
@@ -121,13 +125,13 @@ def check_columns(raw: pd.DataFrame, cols: dict[str, np.ndarray], bad: dict[str,
     return out, unusable
 
 
-def scored_rows(num: pd.DataFrame, cols: dict[str, np.ndarray], unusable: np.ndarray, invalid: np.ndarray | None,
-                options) -> tuple[pd.DataFrame, dict]:
+def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.ndarray], unusable: np.ndarray,
+                invalid: np.ndarray | None, options) -> tuple[pd.DataFrame, dict]:
     """core/scoring.compute then rounded, on arrays: (rounded rows, rounded totals)."""
     c = [cols[k] for k in CRITERIA]
     r = np.where(unusable, np.nan, cols["result"])
-    desc = descending_array(c[0], c[-1], num["direction"].tolist() if "direction" in num else None)
-    methods = method_codes(num["method"].tolist(), options.method) if "method" in num else \
+    desc = descending_array(c[0], c[-1], typed["direction"] if "direction" in typed else None)
+    methods = method_codes(typed["method"], options.method) if "method" in typed else \
         np.full(len(r), _method_code(_method_word("", options.method)), dtype=np.int8)
     s = score_arrays(c, r, desc, methods, options)
     weighted = cols["weight"] * s / options.weight_total
@@ -153,19 +157,19 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
                    summed_names: dict, problems: list[Problem], typed_oddly, hand_edits, reported_text) -> SheetResult:
     """The rest of kinds/scorecard.evaluate_sheet once the table is read (``raw``, after its
     quarters are summed); the helpers both paths share are passed in."""
-    num, bad = parse_columns(raw)
-    cols = {k: num[k].to_numpy() for k in NUMERIC}
-    found, unusable = check_columns(raw, cols, bad, layout, template)
+    typed = as_lists(raw)
+    index, codes = raw.index.tolist(), typed["code"]
+    num, cols, bad = parse_columns(raw, typed)
+    found, unusable = check_columns(index, typed, cols, bad, layout, template)
     problems += found
     odd = typed_oddly(grid, layout)
     problems += odd.values()
-    unusable = np.array([u or r in odd for u, r in zip(unusable, raw.index.tolist())], dtype=bool)
+    unusable = np.array([u or r in odd for u, r in zip(unusable, index)], dtype=bool)
     invalid = unusable | bad["result"] if "invalid" in template.status_levels else None
-    rows, shown = scored_rows(num, cols, unusable, invalid, options)
+    rows, shown = scored_rows(num, typed, cols, unusable, invalid, options)
 
     desired: dict[Cell, object] = dict(summed)
     names: dict[Cell, str] = dict(summed_names)
-    index, codes = raw.index.tolist(), raw["code"].tolist()
     shown_cols = {}
     for key in COMPUTED:
         values = rows[key].tolist()
