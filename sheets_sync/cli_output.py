@@ -103,11 +103,21 @@ def push_diff_tables(outcomes) -> list[Table]:
 def summary_table(s, period: str) -> Table:
     """consolidate's overview, one row per unit."""
     t = Table(title=f"สรุปภาพรวม / summary {period}")
-    for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา"):
+    ov = s.overview
+    state = "สถานะการส่ง" in ov      # with --period: each unit's submission state
+    for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา",
+                *(("สถานะการส่ง",) if state else ())):
         t.add_column(col)
-    for rec in s.overview.itertuples(index=False):
-        t.add_row(str(rec[0]), f"{rec[1]} {rec[2]}", f"{rec[3]:.3f}", f"{rec[4]:.2f}", f"{rec[5]}/{rec[6]}", str(rec[13]))
+    # by column name: the overview gains columns (state, tab) and must not shift these
+    for rec in ov.to_dict("records"):
+        t.add_row(str(rec["ลำดับ"]), f"{rec['รหัสหน่วยงาน']} {rec['หน่วยงาน']}", _fixed(rec["คะแนนถ่วงน้ำหนักรวม"], 3),
+                  _fixed(rec["ร้อยละ"], 2), f"{rec['รายงานแล้ว']}/{rec['ตัวชี้วัดทั้งหมด']}", str(rec["จำนวนปัญหา"]),
+                  *((str(rec["สถานะการส่ง"] or ""),) if state else ()))
     return t
+
+
+def _fixed(v, places: int) -> str:
+    return f"{v:.{places}f}" if isinstance(v, (int, float)) and v == v else "-"
 
 
 # -- what a command wrote, for messages after an unexpected error -------------------

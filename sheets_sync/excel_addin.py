@@ -90,6 +90,9 @@ def settings_from(url: str | None, pairs: list[str]) -> dict[str, str] | None:
                                   f"--setting must be KEY=VALUE, not {pair!r}")
         settings[k.strip()] = v
     if url:
+        if not url.lower().startswith(("https://", "http://")):
+            raise SheetsSyncError(f"--url ต้องขึ้นต้นด้วย https:// ไม่ใช่ {url!r}",
+                                  f"--url must start with https:// (Office requires it), not {url!r}")
         settings["SHEETS_SYNC_URL"] = url.rstrip("/")
     return settings or None
 

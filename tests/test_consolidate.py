@@ -224,3 +224,12 @@ def test_many_local_units_are_read_in_processes_with_the_same_summary(registry, 
         pa = table(openpyxl.load_workbook(tmp / "par.xlsx")[sheet])
         pb = table(openpyxl.load_workbook(tmp / "one.xlsx")[sheet])
         assert pa == pb and len(pa) >= 1
+
+
+def test_a_typo_key_in_units_yaml_is_named_with_a_suggestion(tmp_path):
+    from sheets_sync.ministry.units import UnitsError, load_units
+    (tmp_path / "units.yaml").write_text("units:\n  - {code: กค, nmae: กองคลัง, sheet: กค.xlsx}\n", encoding="utf-8")
+    with pytest.raises(UnitsError) as e:
+        load_units(tmp_path / "units.yaml")
+    assert "unknown key 'nmae' (did you mean name?)" in e.value.en and "ไม่รู้จักคีย์ 'nmae'" in e.value.th
+    assert "name is missing" in e.value.en

@@ -51,7 +51,7 @@ def test_the_next_round_compares_with_the_last_and_shows_the_year(tmp_path, cli)
     head = [c.value for c in wb["เทียบรอบก่อน"][2]]
     rows = {(r[0], r[1]): r for r in wb["เทียบรอบก่อน"].iter_rows(min_row=3, values_only=True)}
     row = rows[("ศปท", "ศปท.7")]
-    assert row[head.index("ผลรอบนี้")] in (90, "90") and row[head.index("แนวโน้ม")] == "▲"
+    assert row[head.index("ผลรอบนี้")] == 90 and row[head.index("แนวโน้ม")] == "▲"   # a number, not text
     assert abs(row[head.index("เปลี่ยน")] - 0.1) < 1e-9                      # weight 5: 0.150 -> 0.250
     assert rows[("กค", "ศปท.1")][head.index("แนวโน้ม")] == "="
     trend = [list(r) for r in wb["แนวโน้มทั้งปี"].iter_rows(min_row=2, values_only=True)]

@@ -112,8 +112,17 @@ def test_what_could_not_be_placed_is_listed_and_validate_finds_no_evidence_warni
     assert "score and weighted score as printed (the sheet computes them)" in reasons
     assert any("page header" in r for r in reasons)
     assert not [s for s in report.skipped if s.reason.startswith("not placed")]
-    assert report.period == "2550" and report.period_label == "รอบ 12 เดือน"
+    assert report.period == "12m/2550" and report.period_label == "รอบ 12 เดือน"
     problems = ss.validate(out).problems
     assert not [p for p in problems if p.sheet == DETAILS]
     # one indicator of the unit's list: its weight alone does not make 100, and validate says so
     assert [p.kind for p in problems if p.severity == "error"] == ["weight_sum"]
+
+
+def test_cli_says_recognised_lines_apart_from_unplaced_ones(tmp_path, cli):
+    """Seed 003 imports whole: its labels and page headers are "recognised", never listed
+    as "not placed" (which would read as a failed import)."""
+    seed = shared_file("seeds", pattern="003_*.txt")
+    res = cli("import", seed, "--kind", "scorecard", "--out", tmp_path / "s.xlsx")
+    assert "not placed" not in res.output
+    assert "recognised, not imported: 42 lines" in res.output

@@ -113,7 +113,7 @@ def test_new_round_as_a_tab_then_consolidate_either_round(three):
     sheet = openpyxl.load_workbook(out)["เทียบรอบก่อน"]
     head_row = [c.value for c in sheet[2]]
     change = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert all(change[("ก", c)][head_row.index("ผลรอบนี้")] in (v, str(v)) for c, v in changed.items())
+    assert all(change[("ก", c)][head_row.index("ผลรอบนี้")] == v for c, v in changed.items())   # numbers
     assert change[("ก", "ศปท.2")][head_row.index("แนวโน้ม")] == "▲" and change[("ก", "ศปท.6")][head_row.index("แนวโน้ม")] == "▼"
     assert change[("ข", "ศปท.7")][head_row.index("แนวโน้ม")] == "▲" and change[("ข", "ศปท.5")][head_row.index("แนวโน้ม")] == "="
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'summary.history.sqlite'}")
@@ -289,4 +289,7 @@ def test_recalc_never_writes_a_submitted_round_and_says_so(three, cli):
     told = [p for p in report.problems if p.kind == "round_locked"]
     assert len(told) == 1 and told[0].sheet == SHEET and "round 2/2567 submitted" in told[0].message_en
     assert [[c.value for c in row] for row in openpyxl.load_workbook(book)[SHEET].iter_rows()] == snapshot
-    assert "the round is locked, file not written" in cli("recalc", book).output
+    # and the result typed over after the lock is an error naming its cell (exit 1)
+    after = [p for p in report.problems if p.kind == "changed_after_lock"]
+    assert len(after) == 1 and after[0].code == "ศปท.7" and "now 90" in after[0].message_en
+    assert "the round is locked, file not written" in cli("recalc", book, code=1).output

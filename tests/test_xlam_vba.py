@@ -335,4 +335,6 @@ def test_cli_build_puts_url_and_settings_into_the_addin(tmp_path):
     assert rows == [("AUTH", "tok en"), ("SHEETS_SYNC_URL", "https://kpi.example.go.th/sheets-sync")]
     bad = CliRunner().invoke(app, ["excel-addin", "build", "--out", str(tmp_path / "b"), "--setting", "AUTH"])
     assert bad.exit_code != 0 and "KEY=VALUE" in bad.output and "Traceback" not in bad.output
+    no_scheme = CliRunner().invoke(app, ["excel-addin", "build", "--out", str(tmp_path / "b"), "--url", "kpi.mof.go.th"])
+    assert no_scheme.exit_code != 0 and "https://" in no_scheme.output
     assert not (tmp_path / "b" / "xl_addin.xlam").exists()

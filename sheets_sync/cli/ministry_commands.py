@@ -1,6 +1,7 @@
 """Commands over every unit: demo, provision, push-template, consolidate, watch."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -154,7 +155,7 @@ def new_round(units: Path = typer.Option(..., "--units", help="units.yaml"),
     out = run(units, template, period, carry=carry, into=into, out_dir=out_dir, password=password,
               ministry=ministry, **_google(credentials, endpoint, allow_remote_endpoint))
     for o in out:
-        console.print(f"{o.code}: {o.outcome} {o.path} {o.detail}".rstrip(), highlight=False)
+        console.print(f"{o.code}: {o.outcome_th} / {o.outcome} {o.path} — {o.detail_th} / {o.detail}", highlight=False)
     if any(o.outcome == "failed" for o in out):
         raise typer.Exit(2)
 
@@ -168,9 +169,13 @@ def submit(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
            ministry: list[str] = MINISTRY, credentials: Optional[Path] = CREDENTIALS,
            endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a unit's round ส่งแล้ว (submitted), with who and when, and lock it."""
-    from ..ministry.rounds import submit as run
-    run(target, period, by, password=password, ministry=ministry,
-        **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    from ..ministry.rounds import AlreadyDone, submit as run
+    try:
+        run(target, period, by, password=password, ministry=ministry,
+            **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    except AlreadyDone as e:
+        console.print(f"{e.th} / {e.en}", highlight=False)
+        return
     console.print(f"ส่งแล้ว / submitted: {target} {period}", highlight=False)
 
 
@@ -181,8 +186,12 @@ def approve(target: str = typer.Argument(..., help=".xlsx path or Google spreads
             credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
             allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a submitted round อนุมัติ (approved), with who and when."""
-    from ..ministry.rounds import approve as run
-    run(target, period, by, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    from ..ministry.rounds import AlreadyDone, approve as run
+    try:
+        run(target, period, by, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+    except AlreadyDone as e:
+        console.print(f"{e.th} / {e.en}", highlight=False)
+        return
     console.print(f"อนุมัติแล้ว / approved: {target} {period}", highlight=False)
 
 
@@ -190,13 +199,23 @@ def approve(target: str = typer.Argument(..., help=".xlsx path or Google spreads
 @friendly
 def status(units: Path = typer.Option(..., "--units", help="units.yaml"), period: str = PERIOD,
            as_json: bool = typer.Option(False, "--json", help="print the statuses as JSON"),
+           today: Optional[str] = typer.Option(None, "--today", help="judge lateness as of this date "
+                                               "(YYYY-MM-DD, Gregorian; default: today in Bangkok)"),
            credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Who has submitted the round, who is late (deadline: day 10 of the month after), who has not started."""
-    from ..ministry.rounds import status as run
-    out = run(units, period, **_google(credentials, endpoint, allow_remote_endpoint))
+    from ..core.thai_time import thai_date
+    from ..ministry.rounds import RoundError, status as run
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise RoundError(f"--today ต้องเป็นวันที่แบบ YYYY-MM-DD ไม่ใช่ {today!r}",
+                         f"--today must be a date as YYYY-MM-DD, not {today!r}") from None
+    out = run(units, period, today=day, **_google(credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json([s.to_dict() for s in out])
         return
     for s in out:
-        console.print(f"{s.code} {s.name}: {s.state} / {s.label}" + (f" ({s.at_th})" if s.at_th else ""), highlight=False)
+        where = " — ไม่พบไฟล์ / no workbook yet" if s.missing else (f" — {s.error}" if s.error else "")
+        console.print(f"{s.code} {s.name}: {s.label_th} / {s.label}" + (f" ({s.at_th})" if s.at_th else "")
+                      + f", กำหนดส่ง / due {thai_date(s.deadline)}{where}", highlight=False)

@@ -117,7 +117,16 @@ def import_(source: Path = typer.Argument(..., help="existing report: .txt/.csv 
     imported = ss.import_file(source, kind.value, out, unit=unit, period=period, overwrite=overwrite)
     n = len(imported.rows)
     console.print(f"นำเข้า {n} แถว / imported {n} rows -> [bold]{out}[/]", highlight=False)
-    for skip in imported.skipped:
+    # what the importer recognised (labels, headers, page headers, printed figures the sheet
+    # computes) is said apart from what no column takes, so a good import does not look failed
+    recognised = [s for s in imported.skipped if not str(s.reason).startswith("not placed")]
+    unplaced = [s for s in imported.skipped if str(s.reason).startswith("not placed")]
+    if recognised:
+        err.print(f"รู้จักแล้ว ไม่ต้องนำเข้า {len(recognised)} บรรทัด / recognised, not imported: {len(recognised)} lines "
+                  "(labels, headers, page headers, printed figures the sheet computes)", highlight=False)
+        for skip in recognised:
+            err.print(f"  {skip}", highlight=False)
+    for skip in unplaced:
         err.print(f"[yellow]ไม่ได้นำเข้า / not placed:[/] {skip}", highlight=False)
 
 

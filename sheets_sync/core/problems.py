@@ -48,8 +48,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "ช่องคำนวณมีสูตรที่พิมพ์เอง {value!r} sheets-sync จะเขียนค่าแทน",
         "computed cell holds a hand-written formula {value!r}; sheets-sync writes the value instead"),
     "round_locked": (WARNING,
-        "แผ่นงานนี้ล็อกแล้ว ({why}) จึงไม่เขียนค่าคำนวณ {cells} ช่องที่ต่างไป",
+        "แผ่นงานนี้ล็อกแล้ว ({why_th}) จึงไม่เขียนค่าคำนวณ {cells} ช่องที่ต่างไป",
         "the tab is locked ({why}): {cells} computed cells that differ were not written"),
+    "changed_after_lock": (ERROR,
+        "ผลถูกแก้หลังล็อกรอบ ({why_th}): เดิม {old!r} ตอนนี้ {new!r} — ตัวเลขที่ส่งแล้วคือค่าเดิม ให้กระทรวงตรวจสอบ",
+        "result changed after the round was locked ({why}): was {old!r}, now {new!r} — the submitted figure is "
+        "the old one; the ministry should check"),
     "computed_stale": (WARNING,
         "ค่าคำนวณไม่เป็นปัจจุบัน: ช่องนี้มี {value!r} แต่ควรเป็น {expected} (กด คำนวณใหม่ หรือสั่ง sheets-sync recalc)",
         "computed value is stale: the cell holds {value!r} where it should be {expected} (click Recalculate or run sheets-sync recalc)"),

@@ -109,10 +109,11 @@ def locked_tabs(meta: dict, sheets) -> dict[str, str]:
                if meta.get(f"round:{code}:next") else "")
         if why:
             out.update({t: why for t in tabs})
-    if current and current not in round_tabs(meta, sheets) and \
-            str(meta.get(f"round:{current}:state") or "") in LOCKED_STATES:
+    state = str(meta.get(f"round:{current}:state") or "")
+    if current and current not in round_tabs(meta, sheets) and state in LOCKED_STATES:
         claimed = {t for tabs in round_tabs(meta, sheets).values() for t in tabs}
-        out.update({s: f"round {current} submitted" for s in sheets if s not in claimed})
+        said = "submitted" if state == LOCKED_STATES[0] else "approved"
+        out.update({s: f"round {current} {said}" for s in sheets if s not in claimed})
     return out
 
 

@@ -59,6 +59,7 @@ UNKNOWN_MODIFIED = "ไม่ทราบ / unknown"
 
 
 def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False, period: str = "") -> UnitRead:
+    from ..workbook.locked_rounds import changed_after_lock
     from ..workbook.recalc import evaluate_book
     read = UnitRead(unit.code, unit.name)
     try:
@@ -76,6 +77,8 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         ev = evaluate_book(book, period=period or None)   # that round's tab in a multi-round workbook
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
+        # a locked round's figure typed over after the lock is an error the ministry sees
+        read.result.problems.extend(p for p in changed_after_lock(ev) if p.sheet == read.result.sheet)
         read.meta = ev.meta
     except SheetsSyncError as e:
         read.error = e.en if e.en == e.th else f"{e.th} / {e.en}"

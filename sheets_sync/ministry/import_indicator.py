@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..core.errors import SheetsSyncError
 from ..core.numbers import parse_number
+from ..core.period import Period
 from .import_text import PAGE_HEADER, Imported, Ledger, clean, read_lines, thai_digits
 
 TEMPLATE = "scorecard_opdc"          # seed 003 is OPDC's per-indicator report: 4 decimals
@@ -148,6 +149,11 @@ def import_indicator_report(path: Path, lines=None) -> Imported:
     details.update({k: v for k, v in people.items()})
     for key, value in zip(("supervisor_phone", "collector_phone"), phones):
         details[key] = value
+    if period and label:      # "รอบ 12 เดือน" + fiscal 2550 is the round 12m/2550, not the whole year
+        try:
+            period = Period.parse(f"{label} ปีงบประมาณ {period}").code
+        except SheetsSyncError:
+            pass
     out = Imported("scorecard", pd.DataFrame([row], dtype=object), period=period, period_label=label)
     out.results = {row["code"]: {"result": result}}
     out.details = {row["code"]: details}

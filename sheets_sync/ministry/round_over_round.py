@@ -16,6 +16,13 @@ def _arrow(change) -> str:
     return UP if change > 1e-9 else DOWN if change < -1e-9 else SAME
 
 
+def _shown(frame: pd.DataFrame, suffix: str) -> list:
+    """A result as the sheet shows it: the number when it is one (so the cell is a number,
+    right-aligned, not text), else the text as typed ("N/A")."""
+    return [v if isinstance(v, (int, float)) and v == v else (t if isinstance(t, str) and t else None)
+            for v, t in zip(frame[f"result_value{suffix}"], frame[f"result{suffix}"])]
+
+
 def change_table(db_url: str, period: str) -> pd.DataFrame | None:
     """Per unit and indicator: this round's and the previous round's result and weighted
     score, the change and its arrow; None when the database holds no earlier round."""
@@ -25,7 +32,7 @@ def change_table(db_url: str, period: str) -> pd.DataFrame | None:
     before = Period.parse(frame["previous_period"].dropna().iloc[0]).label_th
     out = pd.DataFrame({
         "รหัสหน่วยงาน": frame["unit"], "รหัส": frame["indicator"], "ตัวชี้วัด": frame["indicator_name"],
-        f"ผล ({before})": frame["result_previous"], "ผลรอบนี้": frame["result"],
+        f"ผล ({before})": _shown(frame, "_previous"), "ผลรอบนี้": _shown(frame, ""),
         f"คะแนนถ่วงน้ำหนัก ({before})": frame["weighted_score_previous"],
         "คะแนนถ่วงน้ำหนักรอบนี้": frame["weighted_score"], "เปลี่ยน": frame["weighted_change"],
         "แนวโน้ม": frame["weighted_change"].map(_arrow)})

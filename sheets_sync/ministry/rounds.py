@@ -31,6 +31,10 @@ from ..kinds.round_tabs import round_tabs
 from .rounds_lock import PASSWORD_ENV, RoundError, excel_password_hash, lock_google_tabs, lock_xlsx_tab  # noqa: F401
 from .units import Unit, load_units
 
+
+class AlreadyDone(RoundError):
+    """The round is already in the state asked for: nothing to do (not a failure)."""
+
 DRAFT, SUBMITTED, APPROVED = "ร่าง", "ส่งแล้ว", "อนุมัติ"
 NOT_STARTED = "ยังไม่เริ่ม"
 STATE_EN = {DRAFT: "draft", SUBMITTED: "submitted", APPROVED: "approved", NOT_STARTED: "not started"}
@@ -124,6 +128,13 @@ def _transition(period: Period, who: str, now, frm: tuple[str, ...], to: str, fi
 
     def values_for(meta):
         state = state_in(meta, period)
+        if state == to:
+            by = meta.get(key(period, f"{STATE_EN[to]}_by")) or meta.get(key(period, "by")) or "?"
+            at = meta.get(key(period, f"{STATE_EN[to]}_at")) or meta.get(key(period, "at")) or ""
+            at_th = thai_datetime(at) if at else "?"
+            done_th = {SUBMITTED: "ส่งแล้ว", APPROVED: "อนุมัติแล้ว"}.get(state, state)
+            raise AlreadyDone(f"รอบ {period.label_th} {done_th} โดย {by} เมื่อ {at_th} ไม่ได้เขียนอะไร",
+                              f"round {period.code} is already {STATE_EN[to]} (by {by}, {at or '?'}): nothing written")
         if state not in frm:
             raise RoundError(f"รอบ {period.label_th} อยู่ในสถานะ {state} จึง{field}ไม่ได้",
                              f"round {period.code} is {STATE_EN[state]}: cannot mark it {STATE_EN[to]}")
@@ -144,8 +155,12 @@ def submit(target, period: Period | str, who: str, *, password: str | None = Non
     if _is_xlsx(target) and not password:
         raise RoundError(f"ต้องมีรหัสผ่านของกระทรวงเพื่อล็อกรอบที่ส่งแล้ว (--password หรือ ${PASSWORD_ENV})",
                          f"the ministry's password is needed to lock a submitted round (--password or ${PASSWORD_ENV})")
-    return _change(target, period, _transition(period, who, now, (DRAFT,), SUBMITTED, "ส่ง"), password, force,
-                   lock_google=True, ministry=ministry, **google)
+    transition = _transition(period, who, now, (DRAFT,), SUBMITTED, "ส่ง")
+    # the figures as submitted: computed and recorded just before the lock, so a cell
+    # changed afterwards is told (workbook/locked_rounds.py)
+    from ..workbook.recalc import recalc
+    recalc(target, force=force, **google) if _is_xlsx(target) else recalc(target, **google)
+    return _change(target, period, transition, password, force, lock_google=True, ministry=ministry, **google)
 
 
 def approve(target, period: Period | str, who: str, *, now: datetime | None = None, force: bool = False,
@@ -195,6 +210,7 @@ class UnitStatus:
     by: str = ""
     at: str = ""                # UTC stamp of the last change
     error: str = ""             # the workbook could not be read
+    missing: bool = False       # no workbook at the unit's path yet (not started)
 
     @property
     def label(self) -> str:
@@ -208,12 +224,23 @@ class UnitStatus:
         return STATE_EN[self.state]
 
     @property
+    def label_th(self) -> str:
+        """The label in Thai: ส่งแล้ว / อนุมัติ / ส่งล่าช้า / ล่าช้า / ร่าง / ยังไม่เริ่ม / อ่านไม่ได้."""
+        if self.error:
+            return "อ่านไม่ได้"
+        if self.state in (SUBMITTED, APPROVED):
+            return f"{self.state} (ล่าช้า)" if self.late else self.state
+        if self.late:
+            return "ร่าง ล่าช้า" if self.state == DRAFT else "ยังไม่เริ่ม ล่าช้า"
+        return self.state
+
+    @property
     def at_th(self) -> str:
         return thai_datetime(self.at) if self.at else ""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "state": self.state, "state_en": STATE_EN.get(self.state),
-                "label": self.label, "late": self.late, "deadline": self.deadline.isoformat(), "by": self.by,
+                "label": self.label, "label_th": self.label_th, "missing": self.missing, "late": self.late, "deadline": self.deadline.isoformat(), "by": self.by,
                 "at": self.at, "at_th": self.at_th, "error": self.error}
 
 
@@ -242,6 +269,7 @@ def status(units: str | Path | list[Unit], period: Period | str, *, today: date 
             out.append(UnitStatus(u.code, u.name, NOT_STARTED, due, today > due, error=e.en))
             continue
         state = state_in(meta, period)
+        missing = u.path is not None and not u.path.exists()
         by, at = str(meta.get(key(period, "by")) or ""), str(meta.get(key(period, "at")) or "")
         if state in (SUBMITTED, APPROVED):
             sent = meta.get(key(period, "submitted_at")) or at
@@ -251,5 +279,5 @@ def status(units: str | Path | list[Unit], period: Period | str, *, today: date 
                 late = False
         else:
             late = today > due
-        out.append(UnitStatus(u.code, u.name, state, due, late, by, at))
+        out.append(UnitStatus(u.code, u.name, state, due, late, by, at, missing=missing))
     return out

@@ -33,6 +33,11 @@ class NewRound:
     path: str = ""
     detail: str = ""
     tabs: tuple = ()      # the new round's tabs (into="tabs")
+    detail_th: str = ""   # the detail in Thai (``detail`` is English)
+
+    @property
+    def outcome_th(self) -> str:
+        return {"created": "สร้างแล้ว", "skipped": "ข้าม", "failed": "ไม่สำเร็จ"}.get(self.outcome, self.outcome)
 
 
 def round_file(path: Path, period: Period, out_dir: str | Path | None = None) -> Path:
@@ -176,10 +181,11 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
     out = []
     for u in units:
         if not u.is_google and not u.path.exists():
-            out.append(NewRound(u.code, "skipped", u.target, "no workbook yet"))
+            out.append(NewRound(u.code, "skipped", u.target, "no workbook yet", detail_th="ยังไม่มีสมุดงาน"))
             continue
         if u.is_google and into == "files":
-            out.append(NewRound(u.code, "skipped", u.target, "a Google unit gets its new round as tabs (--into tabs)"))
+            out.append(NewRound(u.code, "skipped", u.target, "a Google unit gets its new round as tabs (--into tabs)",
+                                detail_th="หน่วยงานบน Google ได้รอบใหม่เป็นแท็บ (--into tabs)"))
             continue
         try:
             if into == "files":
@@ -187,7 +193,7 @@ def new_round(units, template, period: Period | str, *, carry: str = "results", 
             else:
                 out.append(_as_tabs(u, canon, period, cumulative, carry, password, who, now, list(ministry), google))
         except SheetsSyncError as e:
-            out.append(NewRound(u.code, "failed", u.target, e.en))
+            out.append(NewRound(u.code, "failed", u.target, e.en, detail_th=e.th))
     return out
 
 
@@ -220,8 +226,9 @@ def _as_file(u, canon, period, cumulative, carry, out_dir, password, who, now) -
         wb.set_cells(META_SHEET, meta_cells(wb.grid(META_SHEET), {
             f"round:{previous}:tab": tabs_value(tabs), f"round:{previous}:next": new.name}))
     wb.save()
-    return NewRound(u.code, "created", str(new), f"{sum(map(len, cells.values()))} cells carried",
-                    tuple(r.sheet for r in fresh.results))
+    n = sum(map(len, cells.values()))
+    return NewRound(u.code, "created", str(new), f"{n} cells carried", tuple(r.sheet for r in fresh.results),
+                    detail_th=f"ยกค่ามา {n} ช่อง")
 
 
 def _tabs_of(ev) -> list[str]:
@@ -247,7 +254,12 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
     held = round_tabs(old.meta, tuple(old.grids))
     previous = current_period(old.meta)
     if previous == period.code or period.code in held:
-        return NewRound(u.code, "skipped", u.target, f"the workbook already holds round {period.code}")
+        return NewRound(u.code, "skipped", u.target, f"the workbook already holds round {period.code}",
+                        detail_th=f"สมุดงานมีรอบ {period.label_th} อยู่แล้ว")
+    if previous and old.meta.get(f"round:{previous}:next"):    # new-round --into files went first
+        goes_on = old.meta[f"round:{previous}:next"]
+        return NewRound(u.code, "skipped", u.target, f"round {previous} already goes on in {goes_on}",
+                        detail_th=f"รอบ {previous} ทำต่อในไฟล์ {goes_on} แล้ว")
     plan, values = round_plan(canon, u.name, period)
     new_tabs = [s.name for s in plan.sheets]
     old_tabs = _tabs_of(old)
@@ -276,5 +288,7 @@ def _as_tabs(u, canon, period, cumulative, carry, password, who, now, ministry, 
         wb.set_cells(META_SHEET, meta_cells(wb.grid(META_SHEET), values))
         wb.save()
     recalc(u.target, **options)
-    return NewRound(u.code, "created", u.target, f"tabs {', '.join(new_tabs)}; {sum(map(len, cells.values()))} "
-                    f"cells carried; {', '.join(old_tabs)} read-only", tuple(new_tabs))
+    n = sum(map(len, cells.values()))
+    return NewRound(u.code, "created", u.target, f"tabs {', '.join(new_tabs)}; {n} cells carried; "
+                    f"{', '.join(old_tabs)} read-only", tuple(new_tabs),
+                    detail_th=f"แท็บ {', '.join(new_tabs)}; ยกค่ามา {n} ช่อง; {', '.join(old_tabs)} อ่านอย่างเดียว")

@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 from ..core.errors import SheetsSyncError
@@ -27,6 +28,9 @@ _GOOGLE_URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9
 _GOOGLE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 _GOOGLE_ANY_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([^/?#]*)")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+UNIT_KEYS = ("code", "name", "sheet", "owners", "target")
 
 
 class UnitsError(SheetsSyncError):
@@ -73,6 +77,12 @@ def load_units(path: str | Path) -> list[Unit]:
             continue
         code, name, sheet = (str(e.get(k) or "").strip() for k in ("code", "name", "sheet"))
         where = f"{path.name} #{i} ({code or '?'})"
+        for k in e:
+            if k not in UNIT_KEYS:     # a typo (nmae:) is named as such, not only as a missing name
+                near = get_close_matches(str(k), UNIT_KEYS, n=1)
+                hint_th, hint_en = (f" (หมายถึง {near[0]}?)", f" (did you mean {near[0]}?)") if near else ("", "")
+                problems.append((f"{where}: ไม่รู้จักคีย์ {k!r}{hint_th}",
+                                 f"{where}: unknown key {k!r}{hint_en}; known: {', '.join(UNIT_KEYS)}"))
         for k, v in (("code", code), ("name", name), ("sheet", sheet)):
             if not v:
                 problems.append((f"{where}: ไม่มี {k}", f"{where}: {k} is missing"))

@@ -125,11 +125,13 @@ def _no_gc_pauses():
 def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -> Report:
     from dataclasses import replace
     from ..kinds.round_tabs import locked_tabs
+    from .locked_rounds import changed_after_lock, why_thai
     book = open_book(target, **book_options)
     full = evaluate_book(book, template, options)
     # a submitted or approved round's tabs are the ministry's: evaluated, told, never written
     locked = {s: w for s, w in locked_tabs(full.meta, tuple(full.grids)).items() if s in {r.sheet for r in full.results}}
     ev = replace(full, results=[r for r in full.results if r.sheet not in locked])
+    after_lock = changed_after_lock(full)
     cells = {res.sheet: res.changes for res in ev.results if res.changes}
     for res in ev.results:
         for sheet, other in res.other_cells.items():
@@ -153,7 +155,9 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
         probs = [_replaced(p) if p.kind in ("computed_overwritten", "computed_formula") and not dry_run
                  and res.sheet not in locked else p for p in res.problems]
         if res.sheet in locked and res.changed_cells:
-            probs.append(problem("round_locked", res.sheet, why=locked[res.sheet], cells=res.changed_cells))
+            probs.append(problem("round_locked", res.sheet, why=locked[res.sheet], why_th=why_thai(locked[res.sheet]),
+                                 cells=res.changed_cells))
+        probs += [p for p in after_lock if p.sheet == res.sheet]
         report.sheets.append(_sheet_report(res, res.changed_cells, probs))
     if (cells or notes_changed or heights) and not dry_run:
         book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)
@@ -175,6 +179,8 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
     ev = evaluate_book(book, template, options)
     report = Report(book.name, kind=ev.kind, decimals=dict((options or ev.template.scoring).decimals))
     extra = []
+    from .locked_rounds import changed_after_lock
+    after_lock = changed_after_lock(ev)
     if canonical is not None:
         from ..kinds.canonical import load_canonical
         want = load_canonical(canonical).version
@@ -188,6 +194,7 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
                                  want=want))
     for i, res in enumerate(ev.results):
         report.sheets.append(_sheet_report(res, res.changed_cells, res.problems + stale(res, ev.grids[res.sheet])
+                                           + [p for p in after_lock if p.sheet == res.sheet]
                                            + (extra if i == 0 else [])))
     return report
 
