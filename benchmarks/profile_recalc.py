@@ -2,7 +2,8 @@
 
 Run: ``python -m benchmarks.profile_recalc [--rows N] [--out FILE]``. The workbook is the
 recalc benchmark's (``init`` + results typed with openpyxl); the first recalc writes every
-computed cell, note and history row, the second finds nothing to change. Each is profiled
+computed cell, note and history row, the second finds nothing to change, the third follows
+one result typed (openpyxl) and rebuilds only that row's note. Each is profiled
 on its own; the tables list the functions by their own time and the time by phase.
 """
 from __future__ import annotations
@@ -25,6 +26,9 @@ HERE = Path(__file__).resolve().parent
 PHASES = [("read: unzip, scan the sheets' bytes, read the notes", [("xlsx_book.py", "__init__"), ("xlsx_book.py", "grids"),
                                                                    ("xlsx_book.py", "notes")]),
           ("evaluate: layout, checks, scoring, notes", [("scorecard.py", "evaluate")]),
+          ("notes: keys, reuse of unchanged ones, build of the others", [("recalc.py", "_reuse_notes"),
+                                                                          ("recalc.py", "_plain"),
+                                                                          ("meta.py", "notes_record")]),
           ("history and metadata", [("result_history.py", "result_changes"), ("meta.py", "meta_cells"),
                                     ("base.py", "recorded_blob"), ("meta.py", "read_meta")]),
           ("write: cells into the sheet XML, serialise, zip", [("xlsx_book.py", "write")])]
@@ -61,6 +65,19 @@ def table(stats: pstats.Stats, top: int) -> tuple[str, dict[str, float]]:
     return "\n".join(lines), phases
 
 
+def _type_one_result(path: Path) -> None:
+    """A person changes one result (the middle row's) with openpyxl and saves."""
+    import openpyxl
+    from .recalc_xlsx import header_columns
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    cols = header_columns(ws)
+    rows = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, cols["รหัส"]).value or "").startswith("K.")]
+    cell = ws.cell(rows[len(rows) // 2], cols["ผลการดำเนินงาน"])
+    cell.value = (cell.value or 0) + 7
+    wb.save(path)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.profile_recalc")
     ap.add_argument("--rows", type=int, default=10_000)
@@ -75,6 +92,8 @@ def main(argv=None) -> int:
         shutil.copyfile(src, work)
         t_first, first = profile(lambda: sheets_sync.recalc(work))
         t_again, again = profile(lambda: sheets_sync.recalc(work))
+        _type_one_result(work)
+        t_one, one = profile(lambda: sheets_sync.recalc(work))
         t0 = time.perf_counter()
         floor(work)
         t_floor = time.perf_counter() - t0
@@ -84,7 +103,8 @@ def main(argv=None) -> int:
               f"figure larger than an unprofiled run). The lxml parse floor of the same file, unprofiled: "
               f"{t_floor:.2f} s.\n")
     for title, secs, stats in (("First recalc: every computed cell, note and history row written", t_first, first),
-                               ("No-change recalc: nothing to write", t_again, again)):
+                               ("No-change recalc: nothing to write", t_again, again),
+                               ("One result changed: its cells, its note and the totals written", t_one, one)):
         tbl, phases = table(stats, args.top)
         total = sum(phases.values()) or 1.0
         out.write(f"\n## {title} ({secs:.2f} s profiled)\n\nTime by phase:\n\n| phase | time | share |\n|---|---:|---:|\n")

@@ -29,7 +29,8 @@ def assert_same(a, b) -> None:
     pd.testing.assert_frame_equal(a.inputs, b.inputs)
     pd.testing.assert_frame_equal(a.rows, b.rows)
     pd.testing.assert_frame_equal(a.detail["numbers"], b.detail["numbers"])
-    for name in ("kind", "sheet", "totals", "desired", "changes", "notes", "report_rows", "names",
+    assert type(a.notes) is type(b.notes) and dict(a.notes) == dict(b.notes)   # the texts, built
+    for name in ("kind", "sheet", "totals", "desired", "changes", "report_rows", "names",
                  "heights", "decimals", "other_cells"):
         assert getattr(a, name) == getattr(b, name), name
     assert [(p.kind, p.sheet, p.cell, p.message_th, p.message_en, p.severity) for p in a.problems] == \

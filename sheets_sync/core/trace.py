@@ -1,7 +1,9 @@
 """Score trace: the working behind every computed score, in Thai and English."""
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,14 +123,26 @@ def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int =
     codes = list(frame["code"] if codes is None else codes)
     if len(codes) != n:
         raise ValueError(f"{len(codes)} codes for {n} rows")
+    return notes_of(*note_inputs(frame, options), codes, options, limit)
+
+
+def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
+    """What a note is made from, as arrays: result, c1..c5 (n x 5), lower-is-better,
+    interpolated (the code aside)."""
+    n = len(frame)
     num = {k: pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            for k in ("result", *CRITERIA)}
     c = [num[k] for k in CRITERIA]
-    r = num["result"]
     desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
     interp = (method_codes(frame["method"], options.method) == INTERPOLATION) if "method" in frame \
         else np.full(n, _method_code(_method_word("", options.method)) == INTERPOLATION)
-    cc = np.stack(c, axis=1)
+    return num["result"], np.stack(c, axis=1), desc, interp
+
+
+def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 255) -> list[str]:
+    """:func:`notes` from :func:`note_inputs` (of the rows wanted only)."""
+    n = len(r)
+    c = [cc[:, j] for j in range(cc.shape[1])]
     k = levels_reached(r, cc, desc)
     no_result = np.isnan(r)
     no_criteria = np.isnan(cc).any(axis=1)
@@ -187,3 +201,110 @@ def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int =
         both = f"{th}\n{en}"
         out.append(both if len(both) <= limit else th if len(th) <= limit else th[: limit - 1] + "…")
     return out
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit moves every output bit."""
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def note_keys(r, cc, desc, interp, codes, cells, options: ScoringOptions, limit: int = 255) -> np.ndarray:
+    """A 64-bit key per row of everything its note is made from (:func:`note_inputs`,
+    the code, the options, ``limit``) and of where it is shown (``cells``: one int per
+    row): two rows with the same key have the same note at the same cell, so only rows
+    whose key is new need their note built. Stable across runs (no Python ``hash``)."""
+    import zlib
+    n = len(r)
+    num = np.column_stack([r, cc])
+    num = np.where(np.isnan(num), np.nan, num + 0.0)          # one NaN, and -0.0 as 0.0
+    code_units = np.asarray(codes, dtype=str)
+    width = code_units.dtype.itemsize // 4
+    salt = np.uint64(zlib.crc32(repr((options, limit)).encode()))
+    parts = np.empty((n, 10 + width), dtype=np.uint64)
+    parts[:, :6] = num.view(np.uint64)
+    parts[:, 6], parts[:, 7], parts[:, 9] = desc, interp, width
+    parts[:, 8] = np.asarray(cells, dtype=np.int64)
+    if width:
+        parts[:, 10:] = code_units.view(np.uint32).reshape(n, width)
+    # each column through a bijection of its own (odd multiplier, then the high half folded
+    # down: a change anywhere in one value always moves the key, a value moved to another
+    # column too), the columns summed, the sum mixed once more with the options
+    j = np.arange(parts.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        parts *= j * np.uint64(0x9E3779B97F4A7C16) + np.uint64(0xBF58476D1CE4E5B9)
+        parts ^= parts >> np.uint64(32)
+        return _mix(parts.sum(axis=1, dtype=np.uint64) ^ salt)
+
+
+class ScoreNotes(Mapping):
+    """The score notes of a table, cell -> text, built when first read. :meth:`reuse`
+    first hands in the notes the sheet holds and the keys (:func:`note_keys`) they were
+    written for; a row whose key is among them keeps the sheet's note, the others are
+    built (a note is text: rebuilding 10,000 of them costs several times the scores)."""
+
+    def __init__(self, frame: pd.DataFrame, options: ScoringOptions, codes, col: int, limit: int = 255):
+        self.frame, self.options, self.codes, self.limit, self.col = frame, options, list(codes), limit, col
+        self.cells = list(zip(frame.index.tolist(), itertools.repeat(col)))
+        self._keys = self._texts = self._inputs = None
+        self._held: dict = {}
+        self._held_texts: list = []
+        self._known = np.empty(0, dtype=np.uint64)
+        self.built = 0                                    # how many notes were built (not reused)
+
+    def inputs(self):
+        if self._inputs is None:
+            self._inputs = note_inputs(self.frame, self.options)
+        return self._inputs
+
+    def keys_of_rows(self) -> np.ndarray:
+        if self._keys is None:
+            # the cell, not only the row: a note moved to another column is not the one held there
+            where = np.asarray(self.frame.index, dtype=np.int64) * 65_536 + self.col
+            self._keys = note_keys(*self.inputs(), self.codes, where, self.options, self.limit)
+        return self._keys
+
+    def reuse(self, held: dict, held_texts: list, known: np.ndarray) -> None:
+        """``held``: the notes the sheet holds, by cell; ``held_texts``: those at
+        :attr:`cells`, in order ('' where none); ``known``: the keys they were written for."""
+        self._held, self._held_texts, self._known, self._texts = held, held_texts, known, None
+
+    def _built(self) -> dict:
+        if self._texts is None:
+            n = len(self.cells)
+            if len(self._known):
+                keys = self.keys_of_rows()
+                # the same rows as last time: compare in place, else look each key up
+                same = (keys == self._known) if len(self._known) == n else np.isin(keys, self._known)
+                todo = np.flatnonzero(~same).tolist()
+                texts = list(self._held_texts)
+            else:
+                todo, texts = list(range(n)), [None] * n
+            if todo:
+                rows = np.asarray(todo) if len(todo) < n else slice(None)
+                built = notes_of(*(a[rows] for a in self.inputs()), [self.codes[i] for i in todo],
+                                 self.options, self.limit)
+                for i, t in zip(todo, built):
+                    texts[i] = t
+            self.built = len(todo)
+            # nothing built and the sheet holds exactly these notes: they are the answer
+            self._texts = self._held if not todo and len(self._held) == n and "" not in texts \
+                else dict(zip(self.cells, texts))
+        return self._texts
+
+    def texts(self) -> dict:
+        """Every note, cell -> text (the mapping itself, built)."""
+        return self._built()
+
+    def __getitem__(self, cell):
+        return self._built()[cell]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self.cells)

@@ -109,3 +109,45 @@ def meta_cells(meta: Grid, values: dict[str, object]) -> dict[Cell, object]:
         if not same_value(meta.get(r, 2), v):
             out[(r, 2)] = v
     return out
+
+
+NOTES = "notes:"     # + sheet: the keys of the score notes last written there, and their text's checksum
+
+
+def notes_record(keys, texts) -> str:
+    """What the metadata keeps of the score notes written: one key per note
+    (``core.trace.note_keys``) and a checksum of all their text."""
+    import base64
+    import numpy as np
+    raw = np.asarray(keys, dtype="<u8").tobytes()
+    return f"{_checksum(list(texts)):08x}:{base64.b64encode(raw).decode()}"
+
+
+def _checksum(texts: list[str]) -> int:
+    """CRC-32 of the texts with a separator, a few hundred at a time (no one large copy)."""
+    import zlib
+    crc, step = 0, 256
+    for i in range(0, len(texts), step):
+        crc = zlib.crc32((chr(31).join(texts[i:i + step]) + chr(30)).encode("utf-16-le"), crc)
+    return crc
+
+
+def recorded_notes(meta: dict, sheet: str, held_texts) -> "np.ndarray":
+    """The keys of the notes last written to ``sheet`` when ``held_texts`` (the notes the
+    sheet holds now at the same cells, in the same order) are still exactly those notes;
+    else none (a note edited by hand or cells moved: every note is built again)."""
+    import base64
+    import binascii
+    import numpy as np
+    none = np.empty(0, dtype=np.uint64)
+    rec = meta.get(NOTES + sheet)
+    if not isinstance(rec, str) or ":" not in rec:
+        return none
+    crc, _, b64 = rec.partition(":")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        return none
+    if len(raw) % 8 or crc != f"{_checksum(held_texts):08x}":
+        return none
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)

@@ -11,7 +11,7 @@ from ..core.numbers import parse_numbers
 from ..core.problems import Problem, problem
 from ..core.scoring import compute, rounded
 from ..core.text import norm
-from ..core.trace import notes as notes_of, trace
+from ..core.trace import ScoreNotes, trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET
@@ -156,7 +156,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = dict(zip(((r, col) for r in num.index), notes_of(num, options, raw["code"])))
+        notes = ScoreNotes(num, options, raw["code"], col)     # built when read, reusing unchanged ones
     shown_rows = rows[list(COMPUTED)].astype(object).where(rows[list(COMPUTED)].notna(), None)
     report = [{"code": code, **rec} for code, rec in zip(raw["code"], shown_rows.to_dict("records"))]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}

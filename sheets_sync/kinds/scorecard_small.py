@@ -17,7 +17,7 @@ from ..core.numbers import format_fixed, parse_number, round_half_up, round_half
 from ..core.problems import Problem, problem
 from ..core.scoring import (_HIGHER, _LOWER, _method_code, _method_word, _status_array, descending_array,
                             method_codes, score_arrays)
-from ..core.trace import notes as notes_of
+from ..core.trace import ScoreNotes
 from .base import SheetResult
 from .sheet_plan import rows_to_grow
 from .template import CRITERIA, Template
@@ -197,7 +197,7 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = dict(zip(((r, col) for r in index), notes_of(num, options, raw["code"])))
+        notes = ScoreNotes(num, options, raw["code"], col)     # as the vectorised path: built when read
     report = [{"code": code, **{k: shown_cols[k][i] for k in COMPUTED}} for i, code in enumerate(codes)]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))

@@ -133,9 +133,18 @@ def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()
               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} | set(computed)
     wanted = set(rows)
     lines: dict[int, int] = {}
+    char = EM_PER_CHAR * font_size * 1.08
+    fits: dict[int, float] = {}      # column -> characters that surely fit on one line there
     for (r, c), v in grid.values.items():
         if r in wanted and isinstance(v, str) and (r, c) not in merged and c not in grid.hidden_columns:
-            lines[r] = max(lines.get(r, 1), lines_for(v, grid.widths.get(c, 8.43), font_size))
+            room = fits.get(c)
+            if room is None:
+                room = fits[c] = max(grid.widths.get(c, 8.43) * POINTS_PER_WIDTH - 6, char) / char
+            # most cells are short: no wider than their column even counting every mark, one line
+            if len(v) + 1e-6 <= room and "\n" not in v:
+                lines.setdefault(r, 1)
+            else:
+                lines[r] = max(lines.get(r, 1), lines_for(v, grid.widths.get(c, 8.43), font_size))
     out = {}
     for r, n in lines.items():
         need = row_height(n, font_size)

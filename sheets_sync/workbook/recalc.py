@@ -11,7 +11,8 @@ from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
 from ..kinds.base import Kind, SheetResult, kind_of, places, show
-from ..kinds.meta import META_SHEET, meta_cells, read_meta, recorded_values
+from ..core.trace import ScoreNotes
+from ..kinds.meta import META_SHEET, NOTES, meta_cells, notes_record, read_meta, recorded_notes, recorded_values
 from ..kinds.template import ScoringOptions, Template, load_template
 from .result_history import result_changes
 
@@ -137,14 +138,18 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
         for sheet, other in res.other_cells.items():
             cells.setdefault(sheet, {}).update(other)
     # a backend that keeps no notes (Excel through xlwings) is not asked to write them
-    notes = {res.sheet: res.notes for res in ev.results if res.notes} if book.keeps_notes else {}
-    notes_changed = notes != {s: n for s, n in book.notes().items() if s in notes}
+    held = book.notes() if book.keeps_notes else {}
+    _reuse_notes(ev, held)
+    notes = {res.sheet: _plain(res.notes) for res in ev.results if res.notes} if book.keeps_notes else {}
+    notes_changed = notes != {s: n for s, n in held.items() if s in notes}
     history, results_now = result_changes(ev)
     for sheet, rows in history.items():
         cells.setdefault(sheet, {}).update(rows)
-    if META_SHEET in ev.grids and cells:
+    if META_SHEET in ev.grids and (cells or notes_changed):
+        kept = {NOTES + res.sheet: notes_record(res.notes.keys_of_rows(), notes[res.sheet].values())
+                for res in ev.results if isinstance(res.notes, ScoreNotes) and res.sheet in notes}
         extra = meta_cells(ev.grids[META_SHEET], {**{f"computed:{res.sheet}": res.recorded_blob() for res in ev.results},
-                                                  **results_now})
+                                                  **results_now, **kept})
         if extra:
             cells[META_SHEET] = extra
     # rows grow for long typed text only where the backend tells row heights (xlsx)
@@ -163,6 +168,22 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
         book.write(cells, notes, heights=heights) if heights else book.write(cells, notes)
         report.written = True
     return report
+
+
+def _reuse_notes(ev: Evaluated, held: dict) -> None:
+    """Score notes whose inputs did not change since they were written keep the text the
+    sheet holds; only the others are built (the metadata keeps each note's input key)."""
+    for res in ev.results:
+        if isinstance(res.notes, ScoreNotes) and ev.meta:
+            there = held.get(res.sheet, {})
+            texts = [there.get(c, "") for c in res.notes.cells]
+            known = recorded_notes(ev.meta, res.sheet, texts)
+            if len(known):
+                res.notes.reuse(there, texts, known)
+
+
+def _plain(notes) -> dict:
+    return notes.texts() if isinstance(notes, ScoreNotes) else notes
 
 
 def _replaced(p: Problem) -> Problem:
