@@ -18,6 +18,7 @@ from .meta import META_SHEET
 from .quarters import quarters_upto, sum_quarters
 from .round_tabs import first_per_round, same_round
 from .scorecard_checks import check_inputs
+from .scorecard_small import SMALL_ROWS, evaluate_small
 from .sheet_plan import rows_to_grow
 from .template import CRITERIA, ScoringOptions, Template
 
@@ -93,9 +94,11 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
 
 
 def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
-                   recorded: dict[str, object] | None = None, quarters_upto: int = 4) -> SheetResult:
+                   recorded: dict[str, object] | None = None, quarters_upto: int = 4,
+                   small_rows: int = SMALL_ROWS) -> SheetResult:
     """Evaluate one scorecard sheet whose layout is known (``quarters_upto``: the quarters
-    its round reaches, for indicators typed per quarter: kinds/quarters.py)."""
+    its round reaches, for indicators typed per quarter: kinds/quarters.py). Tables of at
+    most ``small_rows`` rows take the plain-Python path (kinds/scorecard_small.py)."""
     options = options or template.scoring
     problems = list(layout.problems)
     if not layout.complete:
@@ -110,6 +113,9 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     raw, summed, summed_names, quarter_problems = sum_quarters(read_frame(grid, layout), layout, grid.name,
                                                                quarters_upto)
     problems += quarter_problems
+    if len(raw) <= small_rows:
+        return evaluate_small(grid, layout, template, options, recorded, raw, summed, summed_names, problems,
+                              typed_oddly, hand_edits, reported_text)
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
     problems += found

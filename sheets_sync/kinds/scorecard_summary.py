@@ -2,6 +2,8 @@
 and an indicator x unit matrix of scores with mean, min, max and units below level 3."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from .base import SummaryPart, UnitRead
@@ -22,11 +24,18 @@ def rank(frame: pd.DataFrame, column: str, ascending: bool = False) -> pd.DataFr
     return frame.sort_values(["ลำดับ", "รหัสหน่วยงาน"], kind="stable").reset_index(drop=True)
 
 
+def _column(frame: pd.DataFrame, key: str) -> list:
+    """A column as a plain list (None for each row when the table has no such column)."""
+    return frame[key].tolist() if key in frame else [None] * len(frame)
+
+
 def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
+    # Columns are read once per unit as lists: a ministry has a thousand units, and a
+    # pandas lookup per unit and row cost more than the rest of the summary.
     rows = []
     for u in reads:
         t = u.result.totals
-        counts = u.result.rows["status"].value_counts() if len(u.result.rows) else pd.Series(dtype=int)
+        counts = Counter(u.result.rows["status"].tolist()) if len(u.result.rows) else Counter()
         rows.append({"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "คะแนนถ่วงน้ำหนักรวม": t.get("weighted_score"),
                      "ร้อยละ": t.get("percentage"), "รายงานแล้ว": t.get("reported"),
                      "ตัวชี้วัดทั้งหมด": t.get("indicators"),
@@ -41,11 +50,12 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
     scores: dict[str, dict[str, float]] = {}
     for u in reads:
         res = u.result
-        for r in res.rows.index:
-            code = res.inputs.at[r, "code"]
-            label = str(res.inputs.at[r, "indicator"]) if "indicator" in res.inputs else ""
-            order.setdefault(code, (res.inputs.at[r, "dimension"] or "", label))
-            scores.setdefault(code, {})[u.code] = res.rows.at[r, "score"]
+        n = len(res.rows)
+        labels = [str(v) for v in res.inputs["indicator"].tolist()] if "indicator" in res.inputs else [""] * n
+        for code, dim, label, s in zip(res.inputs["code"].tolist(), _column(res.inputs, "dimension"), labels,
+                                       res.rows["score"].tolist() if n else []):
+            order.setdefault(code, (dim or "", label))
+            scores.setdefault(code, {})[u.code] = s
     dims = list(dict.fromkeys(d for d, _ in order.values()))
     codes = sorted(order, key=lambda c: dims.index(order[c][0]))
     units = [u.code for u in reads]
@@ -53,7 +63,8 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
     mrows = []
     for code in codes:
         vals = pd.Series({c: scores[code].get(c) for c in units}, dtype="float64")
-        below = [c for c in units if pd.notna(vals.get(c)) and vals[c] < level3]
+        mine = scores[code]
+        below = [c for c in units if (v := mine.get(c)) is not None and v == v and v < level3]
         mrows.append({"มิติ": order[code][0], "รหัส": code, "ตัวชี้วัด": order[code][1], **vals.to_dict(),
                       "เฉลี่ย": vals.mean(), "ต่ำสุด": vals.min(), "สูงสุด": vals.max(),
                       "ต่ำกว่าระดับ 3": ", ".join(below)})
@@ -80,16 +91,17 @@ def details_frame(reads: list[UnitRead], template: Template) -> pd.DataFrame:
         details = (res.detail or {}).get("details", {})
         has_tab = bool((res.detail or {}).get("details_sheet"))
         numbers = (res.detail or {}).get("numbers")
-        for r in res.rows.index:
-            code = res.inputs.at[r, "code"]
+        results = dict(zip(numbers.index.tolist(), numbers["result"].tolist())) if numbers is not None else {}
+        n = len(res.rows)
+        inputs = res.inputs
+        for r, code, indicator, typed, score, status in zip(
+                res.rows.index.tolist(), inputs["code"].tolist() if n else [],
+                _column(inputs, "indicator"), _column(inputs, "details"),
+                res.rows["score"].tolist() if n else [], res.rows["status"].tolist() if n else []):
             d = details.get(code)
-            typed = res.inputs.at[r, "details"] if "details" in res.inputs else None
-            status = res.rows.at[r, "status"]
-            rows.append({"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "รหัส": code,
-                         "ตัวชี้วัด": res.inputs.at[r, "indicator"] if "indicator" in res.inputs else None,
-                         "ผลการดำเนินงาน": numbers.at[r, "result"] if numbers is not None and r in numbers.index
-                         else None,
-                         "ค่าคะแนนที่ได้": res.rows.at[r, "score"],
+            rows.append({"รหัสหน่วยงาน": u.code, "หน่วยงาน": u.name, "รหัส": code, "ตัวชี้วัด": indicator,
+                         "ผลการดำเนินงาน": results.get(r),
+                         "ค่าคะแนนที่ได้": score,
                          "สถานะ": template.status_label(status) if status in template.status_levels else status,
                          EXPLANATION: (d.explanation if d and d.explanation else typed) or None,
                          OBSTACLES: (d.obstacles if d else None) or None,

@@ -82,16 +82,19 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
     sheet.put((1, 1), title, "title")
     if len(frame.columns) > 1:
         sheet.merges.append((1, 1, 1, len(frame.columns)))
-    for c, col in enumerate(frame.columns, 1):
+    # each column read once as plain values (a matrix of 1,000 units has 1,000 columns)
+    names = list(frame.columns)
+    columns = [[plain(v) for v in frame.iloc[:, i].tolist()] for i in range(len(names))]
+    for c, (col, values) in enumerate(zip(names, columns), 1):
         sheet.put((2, c), str(col), "header")
-        longest = max([visible_length(str(col)) / 2] + [visible_length(_shown(v)) for v in frame.iloc[:, c - 1]
-                                                         if plain(v) is not None])
+        longest = max([visible_length(str(col)) / 2] + [visible_length(_shown(v)) for v in values if v is not None])
         sheet.widths[c] = max(8, min(30, longest * 1.7 + 2))   # long text wraps instead
         if col in text_columns:
             sheet.widths[c] = TEXT_WIDTH
-    for r, rec in enumerate(frame.itertuples(index=False), 3):
-        for c, v in enumerate(rec, 1):
-            sheet.put((r, c), plain(v), "text", formats.get(frame.columns[c - 1]))
+    fmts = [formats.get(col) for col in names]
+    for r, rec in enumerate(zip(*columns), 3):      # row by row, as the cells are laid out
+        for c, (v, fmt) in enumerate(zip(rec, fmts), 1):
+            sheet.put((r, c), v, "text", fmt)
     sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
     if text_columns and len(frame.columns):

@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..backends.google.book import GoogleBook, call, chunk_requests, spreadsheet_key
-from ..backends.google.plan import new_sheet_id, typed
-from ..backends.google.plan import plan_requests
 from ..backends.xlsx_plan import workbook_bytes
 from ..backends.files import write_atomic
 from .summary import HISTORY_PREFIX, Summary, summary_plan, tables
@@ -30,7 +27,13 @@ def write_summary_xlsx(summary: Summary, path: Path) -> str:
     return history
 
 
+# The Google parts (gspread, google-auth: over a second to import) are imported only where
+# a Google summary is written: a local consolidation never needs them.
+
+
 def write_summary_google(summary: Summary, out: str, client) -> str:
+    from ..backends.google.book import call, chunk_requests, spreadsheet_key
+    from ..backends.google.plan import plan_requests
     key = spreadsheet_key(out)
     meta = call(client, key, client.http_client.fetch_sheet_metadata, key,
                 params={"fields": "sheets.properties(sheetId,title)"})
@@ -52,6 +55,8 @@ def write_summary_google(summary: Summary, out: str, client) -> str:
 
 def publish_google(client, key: str, name: str, rows: list[list], sheet_ids: dict[str, int] | None = None) -> None:
     """Overwrite (or add, protected) the read-only overview copy in a unit's spreadsheet."""
+    from ..backends.google.book import GoogleBook, call
+    from ..backends.google.plan import new_sheet_id, typed
     if sheet_ids is None:
         book = GoogleBook(key, client=client)
         book.grids()
