@@ -146,7 +146,27 @@ def test_metadata_location_must_be_one_row(emu, me):
         "developerMetadata": {"metadataKey": "k", "visibility": "DOCUMENT", "location": {"dimensionRange": {
             "sheetId": 0, "dimension": "ROWS", "startIndex": 3}}}}}]})
     assert r.status_code == 400 and ss.developer_metadata == []
+    # nor span several rows (Google: "must represent a single row or column"), so no anchor per run
+    r = s.post(f"{emu.base_url}/v4/spreadsheets/{ss.id}:batchUpdate", json={"requests": [{"createDeveloperMetadata": {
+        "developerMetadata": {"metadataKey": "k", "visibility": "DOCUMENT", "location": {"dimensionRange": {
+            "sheetId": 0, "dimension": "ROWS", "startIndex": 3, "endIndex": 5}}}}}]})
+    assert r.status_code == 400 and "single row" in r.json()["error"]["message"] and ss.developer_metadata == []
 
+
+def test_metadata_location_lookup_intersects_unless_told_exact(emu, me):
+    email, s = me
+    ss = _book(emu, email)
+    url = f"{emu.base_url}/v4/spreadsheets/{ss.id}"
+    _anchor(s, url, 3)
+    rows = {"dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": 2, "endIndex": 5}}
+
+    def found(**strategy):
+        got = s.post(url + "/developerMetadata:search", json={"dataFilters": [{"developerMetadataLookup": {
+            "metadataKey": "kpi", "metadataLocation": rows, **strategy}}]}).json()
+        return len(got.get("matchedDeveloperMetadata", []))
+    assert found() == 1                                   # Google's default: INTERSECTING
+    assert found(locationMatchingStrategy="INTERSECTING_LOCATION") == 1
+    assert found(locationMatchingStrategy="EXACT_LOCATION") == 0
 
 # --- race hooks and a second account -------------------------------------------------------
 

@@ -78,6 +78,9 @@ def _location(ss, loc: dict, i: int) -> dict:
         limit = sheet.rows if dr["dimension"] == "ROWS" else sheet.cols
         if hi is None or hi <= lo or hi > limit:
             raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: Invalid dimension range: {lo} to {hi}")
+        if hi - lo != 1:   # Google: "must represent a single row or column" (DeveloperMetadataLocation)
+            raise invalid(f"Invalid requests[{i}].createDeveloperMetadata: the dimensionRange of developer "
+                          f"metadata must represent a single row or column ({lo} to {hi})")
         dr["startIndex"] = lo
         return {"locationType": _LOCATION_TYPES[dr["dimension"]], "dimensionRange": dr}
     if "sheetId" in loc:

@@ -35,7 +35,8 @@ def metadata_matches(md: dict, lookup: dict) -> bool:
     if "locationType" in lookup and loc.get("locationType") != lookup["locationType"]:
         return False
     if "metadataLocation" in lookup:
-        strategy = lookup.get("locationMatchingStrategy", "EXACT_LOCATION")
+        # Google: "If left unspecified, this field assumes a default value of INTERSECTING"
+        strategy = lookup.get("locationMatchingStrategy", "INTERSECTING_LOCATION")
         if not _location_matches(loc, lookup["metadataLocation"], strategy):
             return False
     return True

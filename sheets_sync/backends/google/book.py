@@ -127,20 +127,75 @@ def _grow(reads, titles, ops, cells, notes) -> list[dict]:
     return out
 
 
-def _answer_boxes(titles, ops, cells, notes) -> dict[str, tuple[int, int, int, int] | None]:
-    """What the write's answer needs to show of each system tab (metadata, archive, audit):
-    the cells left of what was written, in the rows written (a metadata key beside the value
-    written), or nothing (audit rows appended whole). Those tabs are not typed in, the answer
-    shows our own writes as written whatever happened (the batch is atomic), and asking for
-    them whole sent every metadata record back on every write. None: leave the tab out."""
-    out: dict[str, tuple[int, int, int, int] | None] = {}
+def _answer_boxes(reads, titles, ops, cells, notes) -> dict[str, list[tuple[int, int, int, int]] | None]:
+    """What the write's answer needs to show of each tab, as boxes (row0, row1, col0, col1).
+
+    A system tab (metadata, archive, audit): the cells left of what was written, in the rows
+    written (a metadata key beside the value written), or nothing (audit rows appended whole).
+    Those tabs are not typed in, and asking for them whole sent every metadata record back.
+    Any other tab: all of it but the columns our values fill over the whole span of rows
+    written (the computed columns): the batch is atomic, so those cells hold what we wrote
+    whatever a person did; what can have changed is every other cell. Missing: the tab whole;
+    None: leave the tab out."""
+    out: dict[str, list[tuple[int, int, int, int]] | None] = {}
     for s in titles:
         written = [*cells.get(s, {}), *notes.get(s, {})]
-        if s in _META_TABS and written and not any(op[1] == s for op in ops):
-            left = min(c for _, c in written) - 1
-            rows = [r for r, _ in written]
-            out[s] = (min(rows), max(rows), 1, left) if left >= 1 else None
+        if s in _META_TABS:
+            if written and not any(op[1] == s for op in ops):
+                left = min(c for _, c in written) - 1
+                rows = [r for r, _ in written]
+                out[s] = [(min(rows), max(rows), 1, left)] if left >= 1 else None
+            continue
+        boxes = _around_written(reads[s], ops, cells.get(s, {}))
+        if boxes:
+            out[s] = boxes
     return out
+
+
+def _around_written(rd, ops, cells) -> list[tuple[int, int, int, int]]:
+    """The tab's grid less the cells ``cells`` write in the columns they fill for most of their
+    span of rows (the computed columns; the rows of such a column it leaves unwritten, a section
+    or a blank row, stay in the answer)."""
+    if not cells:
+        return []
+    rows_of: dict[int, set[int]] = {}
+    for r, c in cells:
+        rows_of.setdefault(c, set()).add(r)
+    r0, r1 = min(r for r, _ in cells), max(r for r, _ in cells)
+    span = r1 - r0 + 1
+    filled = sorted(c for c, rs in rows_of.items() if 2 * len(rs) > span)
+    if span < 2 or not filled:
+        return []
+    last_row = max(rd.rows + sum(op[3] if op[0] == "insert" else -op[3] for op in ops if op[1] == rd.title), r1)
+    last_col = max(rd.cols, max(rows_of))
+    boxes = [(1, r0 - 1, 1, last_col)] if r0 > 1 else []
+    if r1 < last_row:
+        boxes.append((r1 + 1, last_row, 1, last_col))
+    runs, c = [], 1   # alternate: (columns shown whole, False) and (filled columns, True)
+    for f in filled:
+        if runs and runs[-1][2] and runs[-1][1] == f - 1:
+            runs[-1] = (runs[-1][0], f, True)
+            c = f + 1
+            continue
+        if f > c:
+            runs.append((c, f - 1, False))
+        runs.append((f, f, True))
+        c = f + 1
+    if c <= last_col:
+        runs.append((c, last_col, False))
+    for c0, c1, is_filled in runs:
+        if not is_filled:
+            boxes.append((r0, r1, c0, c1))
+            continue
+        gap = None     # rows of the span where not every column of the run is written
+        for r in range(r0, r1 + 2):
+            whole = r <= r1 and all(r in rows_of[c] for c in range(c0, c1 + 1))
+            if r <= r1 and not whole:
+                gap = gap or r
+            elif gap:
+                boxes.append((gap, r - 1, c0, c1))
+                gap = None
+    return boxes
 
 
 def call(client, key: str, fn, *args, **kwargs):
@@ -265,9 +320,10 @@ class GoogleBook:
             reqs += [g.create_anchor(reads[s].sheet_id, r) for r in touched.inserted(s)]
             reqs += cell_requests(reads[s].sheet_id, cells.get(s, {}))
             reqs += cell_requests(reads[s].sheet_id, changed_notes.get(s, {}), field="note")
-        boxes = _answer_boxes(titles, ops, cells, changed_notes)
+        boxes = _answer_boxes(reads, titles, ops, cells, changed_notes)
         shown = [t for t in titles if boxes.get(t, ()) is not None]
-        ranges = [f"'{t}'!{a1(*boxes[t][::2])}:{a1(*boxes[t][1::2])}" if t in boxes else f"'{t}'" for t in shown]
+        ranges = [f"'{t}'!{a1(*b[::2])}:{a1(*b[1::2])}" for t in shown if t in boxes for b in boxes[t]]
+        ranges += [f"'{t}'" for t in shown if t not in boxes]
         try:
             out = self._batch(reqs, titles, cells, ranges)
         except SheetsSyncError:

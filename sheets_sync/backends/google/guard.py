@@ -126,9 +126,9 @@ def differences(want: dict[Cell, object], have: dict[Cell, object], limit: int =
 
 
 def check_response(reads, titles, touched: Touched | None, written, updated: dict, after: bool,
-                   boxes: dict[str, tuple | None] | None = None) -> None:
+                   boxes: dict[str, list[tuple] | None] | None = None) -> None:
     """Raise WorkbookChanged when a tab in ``updated`` holds what the read does not predict
-    (of a tab in ``boxes``, only its box (row0, row1, col0, col1): what the answer was asked for)."""
+    (of a tab in ``boxes``, only its boxes (row0, row1, col0, col1): what the answer was asked for)."""
     from ...core.grid import a1
     got = {s["properties"]["title"]: values_of(s) for s in updated.get("sheets", [])}
     found = []
@@ -136,8 +136,8 @@ def check_response(reads, titles, touched: Touched | None, written, updated: dic
         rows = touched.maps.get(title) if (touched and after and title in touched.moved) else None
         want = expected(reads[title], rows, written.get(title, {}) if after else {})
         if boxes and boxes.get(title):
-            r0, r1, c0, c1 = boxes[title]
-            want = {(r, c): v for (r, c), v in want.items() if r0 <= r <= r1 and c0 <= c <= c1}
+            want = {(r, c): v for (r, c), v in want.items()
+                    if any(r0 <= r <= r1 and c0 <= c <= c1 for r0, r1, c0, c1 in boxes[title])}
         found += [(title, *d) for d in differences(want, got.get(title, {}))]
     if found:
         said = ", ".join(f"{t}!{a1(*cell)} {'ว่าง' if was is None else was} -> {'ว่าง' if now is None else now}"

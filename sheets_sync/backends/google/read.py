@@ -14,7 +14,8 @@ from ...core.grid import Cell, Grid
 
 TAB_KEY = "sheets_sync.tab"
 ROW_KEY = "sheets_sync.row"
-_MD = "developerMetadata(metadataId,metadataKey,metadataValue,location)"
+# of each anchor only what locates it (its tab is the one it is listed under; no value is kept)
+_MD = "developerMetadata(metadataId,metadataKey,location(locationType,dimensionRange(dimension,startIndex,endIndex)))"
 # userEnteredValue only for its formula: the typed value is effectiveValue (half the bytes)
 _CELLS = "rowData(values(userEnteredValue/formulaValue,effectiveValue,note))"
 GRID_FIELDS = (f"properties.title,sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
