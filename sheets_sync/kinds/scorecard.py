@@ -93,6 +93,27 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
     return out
 
 
+def finish_cells(grid: Grid, layout: Layout, template: Template, options: ScoringOptions, recorded, shown: dict,
+                 desired: dict[Cell, object], names: dict[Cell, str], problems: list[Problem]) -> tuple[dict, dict]:
+    """The totals rows into ``desired``, hand edits into ``problems``; returns (the places each
+    computed cell is shown with, the cells that differ). Shared by both evaluation paths."""
+    values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
+              "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
+    for key, spec in template.totals.items():
+        if key in layout.totals:
+            desired[layout.totals[key]] = values[key]
+            names[layout.totals[key]] = f"|{key}"
+        elif "label" in spec:
+            problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
+    d = options.decimals     # how each computed cell is shown, for messages that quote it
+    decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
+                "overall_percentage": d.get("percentage", 2)}
+    problems += hand_edits(grid, desired, recorded, names, decimals)
+    changes = {cell: v for cell, v in desired.items()
+               if cell in grid.formulas or not same_value(grid.get(*cell), v)}
+    return decimals, changes
+
+
 def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: ScoringOptions | None = None,
                    recorded: dict[str, object] | None = None, quarters_upto: int = 4,
                    small_rows: int = SMALL_ROWS) -> SheetResult:
@@ -115,7 +136,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     problems += quarter_problems
     if len(raw) <= small_rows:
         return evaluate_small(grid, layout, template, options, recorded, raw, summed, summed_names, problems,
-                              typed_oddly, hand_edits, reported_text)
+                              typed_oddly, finish_cells)
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
     problems += found
@@ -138,21 +159,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
                 [None if pd.isna(v) else float(v) for v in rows[key]]
             desired.update({(r, col): v for r, v in zip(rows.index, values)})
             names.update({(r, col): f"{code}|{key}" for r, code in zip(rows.index, raw["code"])})
-    values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
-              "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
-    for key, spec in template.totals.items():
-        if key in layout.totals:
-            desired[layout.totals[key]] = values[key]
-            names[layout.totals[key]] = f"|{key}"
-        elif "label" in spec:
-            problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
-
-    d = options.decimals     # how each computed cell is shown, for messages that quote it
-    decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
-                "overall_percentage": d.get("percentage", 2)}
-    problems += hand_edits(grid, desired, recorded, names, decimals)
-    changes = {cell: v for cell, v in desired.items()
-               if cell in grid.formulas or not same_value(grid.get(*cell), v)}
+    decimals, changes = finish_cells(grid, layout, template, options, recorded, shown, desired, names, problems)
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..core.grid import Cell, a1, plain, same_value
+from ..core.grid import Cell, a1, plain
 from ..core.numbers import format_fixed, parse_number, round_half_up, round_half_up_array
 from ..core.problems import Problem, problem
 from ..core.scoring import (_HIGHER, _LOWER, _method_code, _method_word, _status_array, descending_array,
@@ -154,7 +154,7 @@ def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.nd
 
 
 def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.DataFrame, summed: dict,
-                   summed_names: dict, problems: list[Problem], typed_oddly, hand_edits, reported_text) -> SheetResult:
+                   summed_names: dict, problems: list[Problem], typed_oddly, finish_cells) -> SheetResult:
     """The rest of kinds/scorecard.evaluate_sheet once the table is read (``raw``, after its
     quarters are summed); the helpers both paths share are passed in."""
     typed = as_lists(raw)
@@ -179,21 +179,7 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
             put = [template.status_label(v) for v in values] if key == "status" else shown_cols[key]
             desired.update({(r, col): v for r, v in zip(index, put)})
             names.update({(r, col): f"{code}|{key}" for r, code in zip(index, codes)})
-    values = {"total_weight": shown["weight"], "total_weighted_score": shown["weighted_score"],
-              "overall_percentage": shown["percentage"], "reported": reported_text(shown)}
-    for key, spec in template.totals.items():
-        if key in layout.totals:
-            desired[layout.totals[key]] = values[key]
-            names[layout.totals[key]] = f"|{key}"
-        elif "label" in spec:
-            problems.append(problem("missing_total_row", grid.name, "", label=spec["label"]))
-
-    d = options.decimals
-    decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
-                "overall_percentage": d.get("percentage", 2)}
-    problems += hand_edits(grid, desired, recorded, names, decimals)
-    changes = {cell: v for cell, v in desired.items()
-               if cell in grid.formulas or not same_value(grid.get(*cell), v)}
+    decimals, changes = finish_cells(grid, layout, template, options, recorded, shown, desired, names, problems)
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
