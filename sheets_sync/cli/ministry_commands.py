@@ -169,14 +169,10 @@ def submit(target: str = typer.Argument(..., help=".xlsx path or Google spreadsh
            ministry: list[str] = MINISTRY, credentials: Optional[Path] = CREDENTIALS,
            endpoint: Optional[str] = ENDPOINT, allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a unit's round ส่งแล้ว (submitted), with who and when, and lock it."""
-    from ..ministry.rounds import AlreadyDone, submit as run
-    try:
-        run(target, period, by, password=password, ministry=ministry,
-            **_book_options(target, credentials, endpoint, allow_remote_endpoint))
-    except AlreadyDone as e:
-        console.print(f"{e.th} / {e.en}", highlight=False)
-        return
-    console.print(f"ส่งแล้ว / submitted: {target} {period}", highlight=False)
+    from ..ministry.rounds import submit as run
+    _transition(lambda: run(target, period, by, password=password, ministry=ministry,
+                            **_book_options(target, credentials, endpoint, allow_remote_endpoint)),
+                f"ส่งแล้ว / submitted: {target} {period}")
 
 
 @app.command()
@@ -186,13 +182,20 @@ def approve(target: str = typer.Argument(..., help=".xlsx path or Google spreads
             credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
             allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Mark a submitted round อนุมัติ (approved), with who and when."""
-    from ..ministry.rounds import AlreadyDone, approve as run
+    from ..ministry.rounds import approve as run
+    _transition(lambda: run(target, period, by, **_book_options(target, credentials, endpoint, allow_remote_endpoint)),
+                f"อนุมัติแล้ว / approved: {target} {period}")
+
+
+def _transition(change, done: str) -> None:
+    """Run a round's state change; one already made is said (who, when), not a failure."""
+    from ..ministry.rounds import AlreadyDone
     try:
-        run(target, period, by, **_book_options(target, credentials, endpoint, allow_remote_endpoint))
+        change()
     except AlreadyDone as e:
         console.print(f"{e.th} / {e.en}", highlight=False)
         return
-    console.print(f"อนุมัติแล้ว / approved: {target} {period}", highlight=False)
+    console.print(done, highlight=False)
 
 
 @app.command()
