@@ -3,7 +3,7 @@ three units at 2/2567, new-round 3/2567 adds a tab to each spreadsheet (narrativ
 drafts, ศปท.5 carried), the 2/2567 tab is read-only for the unit, submit locks the new
 tab for everyone but the ministry, approve records who and when, and consolidate 3/2567
 shows the change from 2/2567; a unit left at 2/2567 is listed as the wrong period."""
-import csv
+
 from datetime import date, datetime, timezone
 
 import gspread
@@ -17,6 +17,7 @@ from sheets_sync.kinds.meta import AUDIT_SHEET, META_SHEET
 from sheets_sync.ministry.consolidate import consolidate
 from sheets_sync.ministry.rounds import APPROVED, SUBMITTED, approve, status, submit
 from sheets_sync.ministry.rounds_new import new_round
+from test_rounds_tabs import _kpi as ministry_definition
 
 NEW_TAB = "ตัวชี้วัด 3-2567"
 MINISTRY = "kpi@mof.go.th"
@@ -43,14 +44,7 @@ def _rows_cols(emu, key, title):
 
 @pytest.fixture
 def registry(tmp_path, emulator, google_opts):
-    rows = list(csv.DictReader(SEED000_CSV.open(encoding="utf-8")))
-    for r in rows:
-        r["cumulative"] = "yes" if r["code"] == "ศปท.5" else ""
-    with (tmp_path / "kpi.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    (tmp_path / "ministry.yaml").write_text("template: scorecard\nversion: 1\nindicators: kpi.csv\n", encoding="utf-8")
+    ministry_definition(tmp_path)            # seed 000's list, ศปท.5 cumulative
     keys = {}
     for code in UNITS:
         url = ss.init(None, indicators=SEED000_CSV, unit=f"หน่วย {code}", period="2/2567", google=True,
