@@ -24,6 +24,7 @@ from .xlsx_cell_writes import write_cells
 from .xlsx_grid import cell_text, date_styles, number_cells, read_grid
 from .xlsx_notes import read_notes, write_notes
 from .xlsx_scan import plain_part, scan_grid, scan_notes
+from .xlsx_splice import splice_cells, splice_heights, splice_notes
 # PKG_REL, Q and parse_xml are re-exported for callers that import them from here;
 # MAX_FILE_BYTES is looked up here when a file is read (tests lower it on this module).
 from .xlsx_package import (MAX_FILE_BYTES, PKG_REL, Q, R_NS, STRICT_NS, WORKSHEET_REL,  # noqa: F401
@@ -63,6 +64,7 @@ class XlsxWorkbook:
         self._dirty: set[str] = set()  # only these are re-serialised; the rest stay byte for byte
         self._indexed: set[str] = set()
         self._plains: dict[str, bool] = {}
+        self._scanned: set[str] = set()  # parts read by the byte scanner: writes may splice them
         self.sheets = self._sheet_parts()
         self.shared = self._shared_strings()
         self._date_styles: set[int] | None = None
@@ -145,6 +147,7 @@ class XlsxWorkbook:
                 # the scan checked what number_cells checks (every row and cell has its r, in
                 # order): the tree parsed from the same bytes for a write needs no numbering
                 self._indexed.add(part)
+                self._scanned.add(part)
                 return grid
         grid = read_grid(self._xml(part), name, part, self.shared, self._dates(), self.path)
         self._indexed.add(part)    # read_grid checked and numbered its cells on the way
@@ -166,10 +169,24 @@ class XlsxWorkbook:
     def set_cells(self, name: str, updates: dict[Cell, object]) -> int:
         """Write values into existing or new ``<c>`` elements; returns formulas dropped."""
         part = self.sheet(name).part
+        if self._spliceable(part):
+            done = splice_cells(self.parts[part], updates, name, self.path)
+            if done is not None:
+                self._spliced(part, done[0])
+                return done[1]
         self._index(part, name)
         root = self._xml(part)
         self._dirty.add(part)
         return write_cells(root, updates, name, part, self.path)
+
+    def _spliceable(self, part: str) -> bool:
+        """Whether a write may go straight into the part's bytes (xlsx_splice): the byte
+        scanner read it, and no tree of it was made (the tree is then what is written)."""
+        return part in self._scanned and part not in self._trees
+
+    def _spliced(self, part: str, data: bytes) -> None:
+        self.parts[part] = data
+        self._plains.pop(part, None)    # read again, the new bytes are checked anew
 
     def replace_sheet(self, name: str, rows: list[list], protect: bool = True) -> None:
         """Give sheet ``name`` exactly these values (adding the sheet if missing), protected
@@ -200,6 +217,10 @@ class XlsxWorkbook:
         """Rows that must grow to show their wrapped text (points)."""
         from .xlsx_cell_writes import grow_rows
         part = self.sheet(name).part
+        if self._spliceable(part):
+            done = splice_heights(self.parts[part], heights)
+            if done is not None:
+                return self._spliced(part, done)
         self._index(part, name)
         self._dirty.add(part)
         grow_rows(self._xml(part), heights)
@@ -207,6 +228,10 @@ class XlsxWorkbook:
     def set_notes(self, name: str, notes: dict[Cell, str]) -> None:
         """Replace our score-trace notes (see :mod:`.xlsx_notes`)."""
         part = self.sheet(name).part
+        if self._spliceable(part):
+            done = splice_notes(self.parts[part], notes)
+            if done is not None:
+                return self._spliced(part, done)
         root = self._xml(part)
         self._dirty.add(part)
         write_notes(root, notes)
