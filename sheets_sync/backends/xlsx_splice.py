@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import WorkbookError
-from ..core.grid import Cell, a1, parse_a1
+from ..core.grid import Cell, a1, column_letter, parse_a1
 from .xlsx_cell_writes import _ILLEGAL_XML, _cell_body, dimension_ref
 from .xlsx_grid import MAX_COL, MAX_ROW
 from .xlsx_notes import NOTE_LIMIT, NOTE_TITLE
@@ -28,6 +28,7 @@ _A = rb'((?:\s+[\w:]+="[^"]*")*)\s*'
 _ROW = re.compile(rb"<row\b" + _A + rb"(/?)>")
 _ROW_R = re.compile(rb'\s+r="([0-9]+)"')
 _CELL = re.compile(rb"<c\b" + _A + rb"(?:/>|>(.*?)</c>)", re.S)
+_RST = re.compile(rb' r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?( t="[a-zA-Z]+")?')
 _TOK = re.compile(rb'(\s+)([\w:]+)="([^"]*)"')
 # the cell contents whose rewrite by put_value is known exactly (its fast in-place path
 # gives the same XML for these): a value, an inline string, a formula and its value
@@ -116,10 +117,17 @@ def _style(row_attrs: dict | None, c: int, col_styles) -> str | None:
     return style
 
 
-def _new_cell(r: int, c: int, value, style: str | None, name: str, book) -> bytes:
-    ref = a1(r, c)
+def _new_cell(r: int, c: int, value, style: str | None, name: str, book) -> str:
+    ref = f"{column_letter(c)}{r}"
     head = f'<c r="{ref}"' + (f' s="{_esc_attr(style)}"' if style else "")
-    return (head + _cell_body(value, ref, name, book)).encode("utf-8")
+    return head + _body(value, ref, name, book)
+
+
+def _body(value, ref: str, name: str, book) -> str:
+    """_cell_body, with the common case (a finite float) first."""
+    if type(value) is float and value - value == 0.0:
+        return f"><v>{repr(value).removesuffix('.0') if value.is_integer() else repr(value)}</v></c>"
+    return _cell_body(value, ref, name, book)
 
 
 def _rewrite(m, r: int, c: int, value, name: str, book) -> tuple[bytes, int]:
@@ -135,8 +143,14 @@ def _rewrite(m, r: int, c: int, value, name: str, book) -> tuple[bytes, int]:
             if fa.get("t") == "shared" and fa.get("si") is not None:
                 raise _Decline      # its group is unshared first: the tree writer does that
             dropped = 1
-    body = _cell_body(value, a1(r, c), name, book)
-    return b"<c" + _set_attrs(m.group(1), drop=(b"t",)) + body.encode("utf-8"), dropped
+    attrs = m.group(1)
+    plain = _RST.fullmatch(attrs)     # the usual  r s t : its t cut out without reading each attribute
+    if plain is not None:
+        if plain.group(1):
+            attrs = attrs[:plain.start(1)] + attrs[plain.end(1):]
+    else:
+        attrs = _set_attrs(attrs, drop=(b"t",))
+    return b"<c" + attrs + _body(value, f"{column_letter(c)}{r}", name, book).encode("utf-8"), dropped
 
 
 def _row_cells(data: bytes, s: int, e: int) -> list[tuple[int, object]]:
@@ -198,9 +212,8 @@ def _splice_cells(data: bytes, updates: dict, name: str, book) -> tuple[bytes, i
             pos = e
         else:       # a new row, before the next one there is (or last in sheetData)
             at = spans[k][0] if k < len(numbers) else end
-            row = [b'<row r="%d">' % r] + [_new_cell(r, c, v, _style(None, c, col_styles), name, book)
-                                           for (_, c), v in cells] + [b"</row>"]
-            pieces += [data[pos:at], b"".join(row)]
+            row = "".join([_new_cell(r, c, v, _style(None, c, col_styles), name, book) for (_, c), v in cells])
+            pieces += [data[pos:at], f'<row r="{r}">{row}</row>'.encode("utf-8")]
             pos = at
         i = j
     pieces.append(data[pos:])
@@ -213,7 +226,7 @@ def _edit_row(data, r, s, tag_end, e, attrs, closed, cells, col_styles, name, bo
     found = {}
     content_end = tag_end if closed else e - 6
     for (_, c), _v in cells:        # where each cell sits, found by its reference
-        p = data.find(b'<c r="%s"' % a1(r, c).encode(), tag_end, content_end)
+        p = data.find(f'<c r="{column_letter(c)}{r}"'.encode(), tag_end, content_end)
         if p == -1:
             break
         m = _CELL.match(data, p, content_end)
@@ -242,7 +255,8 @@ def _edit_row(data, r, s, tag_end, e, attrs, closed, cells, col_styles, name, bo
         if k < len(cols) and cols[k] == c:
             edits[k] = _rewrite(have[k][1], r, c, v, name, book)
         else:
-            inserts.setdefault(k, []).append(_new_cell(r, c, v, _style(row_attrs, c, col_styles), name, book))
+            inserts.setdefault(k, []).append(
+                _new_cell(r, c, v, _style(row_attrs, c, col_styles), name, book).encode("utf-8"))
             added = True
     for k, (c, m) in enumerate(have):
         if k in inserts:
