@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.grid import Grid, a1
+from ..core.grid import Grid, LazyGrid, a1
 from ..core.problems import Problem, problem
 from ..core.text import norm, squash
 from .template import Template
@@ -102,7 +102,9 @@ def rows_of(grid: Grid) -> dict[int, dict[int, object]]:
 
 def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
     """The sheet's layout, or None when the sheet holds no table of this template."""
-    rows = rows_of(grid)
+    # a tab read lazily is asked for its header rows only; the rest is read when a table is there
+    head = grid.head_rows(HEADER_SCAN_ROWS) if isinstance(grid, LazyGrid) else None
+    rows = rows_of(grid) if head is None else head
     required = template.required
     best, best_n, best_r = None, 0, 0
     for r in sorted(k for k in rows if k <= HEADER_SCAN_ROWS):
@@ -111,6 +113,8 @@ def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
             best, best_n, best_r = found, len(found), r
     if best is None or sum(k in best for k in required) < min(MIN_REQUIRED_MATCH, len(required)):
         return None
+    if head is not None:
+        rows = rows_of(grid)
     layout = Layout(grid.name, best_r, {k: cols[0] for k, cols in best.items()})
     for key, cols in best.items():
         if len(cols) > 1:
