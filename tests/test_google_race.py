@@ -13,6 +13,7 @@ import pytest
 
 import sheets_sync as ss
 from conftest import STAFF, sheet_key
+from test_google_backend import unzipped
 from test_push_template import write_canonical
 
 TITLE = "ตัวชี้วัด"
@@ -32,6 +33,7 @@ def meta(emu, key):
     """The metadata tab, its JSON records compared as data (key order aside)."""
     out = {}
     for cell, v in values(emu, key, "_sheets_sync").items():
+        v = unzipped(v)
         try:
             out[cell] = json.loads(v) if isinstance(v, str) and v[:1] in "{[" else v
         except ValueError:
