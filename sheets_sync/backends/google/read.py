@@ -25,8 +25,9 @@ from ...kinds.meta import META_SHEET
 
 TAB_KEY = "sheets_sync.tab"
 ROW_KEY = "sheets_sync.row"
-# of each anchor only what locates it (its tab is the one it is listed under; no value is kept)
-_MD = "developerMetadata(metadataId,metadataKey,location(locationType,dimensionRange(dimension,startIndex,endIndex)))"
+# of each anchor only what locates it: its tab is the one it is listed under, its key says a row
+# (sheets_sync.row: only ever made on one row) or the tab (sheets_sync.tab: on the sheet)
+_MD = "developerMetadata(metadataId,metadataKey,location/dimensionRange(startIndex,endIndex))"
 # userEnteredValue only for its formula: the typed value is effectiveValue (half the bytes)
 _CELLS = "rowData(values(userEnteredValue/formulaValue,effectiveValue,note))"
 GRID_FIELDS = (f"properties.title,sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
@@ -77,10 +78,10 @@ class SheetRead:
                 mds += meta.get("developerMetadata", [])
         for md in mds:
             loc = md.get("location", {})
-            if md.get("metadataKey") == TAB_KEY and loc.get("locationType") == "SHEET":
-                self.marked = True
             dr = loc.get("dimensionRange")
-            if md.get("metadataKey") == ROW_KEY and dr and dr.get("dimension") == "ROWS":
+            if md.get("metadataKey") == TAB_KEY and not dr and loc.get("locationType", "SHEET") == "SHEET":
+                self.marked = True
+            if md.get("metadataKey") == ROW_KEY and dr and dr.get("dimension", "ROWS") == "ROWS":
                 if dr.get("endIndex", dr.get("startIndex", 0) + 1) - dr.get("startIndex", 0) == 1:
                     self.anchors.setdefault(dr.get("startIndex", 0) + 1, md["metadataId"])
 
