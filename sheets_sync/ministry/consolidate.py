@@ -212,7 +212,8 @@ def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callabl
     import gc
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    chunk = max(1, min(64, len(units) // (cores * 4)))
+    # small chunks: the last one of a core is its idle tail while the other finishes
+    chunk = max(1, min(16, len(units) // (cores * 8)))
     # The first unit read here: the workers are forked with its imports, template, header
     # patterns and folder listing done (each paid ~0.3 s for them after the fork).
     out: list[UnitRead] = [read_unit(units[0], 0, None, publish)]
