@@ -130,7 +130,8 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     """What a note is made from, as arrays: result, c1..c5 (n x 5), lower-is-better,
     interpolated (the code aside)."""
     n = len(frame)
-    num = {k: pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    num = {k: frame[k].to_numpy() if frame[k].dtype == np.float64 else
+           pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            for k in ("result", *CRITERIA)}
     c = [num[k] for k in CRITERIA]
     desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
@@ -203,7 +204,17 @@ def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 2
     return out
 
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_KEYS_VERSION = 2     # in the salt: keys of another version never match (those notes are rebuilt)
+# an odd multiplier per part of a key (golden-ratio steps): part j's values go through a
+# bijection of their own, so a value moved to another part moves the key too
+_PART = [np.uint64((j * 0x9E3779B97F4A7C16 + 0xBF58476D1CE4E5B9) % 2 ** 64) for j in range(8)]
+
+
+def _fold(x: np.ndarray, j: int) -> np.ndarray:
+    """Part ``j``'s bijection of uint64 values: its odd multiplier, then the high half
+    folded down (a change in a value always moves its term)."""
+    x = x * _PART[j]
+    return x ^ (x >> np.uint64(32))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -213,32 +224,36 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
+def _salt(codes, options: ScoringOptions, limit: int) -> np.uint64:
+    """64 bits of what every note of the table shares: the options, ``limit`` and all the
+    codes (one hash of them all, not a Python step per code: a code retyped is rare, and
+    then every note is built again)."""
+    import hashlib
+    codes = list(codes)
+    try:
+        joined = "\0".join(codes)
+    except TypeError:                              # not all text: as the notes show them
+        codes = [str(c) for c in codes]
+        joined = "\0".join(codes)
+    if joined.count("\0") != max(len(codes) - 1, 0):   # a code holding NUL: say where each ends
+        joined = repr(codes)
+    head = repr((_KEYS_VERSION, options, limit, len(codes))).encode()
+    digest = hashlib.blake2b(head + b"\0" + joined.encode("utf-32-le"), digest_size=8).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
+
+
 def note_keys(r, cc, desc, interp, codes, cells, options: ScoringOptions, limit: int = 255) -> np.ndarray:
     """A 64-bit key per row of everything its note is made from (:func:`note_inputs`,
-    the code, the options, ``limit``) and of where it is shown (``cells``: one int per
+    the codes, the options, ``limit``) and of where it is shown (``cells``: one int per
     row): two rows with the same key have the same note at the same cell, so only rows
     whose key is new need their note built. Stable across runs (no Python ``hash``)."""
-    import zlib
-    n = len(r)
-    num = np.column_stack([r, cc])
-    num = np.where(np.isnan(num), np.nan, num + 0.0)          # one NaN, and -0.0 as 0.0
-    code_units = np.asarray(codes, dtype=str)
-    width = code_units.dtype.itemsize // 4
-    salt = np.uint64(zlib.crc32(repr((options, limit)).encode()))
-    parts = np.empty((n, 10 + width), dtype=np.uint64)
-    parts[:, :6] = num.view(np.uint64)
-    parts[:, 6], parts[:, 7], parts[:, 9] = desc, interp, width
-    parts[:, 8] = np.asarray(cells, dtype=np.int64)
-    if width:
-        parts[:, 10:] = code_units.view(np.uint32).reshape(n, width)
-    # each column through a bijection of its own (odd multiplier, then the high half folded
-    # down: a change anywhere in one value always moves the key, a value moved to another
-    # column too), the columns summed, the sum mixed once more with the options
-    j = np.arange(parts.shape[1], dtype=np.uint64)
+    flags = np.asarray(desc, dtype=np.uint64) | (np.asarray(interp, dtype=np.uint64) << np.uint64(1))
     with np.errstate(over="ignore"):
-        parts *= j * np.uint64(0x9E3779B97F4A7C16) + np.uint64(0xBF58476D1CE4E5B9)
-        parts ^= parts >> np.uint64(32)
-        return _mix(parts.sum(axis=1, dtype=np.uint64) ^ salt)
+        h = _fold(flags, 6) + _fold(np.asarray(cells, dtype=np.int64).astype(np.uint64), 7)
+        for j, x in enumerate((r, *cc.T)):
+            # one NaN for all; -0.0 stays apart from 0.0 (its note says "-0")
+            h += _fold(np.where(np.isnan(x), np.nan, x).view(np.uint64), j)
+        return _mix(h ^ _salt(codes, options, limit))
 
 
 class ScoreNotes(Mapping):
@@ -253,6 +268,7 @@ class ScoreNotes(Mapping):
         self._keys = self._texts = self._inputs = None
         self._held: dict = {}
         self._held_texts: list = []
+        self._in_order = None                             # a held dict found to be exactly :attr:`cells`
         self._known = np.empty(0, dtype=np.uint64)
         self.built = 0                                    # how many notes were built (not reused)
 
@@ -268,32 +284,52 @@ class ScoreNotes(Mapping):
             self._keys = note_keys(*self.inputs(), self.codes, where, self.options, self.limit)
         return self._keys
 
+    def held_texts(self, held: dict) -> list:
+        """The texts ``held`` (the sheet's notes, by cell) has at :attr:`cells`, in order,
+        '' where none."""
+        if len(held) == len(self.cells) and list(held) == self.cells:
+            self._in_order = held                         # the usual: the notes written last time
+            return list(held.values())
+        return list(map(held.get, self.cells, itertools.repeat("")))
+
     def reuse(self, held: dict, held_texts: list, known: np.ndarray) -> None:
         """``held``: the notes the sheet holds, by cell; ``held_texts``: those at
-        :attr:`cells`, in order ('' where none); ``known``: the keys they were written for."""
+        :attr:`cells`, in order ('' where none, :meth:`held_texts`); ``known``: the keys
+        they were written for."""
         self._held, self._held_texts, self._known, self._texts = held, held_texts, known, None
+
+    def _build(self, rows: np.ndarray) -> list[str]:
+        """The notes of ``rows`` (positions), built."""
+        if len(rows) == len(self.cells):
+            return notes_of(*self.inputs(), self.codes, self.options, self.limit)
+        codes = self.codes
+        return notes_of(*(a[rows] for a in self.inputs()), [codes[i] for i in rows.tolist()],
+                        self.options, self.limit)
 
     def _built(self) -> dict:
         if self._texts is None:
-            n = len(self.cells)
+            n, cells = len(self.cells), self.cells
             if len(self._known):
                 keys = self.keys_of_rows()
                 # the same rows as last time: compare in place, else look each key up
                 same = (keys == self._known) if len(self._known) == n else np.isin(keys, self._known)
-                todo = np.flatnonzero(~same).tolist()
-                texts = list(self._held_texts)
+                todo = np.flatnonzero(~same)
             else:
-                todo, texts = list(range(n)), [None] * n
-            if todo:
-                rows = np.asarray(todo) if len(todo) < n else slice(None)
-                built = notes_of(*(a[rows] for a in self.inputs()), [self.codes[i] for i in todo],
-                                 self.options, self.limit)
-                for i, t in zip(todo, built):
-                    texts[i] = t
+                todo = np.arange(n)
+            built = self._build(todo) if len(todo) else []
             self.built = len(todo)
-            # nothing built and the sheet holds exactly these notes: they are the answer
-            self._texts = self._held if not todo and len(self._held) == n and "" not in texts \
-                else dict(zip(self.cells, texts))
+            if not len(self._known):
+                self._texts = dict(zip(cells, built))
+            elif self._held is self._in_order:
+                # the sheet holds exactly these cells: its notes, the rebuilt ones put in
+                self._texts = dict(self._held) if len(todo) else self._held
+                for i, text in zip(todo.tolist(), built):
+                    self._texts[cells[i]] = text
+            else:
+                texts = list(self._held_texts)
+                for i, text in zip(todo.tolist(), built):
+                    texts[i] = text
+                self._texts = dict(zip(cells, texts))
         return self._texts
 
     def texts(self) -> dict:
