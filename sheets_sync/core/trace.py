@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .numbers import format_fixed, format_fixed_array
+from .numbers import format_fixed, format_fixed_array, round_half_up_array
 from .scoring import (INTERPOLATION, _method_code, _method_word, descending, descending_array,
                       levels_reached, method_codes, normalise_method)
 from .options import CRITERIA, ScoringOptions
@@ -95,20 +95,6 @@ def trace(code: str, row: pd.Series, options: ScoringOptions) -> Trace:
     return Trace(code, th, en, nxt, need, calc)
 
 
-def _n_array(values) -> list[str]:
-    """:func:`_n` of every value."""
-    return [s.rstrip("0").rstrip(".") for s in format_fixed_array(values, 4)]
-
-
-def _only(fn, values: np.ndarray, mask: np.ndarray) -> list[str]:
-    """``fn`` (an array formatter) on the rows that show the value, '' on the others."""
-    out = [""] * len(values)
-    idx = np.flatnonzero(mask)
-    for i, text in zip(idx.tolist(), fn(values[idx])):
-        out[i] = text
-    return out
-
-
 def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int = 255) -> list[str]:
     """The score note of every row at once: ``trace(code, row, options).note(limit)`` for
     each row of ``frame``, same text, with the numbers worked out on whole columns.
@@ -140,68 +126,104 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     return num["result"], np.stack(c, axis=1), desc, interp
 
 
-def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 255) -> list[str]:
-    """:func:`notes` from :func:`note_inputs` (of the rows wanted only)."""
-    n = len(r)
-    c = [cc[:, j] for j in range(cc.shape[1])]
-    k = levels_reached(r, cc, desc)
-    no_result = np.isnan(r)
-    no_criteria = np.isnan(cc).any(axis=1)
-    rows = np.arange(n)
-    ki = np.clip(k, 0, 4)
-    lo = cc[rows, np.clip(k - 1, 0, 4)]       # threshold of the level reached (k >= 1)
-    hi = cc[rows, ki]                          # threshold of the next level (k <= 4)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        part = np.abs(r - lo)
-        span = np.abs(hi - lo)
-        s_interp = k + part / span
-    d = options.decimals["score"]
-    scored = ~no_result & ~no_criteria
-    between = scored & interp & (k > 0) & (k < 5)
-    n_r = _only(_n_array, r, scored)
-    n_c1 = _only(_n_array, c[0], scored & (k == 0))
-    n_c5 = _only(_n_array, c[-1], scored & (k == 5))
-    n_lo = _only(_n_array, lo, scored & (k > 0) & (k < 5))
-    n_hi = _only(_n_array, hi, scored & (k < 5))
-    n_part, n_span = _only(_n_array, part, between), _only(_n_array, span, between)
-    f_interp = _only(lambda v: format_fixed_array(v, d), s_interp, between)
-    f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
-    f_step = {j: format_fixed(j, d) for j in range(1, 5)}
-    out = []
-    for i, code in enumerate(codes):
-        if no_result[i]:
-            th, en = f"{code}: ยังไม่รายงานผล จึงยังไม่มีคะแนน", f"{code}: no result reported, so no score"
-        elif no_criteria[i]:
-            th, en = f"{code}: เกณฑ์การให้คะแนนไม่ครบ จึงคำนวณไม่ได้", f"{code}: thresholds incomplete, no score"
-        else:
-            ks, dn = int(k[i]), bool(desc[i])
-            cmp_th = "ไม่เกิน" if dn else "อย่างน้อย"
-            lower, lower_en = (" (ยิ่งน้อยยิ่งดี)", " (lower is better)") if dn else ("", "")
-            if ks < 5:
-                nxt = ks + 1
-                need_th = f" ต้องได้{cmp_th} {n_hi[i]} จึงถึงระดับ {nxt}"
-                need_en = f" {n_hi[i]} or {'less' if dn else 'more'} reaches level {nxt}"
-            else:
-                need_th, need_en = " (คะแนนสูงสุดแล้ว)", " (top score)"
-            if ks == 0:
-                th = f"{code}: ผล {n_r[i]} ยังไม่ถึงระดับ 1 = {n_c1[i]}{lower} ได้คะแนน {f_below} ตามกติกาต่ำกว่าระดับ 1;{need_th}"
-                en = f"{code}: {n_r[i]} is below level 1 = {n_c1[i]}{lower_en}: score {f_below} by the below-level-1 rule;{need_en}"
-            elif ks == 5:
-                th = f"{code}: ผล {n_r[i]} ถึงระดับ 5 = {n_c5[i]}{lower} ได้คะแนน {f_max};{need_th}"
-                en = f"{code}: {n_r[i]} reaches level 5 = {n_c5[i]}{lower_en}: score {f_max};{need_en}"
-            elif interp[i]:
-                th = (f"{code}: ผล {n_r[i]} อยู่ระหว่างระดับ {ks} = {n_lo[i]} กับระดับ {ks + 1} = {n_hi[i]}{lower}: "
-                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_th}")
-                en = (f"{code}: {n_r[i]} lies between level {ks} = {n_lo[i]} and level {ks + 1} = {n_hi[i]}{lower_en}: "
-                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_en}")
-            else:
-                th = (f"{code}: ผล {n_r[i]} ถึงระดับ {ks} = {n_lo[i]} แต่ยังไม่ถึงระดับ {ks + 1} = {n_hi[i]}{lower} "
-                      f"(ขั้นบันได) ได้คะแนน {f_step[ks]};{need_th}")
-                en = (f"{code}: {n_r[i]} reaches level {ks} = {n_lo[i]} but not level {ks + 1} = {n_hi[i]}{lower_en} "
-                      f"(step): score {f_step[ks]};{need_en}")
-        both = f"{th}\n{en}"
-        out.append(both if len(both) <= limit else th if len(th) <= limit else th[: limit - 1] + "…")
+def _n_strings(values: np.ndarray) -> np.ndarray:
+    """:func:`_n` of every value, as an object array: each distinct rounded value is
+    formatted once (thresholds and results repeat; 10,000 rows hold far fewer numbers)."""
+    x = np.asarray(values, dtype="float64")
+    out = np.empty(len(x), dtype=object)
+    rr = round_half_up_array(x, 4)
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(rr) < 1e11                   # where the rounded float's own digits are shown
+    # told apart by their bits, so -0.0 ("-0") is not 0.0 ("0")
+    codes, uniques = pd.factorize(rr[ok].view(np.int64))
+    texts = np.array([f"{v:.4f}".rstrip("0").rstrip(".") for v in uniques.view(np.float64).tolist()] or [""],
+                     dtype=object)
+    out[ok] = texts[codes]
+    if not ok.all():
+        out[~ok] = [_n(v) for v in x[~ok].tolist()]
     return out
+
+
+def _pick(table, at: np.ndarray) -> np.ndarray:
+    """``table[at]`` with ``table`` a short list of texts."""
+    return np.array(table, dtype=object)[at]
+
+
+def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 255) -> list[str]:
+    """:func:`notes` from :func:`note_inputs` (of the rows wanted only): the numbers worked
+    out on whole columns, each kind of note then written by one comprehension."""
+    n = len(r)
+    k = levels_reached(r, cc, desc)
+    rows = np.arange(n)
+    lo = cc[rows, np.clip(k - 1, 0, 4)]        # threshold of the level reached (k >= 1)
+    hi = cc[rows, np.clip(k, 0, 4)]            # threshold of the next level (k <= 4)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part, span = np.abs(r - lo), np.abs(hi - lo)
+        s_interp = k + part / span
+    no_result = np.isnan(r)
+    no_criteria = ~no_result & np.isnan(cc).any(axis=1)
+    scored = ~no_result & ~no_criteria
+    below, top = scored & (k == 0), scored & (k == 5)
+    between = scored & (k > 0) & (k < 5)
+    interpolated, stepped = between & interp, between & ~interp
+    climbing = scored & (k < 5)
+    # every number a note shows, formatted in one go, then handed back to its column
+    parts = [(r, scored), (cc[:, 0], below), (cc[:, -1], top), (lo, between), (hi, climbing),
+             (part, interpolated), (span, interpolated)]
+    shown = _n_strings(np.concatenate([v[m] for v, m in parts]))
+    cols, at = [], 0
+    for v, m in parts:
+        col = np.empty(n, dtype=object)
+        col[m] = shown[at:at + int(m.sum())]
+        at += int(m.sum())
+        cols.append(col)
+    n_r, n_c1, n_c5, n_lo, n_hi, n_part, n_span = cols
+    d = options.decimals["score"]
+    f_interp = np.empty(n, dtype=object)
+    f_interp[interpolated] = format_fixed_array(s_interp[interpolated], d)
+    f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
+    f_step = _pick([""] + [format_fixed(j, d) for j in range(1, 5)] + [""], k)
+    code = np.empty(n, dtype=object)
+    code[:] = list(codes)
+    level, nxt = _pick([str(j) for j in range(6)], k), _pick([str(j) for j in range(1, 7)], k)
+    lower = _pick(["", " (ยิ่งน้อยยิ่งดี)"], desc.astype(np.intp))
+    lower_en = _pick(["", " (lower is better)"], desc.astype(np.intp))
+    cmp_th = _pick(["อย่างน้อย", "ไม่เกิน"], desc.astype(np.intp))
+    cmp_en = _pick(["more", "less"], desc.astype(np.intp))
+    out = np.empty(n, dtype=object)
+
+    def put(mask, *columns):
+        return (mask, *(c[mask].tolist() for c in columns))
+
+    def write(mask, th, en):
+        out[mask] = [b if len(b := f"{a}\n{e}") <= limit else a if len(a) <= limit else a[: limit - 1] + "…"
+                     for a, e in zip(th, en)] if mask.any() else []
+
+    m, these = put(no_result, code)
+    write(m, [f"{c}: ยังไม่รายงานผล จึงยังไม่มีคะแนน" for c in these], [f"{c}: no result reported, so no score" for c in these])
+    m, these = put(no_criteria, code)
+    write(m, [f"{c}: เกณฑ์การให้คะแนนไม่ครบ จึงคำนวณไม่ได้" for c in these],
+          [f"{c}: thresholds incomplete, no score" for c in these])
+    m, *v = put(below, code, n_r, n_c1, lower, lower_en, cmp_th, cmp_en, n_hi)
+    write(m, [f"{c}: ผล {r} ยังไม่ถึงระดับ 1 = {c1}{lw} ได้คะแนน {f_below} ตามกติกาต่ำกว่าระดับ 1; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ 1" for c, r, c1, lw, _, ct, _, h in zip(*v)],
+          [f"{c}: {r} is below level 1 = {c1}{le}: score {f_below} by the below-level-1 rule; "
+           f"{h} or {ce} reaches level 1" for c, r, c1, _, le, _, ce, h in zip(*v)])
+    m, *v = put(top, code, n_r, n_c5, lower, lower_en)
+    write(m, [f"{c}: ผล {r} ถึงระดับ 5 = {c5}{lw} ได้คะแนน {f_max}; (คะแนนสูงสุดแล้ว)" for c, r, c5, lw, _ in zip(*v)],
+          [f"{c}: {r} reaches level 5 = {c5}{le}: score {f_max}; (top score)" for c, r, c5, _, le in zip(*v)])
+    m, *v = put(interpolated, code, n_r, level, nxt, n_lo, n_hi, lower, lower_en, cmp_th, cmp_en, n_part, n_span,
+                f_interp)
+    write(m, [f"{c}: ผล {r} อยู่ระหว่างระดับ {k} = {lo} กับระดับ {k1} = {h}{lw}: {k} + {p}/{s} = {fi}; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ {k1}" for c, r, k, k1, lo, h, lw, _, ct, _, p, s, fi in zip(*v)],
+          [f"{c}: {r} lies between level {k} = {lo} and level {k1} = {h}{le}: {k} + {p}/{s} = {fi}; "
+           f"{h} or {ce} reaches level {k1}" for c, r, k, k1, lo, h, _, le, _, ce, p, s, fi in zip(*v)])
+    m, *v = put(stepped, code, n_r, level, nxt, n_lo, n_hi, lower, lower_en, cmp_th, cmp_en, f_step)
+    write(m, [f"{c}: ผล {r} ถึงระดับ {k} = {lo} แต่ยังไม่ถึงระดับ {k1} = {h}{lw} (ขั้นบันได) ได้คะแนน {fs}; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ {k1}" for c, r, k, k1, lo, h, lw, _, ct, _, fs in zip(*v)],
+          [f"{c}: {r} reaches level {k} = {lo} but not level {k1} = {h}{le} (step): score {fs}; "
+           f"{h} or {ce} reaches level {k1}" for c, r, k, k1, lo, h, _, le, _, ce, fs in zip(*v)])
+    return out.tolist()
 
 
 _KEYS_VERSION = 2     # in the salt: keys of another version never match (those notes are rebuilt)
