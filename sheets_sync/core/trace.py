@@ -126,22 +126,38 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     return num["result"], np.stack(c, axis=1), desc, interp
 
 
-def _n_strings(values: np.ndarray) -> np.ndarray:
-    """:func:`_n` of every value, as an object array: each distinct rounded value is
-    formatted once (thresholds and results repeat; 10,000 rows hold far fewer numbers)."""
-    x = np.asarray(values, dtype="float64")
-    out = np.empty(len(x), dtype=object)
-    rr = round_half_up_array(x, 4)
+def _n_strings(*columns: np.ndarray) -> list[np.ndarray]:
+    """:func:`_n` of every value of each column, as object arrays, without formatting a
+    float per value.
+
+    _n shows the value rounded half-up to 4 decimals, trailing zeros dropped. Below 1e11
+    the rounded float is the double nearest N / 10**4 for an integer N < 10**15, so
+    rint(|x| * 10**4) is N exactly and ``f"{x:.4f}"`` shows N's digits: the text is the
+    sign, N // 10**4 and N's last 4 digits, written once per distinct value (results and
+    thresholds repeat) from the few distinct whole parts and tails.
+    """
+    # each column rounded on its own (small temporaries), the distinct values of all at once
+    rounded = [round_half_up_array(np.asarray(c, dtype="float64"), 4) for c in columns]
+    rr = np.concatenate(rounded) if rounded else np.empty(0)
     with np.errstate(invalid="ignore"):
-        ok = np.abs(rr) < 1e11                   # where the rounded float's own digits are shown
-    # told apart by their bits, so -0.0 ("-0") is not 0.0 ("0")
-    codes, uniques = pd.factorize(rr[ok].view(np.int64))
-    texts = np.array([f"{v:.4f}".rstrip("0").rstrip(".") for v in uniques.view(np.float64).tolist()] or [""],
-                     dtype=object)
-    out[ok] = texts[codes]
+        ok = np.abs(rr) < 1e11
+    codes, bits = pd.factorize(rr[ok].view(np.int64))     # by bits: -0.0 ("-0") apart from 0.0
+    distinct = bits.view(np.float64)
+    whole, tail = np.divmod(np.rint(np.abs(distinct) * 1e4).astype(np.int64), 10_000)
+    wcodes, wholes = pd.factorize(whole)
+    tcodes, tails = pd.factorize(tail)
+    whole_text = np.array([str(w) for w in wholes.tolist()] + [""], dtype=object)
+    tail_text = np.array([f".{t:04d}".rstrip("0") if t else "" for t in tails.tolist()] + [""], dtype=object)
+    shown = whole_text[wcodes] + tail_text[tcodes]
+    minus = np.signbit(distinct)
+    if minus.any():
+        shown[minus] = "-" + shown[minus]
+    out = np.empty(len(rr), dtype=object)
+    out[ok] = shown[codes] if len(shown) else shown
     if not ok.all():
+        x = np.concatenate([np.asarray(c, dtype="float64") for c in columns])
         out[~ok] = [_n(v) for v in x[~ok].tolist()]
-    return out
+    return np.split(out, np.cumsum([len(c) for c in columns])[:-1]) if columns else []
 
 
 def _pick(table, at: np.ndarray) -> np.ndarray:
@@ -170,13 +186,10 @@ def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 2
     # every number a note shows, formatted in one go, then handed back to its column
     parts = [(r, scored), (cc[:, 0], below), (cc[:, -1], top), (lo, between), (hi, climbing),
              (part, interpolated), (span, interpolated)]
-    shown = _n_strings(np.concatenate([v[m] for v, m in parts]))
-    cols, at = [], 0
-    for v, m in parts:
-        col = np.empty(n, dtype=object)
-        col[m] = shown[at:at + int(m.sum())]
-        at += int(m.sum())
-        cols.append(col)
+    cols = []
+    for (_, m), shown in zip(parts, _n_strings(*(v[m] for v, m in parts))):
+        cols.append(np.empty(n, dtype=object))
+        cols[-1][m] = shown
     n_r, n_c1, n_c5, n_lo, n_hi, n_part, n_span = cols
     d = options.decimals["score"]
     f_interp = np.empty(n, dtype=object)
