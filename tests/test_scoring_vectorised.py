@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sheets_sync.core.numbers import format_fixed, format_fixed_array, round_half_up_array, round_series
 from sheets_sync.core.scoring import compute, descending, normalise_method, rounded, score
-from sheets_sync.core.trace import _n, _n_strings, notes, trace
+from sheets_sync.core.trace import _decimal_strings, _n, _n_strings, notes, trace
 from sheets_sync.kinds.template import CRITERIA, ScoringOptions
 
 # --- references: the previous implementation, verbatim in substance ---------------------
@@ -314,6 +314,16 @@ def test_note_numbers_identical_to_the_scalar_form(values):
     half = len(values) // 2
     got = [t for part in _n_strings(np.array(values[:half]), np.array(values[half:]), np.array([])) for t in part]
     assert got == [_n(v) for v in values]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.floats(-10, 10)
+                | st.decimals(-10, 10, places=4, allow_nan=False).map(float), max_size=30), st.integers(0, 9))
+def test_fixed_note_numbers_identical_to_format_fixed(values, decimals):
+    values = values + EDGE_NUMBERS
+    got = [t for part in _decimal_strings([np.array(values[:3]), np.array(values[3:])], decimals, strip=False)
+           for t in part]
+    assert got == [format_fixed(v, decimals) for v in values]
 
 
 def test_notes_read_the_code_column_and_check_lengths():

@@ -126,29 +126,31 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     return num["result"], np.stack(c, axis=1), desc, interp
 
 
-def _n_strings(*columns: np.ndarray) -> list[np.ndarray]:
-    """:func:`_n` of every value of each column, as object arrays, without formatting a
-    float per value.
+def _decimal_strings(columns, decimals: int, strip: bool) -> list[np.ndarray]:
+    """``format_fixed(v, decimals)`` of every value of each column (``strip``: trailing
+    zeros and point dropped, as :func:`_n`), as object arrays, no float formatted per value.
 
-    _n shows the value rounded half-up to 4 decimals, trailing zeros dropped. Below 1e11
-    the rounded float is the double nearest N / 10**4 for an integer N < 10**15, so
-    rint(|x| * 10**4) is N exactly and ``f"{x:.4f}"`` shows N's digits: the text is the
-    sign, N // 10**4 and N's last 4 digits, written once per distinct value (results and
-    thresholds repeat) from the few distinct whole parts and tails.
+    Under 10**(15 - decimals) the half-up rounded float is the double nearest N / 10**d
+    for an integer N < 10**15, so rint(|x| * 10**d) is N exactly and ``f"{x:.{d}f}"``
+    shows N's digits: the text is the sign, N // 10**d and N's last d digits, written once
+    per distinct value from the few distinct whole parts and tails.
     """
+    if not columns:
+        return []
     # each column rounded on its own (small temporaries), the distinct values of all at once
-    rounded = [round_half_up_array(np.asarray(c, dtype="float64"), 4) for c in columns]
-    rr = np.concatenate(rounded) if rounded else np.empty(0)
+    rr = np.concatenate([round_half_up_array(np.asarray(c, dtype="float64"), decimals) for c in columns])
     with np.errstate(invalid="ignore"):
-        ok = np.abs(rr) < 1e11
+        ok = np.abs(rr) < 10.0 ** (15 - decimals)
     codes, bits = pd.factorize(rr[ok].view(np.int64))     # by bits: -0.0 ("-0") apart from 0.0
     distinct = bits.view(np.float64)
-    whole, tail = np.divmod(np.rint(np.abs(distinct) * 1e4).astype(np.int64), 10_000)
+    whole, tail = np.divmod(np.rint(np.abs(distinct) * 10.0 ** decimals).astype(np.int64), 10 ** decimals)
     wcodes, wholes = pd.factorize(whole)
     tcodes, tails = pd.factorize(tail)
-    whole_text = np.array([str(w) for w in wholes.tolist()] + [""], dtype=object)
-    tail_text = np.array([f".{t:04d}".rstrip("0") if t else "" for t in tails.tolist()] + [""], dtype=object)
-    shown = whole_text[wcodes] + tail_text[tcodes]
+    tail_texts = [f".{t:0{decimals}d}" for t in tails.tolist()] if decimals else [""] * len(tails)
+    if strip:
+        tail_texts = [t.rstrip("0").rstrip(".") for t in tail_texts]
+    shown = np.array([str(w) for w in wholes.tolist()] + [""], dtype=object)[wcodes] + \
+        np.array(tail_texts + [""], dtype=object)[tcodes]
     minus = np.signbit(distinct)
     if minus.any():
         shown[minus] = "-" + shown[minus]
@@ -156,8 +158,13 @@ def _n_strings(*columns: np.ndarray) -> list[np.ndarray]:
     out[ok] = shown[codes] if len(shown) else shown
     if not ok.all():
         x = np.concatenate([np.asarray(c, dtype="float64") for c in columns])
-        out[~ok] = [_n(v) for v in x[~ok].tolist()]
-    return np.split(out, np.cumsum([len(c) for c in columns])[:-1]) if columns else []
+        out[~ok] = [_n(v) if strip else format_fixed(v, decimals) for v in x[~ok].tolist()]
+    return np.split(out, np.cumsum([len(c) for c in columns])[:-1])
+
+
+def _n_strings(*columns: np.ndarray) -> list[np.ndarray]:
+    """:func:`_n` of every value of each column."""
+    return _decimal_strings(columns, 4, strip=True)
 
 
 def _pick(table, at: np.ndarray) -> np.ndarray:
@@ -193,7 +200,8 @@ def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 2
     n_r, n_c1, n_c5, n_lo, n_hi, n_part, n_span = cols
     d = options.decimals["score"]
     f_interp = np.empty(n, dtype=object)
-    f_interp[interpolated] = format_fixed_array(s_interp[interpolated], d)
+    f_interp[interpolated] = _decimal_strings([s_interp[interpolated]], d, strip=False)[0] if 0 <= d <= 9 else \
+        format_fixed_array(s_interp[interpolated], d)
     f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
     f_step = _pick([""] + [format_fixed(j, d) for j in range(1, 5)] + [""], k)
     code = np.empty(n, dtype=object)
