@@ -52,6 +52,9 @@ def test_seed003_report_renders_to_pdf_and_png(tmp_path):
         # the score block's row as printed (pdftotext splits some Thai marks off, not digits)
         assert re.search(r"\s2\s+5\s+5\.0000\s+0\.1000\n", text) and "7.2.1 : ระดับความสำเร็จ" in text
         assert "14. รายงานสรุปผลการดำเนินการ" in text
+        # every page numbered at its foot, "หน้า n / N" (Thai marks may come apart in pdftotext)
+        for n, page in enumerate(text.split("\f")[:pages], 1):
+            assert re.search(rf"ห\S*\s*{n}\s*/\s*{pages}\s*$", page.rstrip()), (n, page[-80:])
     subprocess.run([PDFTOPPM, "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == pages and all(p.stat().st_size > 5_000 for p in pngs)

@@ -195,6 +195,16 @@ def _recalc_cli(*args):
     return res
 
 
+def test_excel_lock_names_a_thai_holder(typed, tmp_path):
+    # Excel's owner file keeps the name twice: in the ANSI code page ("?" for Thai) and in UTF-16
+    target = _copy(typed, tmp_path)
+    name = "สมชาย"
+    (tmp_path / "~$unit.xlsx").write_bytes(bytes([len(name)]) + b"?" * len(name) + b" " * (53 - len(name))
+                                           + bytes([len(name), 0]) + name.encode("utf-16-le") + b" " * 40)
+    res = _recalc_cli(target)
+    assert res.exit_code == 2 and "โดย สมชาย" in res.output and "by สมชาย" in res.output.replace("\n", " ")
+
+
 @pytest.mark.parametrize("lock", ["~$unit.xlsx", ".~lock.unit.xlsx#"])
 def test_open_in_excel_is_refused_unless_forced(typed, tmp_path, lock):
     from sheets_sync.backends.files import WorkbookOpen

@@ -31,8 +31,16 @@ def _lock_owner(lock: Path) -> str:
     if lock.name.startswith(".~lock."):  # LibreOffice: "X,user name,host,date,..."
         fields = raw.decode("utf-8", "replace").split(",")
         return fields[1].strip() if len(fields) > 1 else ""
-    if raw and 0 < raw[0] < 64:  # Excel: a length byte, then the user name
-        return raw[1:1 + raw[0]].decode("latin-1", "replace").strip()
+    if raw and 0 < raw[0] < 64:  # Excel: a length byte, then the user name in the ANSI code page
+        n = raw[0]
+        # ... padded to 54 bytes; then the length again as two bytes and the name in UTF-16:
+        # the only place a Thai name survives (the ANSI copy holds "?" for it)
+        for at in (54, 55):
+            if len(raw) >= at + 2 + 2 * n and raw[at] == n and raw[at + 1] == 0:
+                wide = raw[at + 2:at + 2 + 2 * n].decode("utf-16-le", "replace").strip()
+                if wide:
+                    return wide
+        return raw[1:1 + n].decode("latin-1", "replace").strip()
     return ""
 
 

@@ -225,11 +225,38 @@ def _header(section, rep: IndicatorReport) -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _field(paragraph, instr: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    r = OxmlElement("w:r")
+    thai_font(r.get_or_add_rPr(), 14)
+    t = OxmlElement("w:t")
+    t.text = shown
+    r.append(t)
+    fld.append(r)
+    paragraph._p.append(fld)
+
+
+def _page_numbers(section) -> None:
+    """"หน้า n / N" at the foot of every page, first pages included: a printed, stapled
+    set of reports is read and referred to by page."""
+    for f in (section.footer, section.first_page_footer):
+        f.is_linked_to_previous = False
+        p = f.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run(p, "หน้า ", size=14)
+        _field(p, "PAGE", "1")
+        run(p, " / ", size=14)
+        _field(p, "NUMPAGES", "1")
+
+
 def add_report(doc, rep: IndicatorReport, *, new_page: bool) -> None:
     """One unit's report for one indicator, in seed 003's order, as its own section."""
     section = doc.add_section(WD_SECTION.NEW_PAGE) if new_page else doc.sections[-1]
     _page(section)
     _header(section, rep)
+    _page_numbers(section)
     d = rep.details
     for line in title_lines(rep):
         para(doc, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
