@@ -135,8 +135,10 @@ def _decimal_strings(columns, decimals: int, strip: bool) -> list[np.ndarray]:
     shows N's digits: the text is the sign, N // 10**d and N's last d digits, written once
     per distinct value from the few distinct whole parts and tails.
     """
-    if not columns:
-        return []
+    if sum(len(c) for c in columns) <= 64:                # a few rows' notes: no tables to build
+        texts = [format_fixed_array(c, decimals) for c in columns]
+        return [np.array([t.rstrip("0").rstrip(".") if strip else t for t in c] + [None], dtype=object)[:-1]
+                for c in texts]
     # each column rounded on its own (small temporaries), the distinct values of all at once
     rr = np.concatenate([round_half_up_array(np.asarray(c, dtype="float64"), decimals) for c in columns])
     with np.errstate(invalid="ignore"):
