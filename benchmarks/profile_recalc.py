@@ -22,47 +22,91 @@ import sheets_sync
 from .recalc_xlsx import floor, make_book
 
 HERE = Path(__file__).resolve().parent
-# phases by the cumulative time of the function that does each (file suffix, function)
-PHASES = [("read: unzip, scan the sheets' bytes, read the notes", [("xlsx_book.py", "__init__"), ("xlsx_book.py", "grids"),
-                                                                   ("xlsx_book.py", "notes")]),
-          ("evaluate: layout, checks, scoring, notes", [("scorecard.py", "evaluate")]),
-          ("notes: keys, reuse of unchanged ones, build of the others", [("recalc.py", "_reuse_notes"),
-                                                                          ("recalc.py", "_plain"),
-                                                                          ("meta.py", "notes_record")]),
-          ("history and metadata", [("result_history.py", "result_changes"), ("meta.py", "meta_cells"),
-                                    ("base.py", "recorded_blob"), ("meta.py", "read_meta")]),
-          ("write: cells into the sheet XML, serialise, zip", [("xlsx_book.py", "write")])]
+# Phases timed exclusively (a phase called inside another counts for itself only: tabs are
+# read lazily, inside the evaluation and the write): (module, class or None, function).
+PHASES = [("read: unzip, scan the sheets' bytes, read the notes",
+           [("sheets_sync.backends.xlsx_book", "XlsxBook", "__init__"), ("sheets_sync.backends.xlsx_book", "XlsxBook", "grids"),
+            ("sheets_sync.backends.xlsx_book", "XlsxBook", "lazy_grids"), ("sheets_sync.backends.xlsx_book", "XlsxBook", "notes"),
+            ("sheets_sync.backends.xlsx", "XlsxWorkbook", "grid"), ("sheets_sync.core.grid", "LazyGrid", "head_rows"),
+            ("sheets_sync.backends.xlsx", None, "scan_last_row")]),
+          ("evaluate: layout, checks, scoring, notes", [("sheets_sync.kinds.scorecard", "Scorecard", "evaluate")]),
+          ("notes: keys, reuse of unchanged ones, build of the others",
+           [("sheets_sync.workbook.recalc", None, "_reuse_notes"), ("sheets_sync.workbook.recalc", None, "_plain"),
+            ("sheets_sync.workbook.recalc", None, "notes_record")]),
+          ("history and metadata", [("sheets_sync.workbook.recalc", None, "result_changes"),
+                                    ("sheets_sync.workbook.recalc", None, "meta_cells"),
+                                    ("sheets_sync.kinds.base", "SheetResult", "recorded_blob"),
+                                    ("sheets_sync.workbook.recalc", None, "read_meta")]),
+          ("write: cells into the sheet XML, serialise, zip", [("sheets_sync.backends.xlsx_book", "XlsxBook", "write")])]
+OTHER = "other (the recalc's own glue, freeing what was read)"
 
 
-def _phases(stats: pstats.Stats, total: float) -> dict[str, float]:
-    out = {}
-    for name, where in PHASES:
-        out[name] = sum(ct for (file, _, func), (_, _, _, ct, _) in stats.stats.items()
-                        if any(file.endswith(f) and func == fn for f, fn in where))
-    out["other (freeing the parsed trees on return, the recalc's own glue)"] = max(0.0, total - sum(out.values()))
-    return out
+class PhaseTimer:
+    """Exclusive wall time per phase while installed (the innermost phase running gets it)."""
+
+    def __init__(self):
+        import importlib
+        self.spent: dict[str, float] = {}
+        self.stack: list[list] = []
+        self.undo = []
+        for phase, where in PHASES:
+            for mod, cls, fn in where:
+                owner = importlib.import_module(mod)
+                owner = getattr(owner, cls) if cls else owner
+                self.undo.append((owner, fn, owner.__dict__[fn]))
+                setattr(owner, fn, self._wrap(getattr(owner, fn), phase))
+
+    def _wrap(self, f, phase):
+        import functools
+
+        @functools.wraps(f)
+        def timed(*a, **k):
+            now = time.perf_counter()
+            if self.stack:
+                top = self.stack[-1]
+                self.spent[top[0]] = self.spent.get(top[0], 0.0) + now - top[1]
+            self.stack.append([phase, now])
+            try:
+                return f(*a, **k)
+            finally:
+                end = time.perf_counter()
+                ph, start = self.stack.pop()
+                self.spent[ph] = self.spent.get(ph, 0.0) + end - start
+                if self.stack:
+                    self.stack[-1][1] = end
+        return timed
+
+    def remove(self):
+        for owner, fn, orig in reversed(self.undo):
+            setattr(owner, fn, orig)
 
 
-def profile(fn) -> tuple[float, pstats.Stats]:
+def profile(fn) -> tuple[float, pstats.Stats, dict[str, float]]:
+    timer = PhaseTimer()
     pr = cProfile.Profile()
     t0 = time.perf_counter()
-    pr.enable()
-    fn()
-    pr.disable()
-    return time.perf_counter() - t0, pstats.Stats(pr)
+    try:
+        pr.enable()
+        fn()
+        pr.disable()
+    finally:
+        timer.remove()
+    total = time.perf_counter() - t0
+    phases = {name: timer.spent.get(name, 0.0) for name, _ in PHASES}
+    phases[OTHER] = max(0.0, total - sum(phases.values()))
+    return total, pstats.Stats(pr), phases
 
 
-def table(stats: pstats.Stats, top: int) -> tuple[str, dict[str, float]]:
+def table(stats: pstats.Stats, top: int) -> str:
     rows = []
     for (file, line, func), (cc, nc, tt, ct, _) in stats.stats.items():
         where = f"{file}:{line}({func})"
         short = where.split("/site-packages/")[-1].split("/sheets_sync/")[-1].split("/lib/python3")[-1]
         rows.append((tt, ct, nc, short))
     rows.sort(reverse=True)
-    phases = _phases(stats, stats.total_tt)
     lines = ["| own time | with callees | calls | function |", "|---:|---:|---:|---|"]
     lines += [f"| {tt:.3f} s | {ct:.3f} s | {nc} | `{short}` |" for tt, ct, nc, short in rows[:top]]
-    return "\n".join(lines), phases
+    return "\n".join(lines)
 
 
 def _type_one_result(path: Path) -> None:
@@ -90,10 +134,10 @@ def main(argv=None) -> int:
         shutil.copyfile(src, work)
         sheets_sync.recalc(work)             # warm: imports, template caches
         shutil.copyfile(src, work)
-        t_first, first = profile(lambda: sheets_sync.recalc(work))
-        t_again, again = profile(lambda: sheets_sync.recalc(work))
+        t_first, first, p_first = profile(lambda: sheets_sync.recalc(work))
+        t_again, again, p_again = profile(lambda: sheets_sync.recalc(work))
         _type_one_result(work)
-        t_one, one = profile(lambda: sheets_sync.recalc(work))
+        t_one, one, p_one = profile(lambda: sheets_sync.recalc(work))
         t0 = time.perf_counter()
         floor(work)
         t_floor = time.perf_counter() - t0
@@ -102,10 +146,11 @@ def main(argv=None) -> int:
               f"Generated by `python -m benchmarks.profile_recalc` (cProfile; its overhead makes every "
               f"figure larger than an unprofiled run). The lxml parse floor of the same file, unprofiled: "
               f"{t_floor:.2f} s.\n")
-    for title, secs, stats in (("First recalc: every computed cell, note and history row written", t_first, first),
-                               ("No-change recalc: nothing to write", t_again, again),
-                               ("One result changed: its cells, its note and the totals written", t_one, one)):
-        tbl, phases = table(stats, args.top)
+    for title, secs, stats, phases in (
+            ("First recalc: every computed cell, note and history row written", t_first, first, p_first),
+            ("No-change recalc: nothing to write", t_again, again, p_again),
+            ("One result changed: its cells, its note and the totals written", t_one, one, p_one)):
+        tbl = table(stats, args.top)
         total = sum(phases.values()) or 1.0
         out.write(f"\n## {title} ({secs:.2f} s profiled)\n\nTime by phase:\n\n| phase | time | share |\n|---|---:|---:|\n")
         for name, t in sorted(phases.items(), key=lambda kv: -kv[1]):

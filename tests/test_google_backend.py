@@ -230,3 +230,49 @@ def test_a_write_past_a_tabs_last_row_and_column_grows_the_tab_first(google_seed
     assert (sheet.rows, sheet.cols) == (rows + 5, cols + 2)
     got = emulator.state.values_get(key, STAFF, f"'{audit}'!A{rows + 5}:ZZ{rows + 5}", "UNFORMATTED_VALUE")
     assert got["values"] == [["แถวที่เกิน"] + [""] * cols + [7]]
+
+
+def _meta_column(emu, key):
+    got = emu.state.values_get(key, STAFF, "'_sheets_sync'!A1:B200", "UNFORMATTED_VALUE").get("values", [])
+    return {row[0]: row[1] for row in got if len(row) > 1 and row[0]}
+
+
+def unzipped(v):
+    """A record the Google backend keeps compressed, as written (zlib, URL-safe base64 unpadded)."""
+    import base64
+    import zlib
+    if not (isinstance(v, str) and v.startswith("sheets-sync:zlib:")):
+        return v
+    data = v[len("sheets-sync:zlib:"):]
+    return zlib.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))).decode()
+
+
+def test_metadata_records_are_kept_compressed_and_read_as_written(google_seed, emulator, google_opts):
+    """The metadata tab's long JSON records (what sheets-sync last wrote) are stored zlib-packed:
+    a tenth of the bytes read and written at every recalc; sheets-sync reads them back as JSON."""
+    from sheets_sync.backends.google.book import GoogleBook
+    key = sheet_key(google_seed)
+    ss.recalc(google_seed, **google_opts)
+    stored = _meta_column(emulator, key)
+    long = {k: v for k, v in stored.items() if isinstance(v, str) and v.startswith("sheets-sync:zlib:")}
+    assert any(k.startswith("computed:") for k in long) and any(k.startswith("template:") for k in long)
+    read = GoogleBook(google_seed, **google_opts).grids()["_sheets_sync"]
+    by_key = {read.get(r, 1): read.get(r, 2) for r in range(1, read.max_row + 1)}
+    for k, v in long.items():
+        assert by_key[k] == unzipped(v) and len(v) < len(by_key[k])
+        json.loads(by_key[k])                                   # a whole JSON record again
+    assert ss.recalc(google_seed, dry_run=True, **google_opts).changed_cells == 0
+
+
+def test_plain_metadata_records_of_an_older_spreadsheet_still_read(google_seed, emulator, google_opts):
+    key = sheet_key(google_seed)
+    report = ss.recalc(google_seed, **google_opts)
+    got = emulator.state.values_get(key, STAFF, "'_sheets_sync'!A1:B200", "UNFORMATTED_VALUE")["values"]
+    rows = [(r, row[1]) for r, row in enumerate(got, 1) if len(row) > 1 and str(row[1]).startswith("sheets-sync:zlib:")]
+    assert rows
+    for r, v in rows:        # as an earlier version kept them: plain JSON
+        emulator.state.values_update(key, STAFF, f"'_sheets_sync'!B{r}", [[unzipped(v)]], "RAW")
+    assert not any(str(v).startswith("sheets-sync:") for v in _meta_column(emulator, key).values())
+    again = ss.recalc(google_seed, dry_run=True, **google_opts)
+    assert again.changed_cells == 0 and not [p for p in again.problems if "computed" in p.kind]
+    assert again.sheets[0].totals == report.sheets[0].totals

@@ -13,6 +13,7 @@ import pytest
 
 import sheets_sync as ss
 from conftest import STAFF, sheet_key
+from test_google_backend import unzipped
 from test_push_template import write_canonical
 
 TITLE = "ตัวชี้วัด"
@@ -32,6 +33,7 @@ def meta(emu, key):
     """The metadata tab, its JSON records compared as data (key order aside)."""
     out = {}
     for cell, v in values(emu, key, "_sheets_sync").items():
+        v = unzipped(v)
         try:
             out[cell] = json.loads(v) if isinstance(v, str) and v[:1] in "{[" else v
         except ValueError:
@@ -91,7 +93,24 @@ def type_result(emu, key, rng, code=None):
                             "USER_ENTERED")
 
 
-EDITS = {"insert": insert_row, "delete": delete_row, "sort": sort_rows, "typed": type_result}
+def shift_rows(emu, key, rng):
+    """A row inserted above the indicators and one deleted inside a run of them, in one edit:
+    the rows between move down one, the run's first and last indices hold indicator rows
+    still. A guard checking each run only as a whole (its anchors still within its range)
+    lets this through; each row's anchor at its own index does not."""
+    sheet = sheet_of(emu, key)
+    rows = sorted(code_rows(emu, key).values())
+    inner = [r for r in rows if r - 1 in rows and r + 1 in rows]
+    gone = rng.choice(inner)
+    first = max(r for r in rows if r <= gone and r - 1 not in rows)   # the run's first row
+    emu.state.batch_update(key, STAFF, {"requests": [
+        {"deleteDimension": {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS",
+                                       "startIndex": gone - 1, "endIndex": gone}}},
+        {"insertDimension": {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS",
+                                       "startIndex": first - 1, "endIndex": first}}}]})
+
+
+EDITS = {"insert": insert_row, "delete": delete_row, "sort": sort_rows, "typed": type_result, "shift": shift_rows}
 
 
 def race(emu, key, edit, rng):

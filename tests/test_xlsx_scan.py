@@ -140,3 +140,64 @@ def test_a_corrupt_sheet_is_refused_with_its_message(seed000_typed, tmp_path):
     wb = XlsxWorkbook(path)
     with pytest.raises(WorkbookError, match="corrupt"):
         wb.grid(wb.sheets[0].name)
+
+
+def _head_and_last_agree(data: bytes, shared=(), dates=frozenset()) -> bool:
+    """scan_head and scan_last_row (what a recalc reads of a tab it only glances at) say
+    what the whole scan says; False when the whole scan declines the part."""
+    from sheets_sync.backends.xlsx_scan import scan_head, scan_last_row
+    whole = scan_grid(data, "s", "p", list(shared), set(dates), "book.xlsx")
+    if whole is None:
+        return False
+    for n in (1, 3, 40):
+        head = scan_head(data, "s", list(shared), set(dates), n)
+        if head is not None:
+            assert head.values == {k: v for k, v in whole.values.items() if k[0] <= n}
+    last = scan_last_row(data, "s", list(shared), set(dates))
+    assert last is None or last == whole.max_row
+    return True
+
+
+def test_head_and_last_row_read_alone_are_the_whole_reads(seed000_typed, tmp_path):
+    import sheets_sync
+    path = tmp_path / "unit.xlsx"
+    shutil.copyfile(seed000_typed, path)
+    sheets_sync.recalc(path)
+    wb = XlsxWorkbook(path)
+    assert all(_head_and_last_agree(wb.parts[s.part], wb.shared, wb._dates()) for s in wb.sheets)
+    # empty rows after the last value, more of them than the first window read from the end
+    empty = "".join(f'<row r="{r}"><c r="A{r}" s="1"/></row>' for r in range(3, 4000))
+    assert _head_and_last_agree(sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2" t="inlineStr">'
+                                      '<is><t>x</t></is></c></row>' + empty))
+    assert _head_and_last_agree(sheet(empty))
+    assert _head_and_last_agree(sheet(""))
+
+
+@pytest.mark.parametrize("c", [c for c in CASES if c.setup is None], ids=lambda c: c.name)
+def test_head_and_last_row_over_the_hostile_corpus(c, seed000_typed, tmp_path):
+    path = c.build(seed000_typed, tmp_path)
+    try:
+        wb = XlsxWorkbook(path)
+        dates = wb._dates()
+    except WorkbookError:
+        return
+    for s in wb.sheets:
+        try:
+            _head_and_last_agree(wb.parts[s.part], wb.shared, dates)
+        except WorkbookError:
+            pass        # refused by the whole read too (not well-formed)
+
+
+def test_a_recalc_reads_the_history_tab_only_for_its_last_row(seed000_typed, tmp_path, monkeypatch):
+    import sheets_sync
+    from sheets_sync.backends import xlsx
+    from sheets_sync.kinds.meta import AUDIT_SHEET
+    path = tmp_path / "unit.xlsx"
+    shutil.copyfile(seed000_typed, path)
+    sheets_sync.recalc(path)
+    read = []
+    real = xlsx.XlsxWorkbook.grid
+    monkeypatch.setattr(xlsx.XlsxWorkbook, "grid", lambda self, name, *a, **k: read.append(name) or real(self, name, *a, **k))
+    assert not sheets_sync.recalc(path).written
+    assert AUDIT_SHEET not in read, "nothing to write: the history tab is not read whole"
+    assert read, "the scorecard tab is read whole"

@@ -18,12 +18,13 @@ from pathlib import Path
 from lxml import etree
 
 from ..core.errors import WorkbookError
-from ..core.grid import Cell, Grid
+from ..core.grid import Cell, Grid, LazyGrid
 from .files import Fingerprint, clean_stale_temps, read_stable, refuse_if_open, write_atomic
 from .xlsx_cell_writes import write_cells
 from .xlsx_grid import cell_text, date_styles, number_cells, read_grid
 from .xlsx_notes import read_notes, write_notes
-from .xlsx_scan import plain_part, scan_grid, scan_notes
+from .xlsx_scan import plain_part, scan_grid, scan_head, scan_last_row, scan_notes, well_formed
+from .xlsx_splice import splice_cells, splice_heights, splice_notes
 # PKG_REL, Q and parse_xml are re-exported for callers that import them from here;
 # MAX_FILE_BYTES is looked up here when a file is read (tests lower it on this module).
 from .xlsx_package import (MAX_FILE_BYTES, PKG_REL, Q, R_NS, STRICT_NS, WORKSHEET_REL,  # noqa: F401
@@ -63,6 +64,8 @@ class XlsxWorkbook:
         self._dirty: set[str] = set()  # only these are re-serialised; the rest stay byte for byte
         self._indexed: set[str] = set()
         self._plains: dict[str, bool] = {}
+        self._scanned: set[str] = set()  # parts read by the byte scanner: writes may splice them
+        self._lazy: dict[str, LazyGrid] = {}
         self.sheets = self._sheet_parts()
         self.shared = self._shared_strings()
         self._date_styles: set[int] | None = None
@@ -133,22 +136,46 @@ class XlsxWorkbook:
         number_cells(self._xml(part), name, part, self.path)
         self._indexed.add(part)
 
-    def grid(self, name: str) -> Grid:
+    def grid(self, name: str, checked: bytes | None = None) -> Grid:
         """The sheet's values and formulas. Also set on the Grid: ``merges`` (merged
         ranges as (row0, col0, row1, col1)) and ``dates`` (cells whose number format shows
         a date or time, or typed as ISO dates: a number there is a date serial)."""
         part = self.sheet(name).part
         if part not in self._trees:     # read from the bytes; the tree only when it is written
-            grid = scan_grid(self.parts[part], name, part, self.shared, self._dates(), self.path,
-                             plain=self._plain(part))
+            data = self.parts[part]
+            grid = scan_grid(data, name, part, self.shared, self._dates(), self.path,
+                             plain=self._plain(part), checked=checked is data)
             if grid is not None:
                 # the scan checked what number_cells checks (every row and cell has its r, in
                 # order): the tree parsed from the same bytes for a write needs no numbering
                 self._indexed.add(part)
+                self._scanned.add(part)
                 return grid
         grid = read_grid(self._xml(part), name, part, self.shared, self._dates(), self.path)
         self._indexed.add(part)    # read_grid checked and numbered its cells on the way
         return grid
+
+    def lazy_grid(self, name: str) -> Grid:
+        """The sheet's Grid (see :meth:`grid`), read when its cells are first looked at; its
+        header rows and last row are read alone when that is all that is asked. The part is
+        checked well-formed at once, as :meth:`grid` does: a corrupt tab is refused as before."""
+        part = self.sheet(name).part
+        if part in self._trees or not self._plain(part):
+            return self.grid(name)
+        data = self.parts[part]
+        well_formed(data, part, self.path)
+        grid = LazyGrid(name, lambda: self.grid(name, checked=data),
+                        head=lambda n: scan_head(data, name, self.shared, self._dates(), n),
+                        last_row=lambda: scan_last_row(data, name, self.shared, self._dates()))
+        self._lazy[part] = grid
+        return grid
+
+    def _read_before_write(self, part: str) -> None:
+        """A tab read lazily is read whole before it is written (its rows and cells checked,
+        as every written tab's are)."""
+        lazy = self._lazy.pop(part, None)
+        if isinstance(lazy, LazyGrid):      # else read already (it is a plain Grid now)
+            lazy.loaded()
 
     def _plain(self, part: str) -> bool:
         """Whether the part can be read from its bytes (see xlsx_scan.plain_part), once."""
@@ -166,10 +193,25 @@ class XlsxWorkbook:
     def set_cells(self, name: str, updates: dict[Cell, object]) -> int:
         """Write values into existing or new ``<c>`` elements; returns formulas dropped."""
         part = self.sheet(name).part
+        self._read_before_write(part)
+        if self._spliceable(part):
+            done = splice_cells(self.parts[part], updates, name, self.path)
+            if done is not None:
+                self._spliced(part, done[0])
+                return done[1]
         self._index(part, name)
         root = self._xml(part)
         self._dirty.add(part)
         return write_cells(root, updates, name, part, self.path)
+
+    def _spliceable(self, part: str) -> bool:
+        """Whether a write may go straight into the part's bytes (xlsx_splice): the byte
+        scanner read it, and no tree of it was made (the tree is then what is written)."""
+        return part in self._scanned and part not in self._trees
+
+    def _spliced(self, part: str, data: bytes) -> None:
+        self.parts[part] = data
+        self._plains.pop(part, None)    # read again, the new bytes are checked anew
 
     def replace_sheet(self, name: str, rows: list[list], protect: bool = True) -> None:
         """Give sheet ``name`` exactly these values (adding the sheet if missing), protected
@@ -200,6 +242,11 @@ class XlsxWorkbook:
         """Rows that must grow to show their wrapped text (points)."""
         from .xlsx_cell_writes import grow_rows
         part = self.sheet(name).part
+        self._read_before_write(part)
+        if self._spliceable(part):
+            done = splice_heights(self.parts[part], heights)
+            if done is not None:
+                return self._spliced(part, done)
         self._index(part, name)
         self._dirty.add(part)
         grow_rows(self._xml(part), heights)
@@ -207,6 +254,11 @@ class XlsxWorkbook:
     def set_notes(self, name: str, notes: dict[Cell, str]) -> None:
         """Replace our score-trace notes (see :mod:`.xlsx_notes`)."""
         part = self.sheet(name).part
+        self._read_before_write(part)
+        if self._spliceable(part):
+            done = splice_notes(self.parts[part], notes)
+            if done is not None:
+                return self._spliced(part, done)
         root = self._xml(part)
         self._dirty.add(part)
         write_notes(root, notes)

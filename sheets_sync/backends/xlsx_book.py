@@ -35,6 +35,11 @@ class XlsxBook:
         XlsxWorkbook.grid)."""
         return {s.name: self.workbook.grid(s.name) for s in self.workbook.sheets}
 
+    def lazy_grids(self) -> dict[str, Grid]:
+        """:meth:`grids`, each read when its cells are first looked at (a recalc only
+        glances at most tabs: see XlsxWorkbook.lazy_grid)."""
+        return {s.name: self.workbook.lazy_grid(s.name) for s in self.workbook.sheets}
+
     def notes(self) -> dict[str, dict[Cell, str]]:
         return {s.name: n for s in self.workbook.sheets if (n := self.workbook.notes(s.name))}
 

@@ -190,7 +190,15 @@ def _fix_dimension(root, updates):
     dim = root.find(f"{Q}dimension")
     if dim is None or not updates:
         return
-    ref = dim.get("ref", "A1")
+    ref = dimension_ref(dim.get("ref", "A1"), updates)
+    if ref is not None:
+        dim.set("ref", ref)
+
+
+def dimension_ref(ref: str, updates) -> str | None:
+    """The dimension's new ``ref`` once ``updates`` are written, or None when it stays."""
+    if not updates:
+        return None
     try:
         parts = [parse_a1(p) for p in ref.split(":")] if ref else [(1, 1)]
     except ValueError:
@@ -199,7 +207,8 @@ def _fix_dimension(root, updates):
     cols = [p[1] for p in parts] + [c for _, c in updates]
     new = f"{a1(min(rows), min(cols))}:{a1(max(rows), max(cols))}"
     if new != ref and not (len(parts) == 1 and ref == new.split(":")[0]):
-        dim.set("ref", new)
+        return new
+    return None
 
 
 def put_value(cell, value, sheet: str = "", book: str | Path = "") -> int:

@@ -136,20 +136,21 @@ def well_formed(data: bytes, part: str, book: str | Path) -> None:
 
 
 def scan_grid(data: bytes, name: str, part: str, shared: list[str], date_styles: set[int],
-              book: str | Path, plain: bool | None = None) -> Grid | None:
+              book: str | Path, plain: bool | None = None, checked: bool = False) -> Grid | None:
     """The Grid :func:`~.xlsx_grid.read_grid` reads from this part, or None when the part
     is not in the plain shape (read its tree then). ``plain``: :func:`plain_part` of it,
     when the caller knows."""
     if not (plain_part(data) if plain is None else plain):
         return None
-    well_formed(data, part, book)
+    if not checked:     # ``checked``: the caller just checked these bytes well-formed
+        well_formed(data, part, book)
     try:
         return _scan(data, name, shared, date_styles)
     except _Plain:
         return None
 
 
-def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> Grid:
+def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop_row: int = 0) -> Grid:
     g = Grid(name)
     values, formulas, heights = g.values, g.formulas, g.heights
     dates: set[Cell] = set()
@@ -201,6 +202,8 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
                 nr = _int(a["r"])
                 if nr is None or not r < nr <= MAX_ROW:
                     raise _Plain    # the tree reader names what is wrong
+                if stop_row and nr > stop_row:
+                    break
                 r, last_col = nr, 0
                 if "ht" in a:
                     try:
@@ -235,6 +238,56 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> G
     g.dates = dates
     _columns(data, g)
     return g
+
+
+def scan_head(data: bytes, name: str, shared: list[str], date_styles: set[int], rows: int) -> Grid | None:
+    """The values of the first ``rows`` rows of a plain part already checked well-formed
+    (the rest is not read), or None: read the whole part."""
+    sd = _SHEET_DATA.search(data)
+    if sd is None or sd.group(1):
+        return None
+    end = data.find(b"</sheetData>", sd.end())
+    if end == -1:
+        return None
+    # rows are numbered in order from 1: rows 1..n are among the first n row elements
+    cut = sd.end()
+    for _ in range(rows + 1):
+        cut = data.find(b"<row", cut + 1, end)
+        if cut == -1:
+            cut = end
+            break
+    try:
+        return _scan(b"<sheetData>" + data[sd.end():cut] + b"</sheetData>", name, shared, date_styles,
+                     stop_row=rows)
+    except _Plain:
+        return None
+
+
+def scan_last_row(data: bytes, name: str, shared: list[str], date_styles: set[int]) -> int | None:
+    """The last row holding a value (Grid.max_row) of a plain part already checked
+    well-formed, read from its last rows only (more of them while they are empty), or None:
+    read the whole part."""
+    sd = _SHEET_DATA.search(data)
+    if sd is None or sd.group(1):
+        return None
+    end = data.find(b"</sheetData>", sd.end())
+    if end == -1:
+        return None
+    window = 1 << 16
+    while True:
+        start = data.find(b"<row", max(sd.end(), end - window), end)
+        start = end if start == -1 else start
+        if end - window <= sd.end():
+            start = sd.end()
+        try:
+            g = _scan(b"<sheetData>" + data[start:end] + b"</sheetData>", name, shared, date_styles)
+        except _Plain:
+            return None
+        if g.values:
+            return g.max_row
+        if start == sd.end():
+            return 0
+        window *= 4
 
 
 def _value(inner: bytes, t: str | None, shared: list[str], ref: str):

@@ -98,3 +98,54 @@ def plain(v):
     except TypeError:
         return None
     return v.item() if hasattr(v, "item") else v
+
+
+class LazyGrid(Grid):
+    """A Grid whose cells are read when first looked at. A recalc only glances at most
+    tabs: their header rows (is there a table here?) and, for the history tab, its last
+    row; ``head(n)`` and ``last_row()``, when the backend can tell those without reading
+    the whole tab, answer them (None from either: read it all). Everything else reads the
+    whole tab once, through ``load``."""
+
+    def __init__(self, name: str, load, head=None, last_row=None):
+        self.name = name
+        self._load, self._head, self._last_row = load, head, last_row
+
+    def loaded(self) -> Grid:
+        """The whole tab, read once; from then on this object is that plain Grid (no
+        lookup through a property for each of its cells)."""
+        if type(self) is LazyGrid:
+            grid = self._load()
+            state = dict(grid.__dict__)
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            self.__class__ = Grid
+        return self
+
+    @property
+    def max_row(self) -> int:
+        if self._last_row is not None:
+            last = self._last_row()
+            if last is not None:
+                return last
+        return self.loaded().max_row
+
+    def head_rows(self, n: int) -> dict[int, dict[int, object]]:
+        """The cells of rows 1..n, by row."""
+        head = self._head(n) if self._head is not None else None
+        values = head.values if head is not None else self.loaded().values
+        out: dict[int, dict[int, object]] = {}
+        for (r, c), v in values.items():
+            if r <= n:
+                out.setdefault(r, {})[c] = v
+        return out
+
+
+def _through(field_name: str):
+    # only reached before the tab is read (after, the object is a plain Grid)
+    return property(lambda self: getattr(self.loaded(), field_name),
+                    lambda self, v: setattr(self.loaded(), field_name, v))
+
+
+for _f in ("values", "formulas", "dates", "merges", "heights", "widths", "hidden_columns"):
+    setattr(LazyGrid, _f, _through(_f))

@@ -37,21 +37,44 @@ def parse_mask(mask: str) -> dict:
 
 
 def apply_mask(obj, tree):
-    if tree is True:
-        return obj
-    if isinstance(obj, list):
-        return [apply_mask(x, tree) for x in obj]
-    if isinstance(obj, dict):
-        if all(t is True for t in tree.values()):   # leaves only (a cell's effectiveValue): no recursion
-            return {k: v for k, v in obj.items() if k in tree}
-        out = {}
-        for k, v in obj.items():
-            if k in tree:
-                m = apply_mask(v, tree[k])
-                if m != {} or v == {}:   # a message whose asked-for fields are all unset is left out
-                    out[k] = m
-        return out
+    return _compiled(tree)(obj)
+
+
+def _same(obj):
     return obj
+
+
+def _compiled(tree):
+    """The mask as a function, built once per answer: a grid's cells are tens of thousands of
+    small objects under one sub-mask (walking the mask per cell was most of a big read)."""
+    if tree is True:
+        return _same
+    if all(t is True for t in tree.values()):   # leaves only (a cell's effectiveValue): no recursion
+        keys = frozenset(tree)
+
+        def leaves(obj):
+            if isinstance(obj, dict):
+                return {k: v for k, v in obj.items() if k in keys}
+            if isinstance(obj, list):
+                return [leaves(x) for x in obj]
+            return obj
+        return leaves
+    order = [(k, _compiled(t)) for k, t in tree.items()]
+
+    def nested(obj):
+        if isinstance(obj, dict):
+            out = {}
+            for k, f in order:        # the few keys asked for, not every key a cell has
+                if k in obj:
+                    v = obj[k]
+                    m = f(v)
+                    if m != {} or v == {}:   # a message whose asked-for fields are all unset is left out
+                        out[k] = m
+            return out
+        if isinstance(obj, list):
+            return [nested(x) for x in obj]
+        return obj
+    return nested
 
 
 def filter_fields(obj, mask: str | None):

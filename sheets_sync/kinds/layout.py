@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.grid import Grid, a1
+from ..core.grid import Grid, LazyGrid, a1
 from ..core.problems import Problem, problem
 from ..core.text import norm, squash
 from .template import Template
@@ -102,7 +102,9 @@ def rows_of(grid: Grid) -> dict[int, dict[int, object]]:
 
 def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
     """The sheet's layout, or None when the sheet holds no table of this template."""
-    rows = rows_of(grid)
+    # a tab read lazily is asked for its header rows only; the rest is read when a table is there
+    head = grid.head_rows(HEADER_SCAN_ROWS) if isinstance(grid, LazyGrid) else None
+    rows = rows_of(grid) if head is None else head
     required = template.required
     best, best_n, best_r = None, 0, 0
     for r in sorted(k for k in rows if k <= HEADER_SCAN_ROWS):
@@ -111,6 +113,8 @@ def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
             best, best_n, best_r = found, len(found), r
     if best is None or sum(k in best for k in required) < min(MIN_REQUIRED_MATCH, len(required)):
         return None
+    if head is not None:
+        rows = rows_of(grid)
     layout = Layout(grid.name, best_r, {k: cols[0] for k, cols in best.items()})
     for key, cols in best.items():
         if len(cols) > 1:
@@ -133,21 +137,29 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     marker = template.section_marker
     dimension = ""
     seen: dict[str, tuple[str, str]] = {}    # a text -> (norm, squashed): labels repeat down a sheet
+    # a number's text can be a totals label only when a label holds a digit (or reads nan/inf)
+    numeric_labels = any(any(ch.isdigit() for ch in lab) or "nan" in lab or "inf" in lab for lab in totals_by_label)
     for r in sorted(k for k in rows if k > layout.header_row):
-        cells, squashed = {}, {}
-        for c, v in rows[r].items():
-            if type(v) is str:
-                known = seen.get(v)
-                if known is None:
-                    t = norm(v)
-                    known = seen[v] = (t, squash(t))
-                t, sq = known
-            else:
-                t = _number_text(v)
-                sq = t
-            if t:
-                cells[c], squashed[c] = t, sq
-        if not cells:
+        row = rows[r]
+        if numeric_labels:
+            cells, squashed = _row_texts(row, seen)
+        else:   # the cells' texts are only needed for rows that are not items: numbers skipped
+            squashed, cells = {}, None
+            for c, v in row.items():
+                if type(v) is str:
+                    known = seen.get(v)
+                    if known is None:
+                        t = norm(v)
+                        known = seen[v] = (t, squash(t))
+                    if known[0]:
+                        squashed[c] = known[1]
+                elif type(v) is int or type(v) is float:
+                    squashed[c] = None      # a number: its text is never empty, nor a totals label
+                else:
+                    t = _number_text(v)
+                    if t:
+                        squashed[c] = t
+        if not squashed:
             continue
         total_keys = [(c, totals_by_label[sq]) for c, sq in squashed.items() if sq in totals_by_label]
         if total_keys:
@@ -160,6 +172,8 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
             layout.indicator_rows.append(r)
             layout.dimension_of[r] = dimension
             continue
+        if cells is None:
+            cells, _ = _row_texts(row, seen)
         texts = [t for t in cells.values() if marker and marker in t]
         if texts and len(cells) <= 2:
             dimension = texts[0]
@@ -170,6 +184,24 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
     for key, spec in template.totals.items():
         if "row_of" in spec and spec["row_of"] in layout.totals and spec.get("column") in layout.columns:
             layout.totals[key] = (layout.totals[spec["row_of"]][0], layout.columns[spec["column"]])
+
+
+def _row_texts(row: dict[int, object], seen: dict) -> tuple[dict[int, str], dict[int, str]]:
+    """A row's non-empty cells as text (:func:`norm`) and squashed, by column."""
+    cells, squashed = {}, {}
+    for c, v in row.items():
+        if type(v) is str:
+            known = seen.get(v)
+            if known is None:
+                t = norm(v)
+                known = seen[v] = (t, squash(t))
+            t, sq = known
+        else:
+            t = _number_text(v)
+            sq = t
+        if t:
+            cells[c], squashed[c] = t, sq
+    return cells, squashed
 
 
 def _number_text(v) -> str:

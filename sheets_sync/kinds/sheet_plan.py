@@ -130,21 +130,30 @@ def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()
     narrative after init): the height each needs. Rows only ever grow. ``computed``
     cells are left out (the status label shows as a dot)."""
     merged = {(r, c) for r1, c1, r2, c2 in grid.merges if (r1, c1) != (r2, c2)
-              for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} | set(computed)
+              for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    computed = computed if isinstance(computed, (set, frozenset, dict)) else set(computed)
     wanted = set(rows)
     lines: dict[int, int] = {}
     char = EM_PER_CHAR * font_size * 1.08
     fits: dict[int, float] = {}      # column -> characters that surely fit on one line there
+    wrapped: dict[tuple[int, str], int] = {}     # (column, text) -> its lines: texts repeat down a sheet
+    hidden = grid.hidden_columns
     for (r, c), v in grid.values.items():
-        if r in wanted and isinstance(v, str) and (r, c) not in merged and c not in grid.hidden_columns:
-            room = fits.get(c)
-            if room is None:
-                room = fits[c] = max(grid.widths.get(c, 8.43) * POINTS_PER_WIDTH - 6, char) / char
-            # most cells are short: no wider than their column even counting every mark, one line
-            if len(v) + 1e-6 <= room and "\n" not in v:
-                lines.setdefault(r, 1)
-            else:
-                lines[r] = max(lines.get(r, 1), lines_for(v, grid.widths.get(c, 8.43), font_size))
+        if not isinstance(v, str):
+            continue
+        if r not in wanted or c in hidden or (r, c) in computed or (r, c) in merged:
+            continue
+        room = fits.get(c)
+        if room is None:
+            room = fits[c] = max(grid.widths.get(c, 8.43) * POINTS_PER_WIDTH - 6, char) / char
+        # most cells are short: no wider than their column even counting every mark, one line
+        if len(v) + 1e-6 <= room and "\n" not in v:
+            lines.setdefault(r, 1)
+        else:
+            n = wrapped.get((c, v))
+            if n is None:
+                n = wrapped[(c, v)] = lines_for(v, grid.widths.get(c, 8.43), font_size)
+            lines[r] = max(lines.get(r, 1), n)
     out = {}
     for r, n in lines.items():
         need = row_height(n, font_size)

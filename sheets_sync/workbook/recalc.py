@@ -73,11 +73,12 @@ def _template_for(meta: dict, template: str | Template | None) -> Template:
 
 
 def evaluate_book(book, template: str | Template | None = None, options: ScoringOptions | None = None,
-                  period=None) -> Evaluated:
+                  period=None, lazy: bool = False) -> Evaluated:
     """``period``: the round whose tabs count in a workbook of several rounds (default
-    the current one: earlier, read-only rounds are neither evaluated nor written)."""
+    the current one: earlier, read-only rounds are neither evaluated nor written).
+    ``lazy``: tabs read only as far as the evaluation looks (where the backend can)."""
     from ..kinds.round_tabs import select
-    grids = book.grids()
+    grids = book.lazy_grids() if lazy and hasattr(book, "lazy_grids") else book.grids()
     meta = read_meta(grids.get(META_SHEET))
     tpl = _template_for(meta, template)
     kind = kind_of(tpl)
@@ -129,7 +130,7 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     from ..kinds.round_tabs import locked_tabs
     from .locked_rounds import changed_after_lock, why_thai
     book = open_book(target, **book_options)
-    full = evaluate_book(book, template, options)
+    full = evaluate_book(book, template, options, lazy=True)
     # a submitted or approved round's tabs are the ministry's: evaluated, told, never written
     locked = {s: w for s, w in locked_tabs(full.meta, tuple(full.grids)).items() if s in {r.sheet for r in full.results}}
     ev = replace(full, results=[r for r in full.results if r.sheet not in locked])

@@ -22,7 +22,8 @@ from ...core.grid import Cell, Grid, a1
 from ..excel import blocks
 from . import guard as g
 from .client import make_client, protected_error, translate
-from .read import GRID_FIELDS, MARKED, SheetRead, cell_value as _value, parse  # noqa: F401 - _value kept for callers
+from .read import (GRID_FIELDS, MARKED, SheetRead, cell_value as _value, packed_cells, parse,  # noqa: F401 - _value
+                   unpacked_grid)
 
 MAX_BODY = 2 * 1024 * 1024  # Google's recommended request size; 10 MB is the hard limit
 _KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
@@ -241,7 +242,7 @@ class GoogleBook:
                 self._all_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
             self.name = meta.get("properties", {}).get("title", self.key)
             self.reads = parse(meta)
-            self._grids = {t: r.grid for t, r in self.reads.items()}
+            self._grids = {t: unpacked_grid(r.grid) for t, r in self.reads.items()}   # reads: as Google holds them
         return self._grids
 
     def notes(self) -> dict[str, dict[Cell, str]]:
@@ -267,7 +268,7 @@ class GoogleBook:
         template record is rewritten) first protects the touched tabs and checks them."""
         self.grids()
         reads, ops = self.reads, list(ops)
-        cells = {s: c for s, c in cells.items() if c}
+        cells = {s: packed_cells(s, c) for s, c in cells.items() if c}
         changed_notes = {}
         for sheet, wanted in notes.items():
             old = reads[sheet].notes

@@ -7,7 +7,10 @@
   it with the same id. If a person inserted, deleted or moved rows since the read, the delete
   matches nothing, the create meets an id that still exists, and Google refuses the whole
   batch: nothing is written, and :class:`WorkbookChanged` asks the caller to read again and
-  re-plan. When nothing moved the two requests cancel out.
+  re-plan. When nothing moved the two requests cancel out. Per row, not per run of rows: one
+  delete of every anchor within a run's range proves only that the run's anchors stayed in
+  it; a row deleted inside the run and one inserted above it shift the rows between unseen
+  (tests/test_google_race.py, "shift").
 * **Verification, in the same response**: the batch asks for the touched tabs back
   (``includeSpreadsheetInResponse``) and every cell is compared with what the read plus our
   own writes predict. A value a person typed meanwhile (a result, rows sorted by hand) shows

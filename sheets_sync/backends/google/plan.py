@@ -12,7 +12,9 @@ from __future__ import annotations
 import secrets
 
 from ...core.grid import Cell
+from ...kinds.meta import META_SHEET
 from ...kinds.sheet_plan import BOLD_ROLES, BookPlan, Chart, SheetPlan, meta_sheet
+from .read import packed
 
 FILL_OF_ROLE = {"header": "header_fill", "section": "section_fill", "computed": "computed_fill",
                 "total": "computed_fill", "template": "template_fill", "total_label": "template_fill"}
@@ -51,7 +53,8 @@ def _cell(plan: SheetPlan, cell: Cell, style: dict, font: str, size: int) -> dic
         fmt["numberFormat"] = {"type": "NUMBER" if pattern[0] in "0#" else "TEXT", "pattern": pattern}
     out = {"userEnteredFormat": fmt}
     if cell in plan.values:
-        out["userEnteredValue"] = typed(plan.values[cell])
+        out["userEnteredValue"] = typed(packed(plan.values[cell]) if plan.name == META_SHEET and cell[1] == 2
+                                        else plan.values[cell])
     return out
 
 
