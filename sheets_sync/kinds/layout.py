@@ -47,12 +47,15 @@ class _HeaderField:
     ambiguous: bool             # a grouped label two fields share, or a digit (criteria 1..5)
 
 
-_SPECS: dict[tuple, tuple[tuple[_HeaderField, ...], frozenset]] = {}
+_SPECS: dict[tuple, tuple[tuple[_HeaderField, ...], frozenset, dict]] = {}
+# A header text -> the fields whose label it reads as, kept per template across sheets (a
+# ministry's units share their header labels); emptied past this many texts.
+_MATCHES_KEPT = 4096
 
 
-def _header_spec(template: Template) -> tuple[tuple[_HeaderField, ...], frozenset]:
+def _header_spec(template: Template) -> tuple[tuple[_HeaderField, ...], frozenset, dict]:
     """The template's header labels squashed once (a sheet has thousands of cells to match
-    and a ministry hundreds of units to read), and its groups' labels."""
+    and a ministry hundreds of units to read), its groups' labels, and the texts matched so far."""
     key = tuple((f.key, f.label, f.aliases, f.prefix, f.group) for f in template.fields)
     spec = _SPECS.get(key)
     if spec is None:
@@ -63,32 +66,55 @@ def _header_spec(template: Template) -> tuple[tuple[_HeaderField, ...], frozense
                                     bool(f.group) and lab in ambiguous)
                        for f, lab in zip(template.fields, labels))
         groups = frozenset(squash(norm(f.group)) for f in template.fields if f.group)
-        spec = _SPECS[key] = (fields, groups)
+        spec = _SPECS[key] = (fields, groups, {})
     return spec
 
 
-def match_header(grid: Grid, r: int, template: Template, rows: dict[int, dict[int, object]]) -> dict[str, list[int]]:
-    leaf, group = rows.get(r, {}), rows.get(r - 1, {})
+def _fields_named(t: str, fields: tuple[_HeaderField, ...], matches: dict) -> tuple[_HeaderField, ...]:
+    """The fields a squashed header text reads as, in template order."""
+    out = matches.get(t)
+    if out is None:
+        if len(matches) >= _MATCHES_KEPT:
+            matches.clear()
+        out = matches[t] = tuple(f for f in fields
+                                 if t in f.labels or (f.prefix and any(t.startswith(lab) for lab in f.labels)))
+    return out
+
+
+def header_texts(rows: dict[int, dict[int, object]], upto: int) -> dict[int, dict[int, tuple[str, str]]]:
+    """The non-empty cells of the rows up to ``upto`` as (text, squashed text), by row and
+    column: normalised once, though each row is matched as a leaf and as the group above."""
+    out = {}
+    for r, row in rows.items():
+        if r <= upto:
+            cells = {}
+            for c, v in row.items():
+                t = norm(v)
+                if t:
+                    cells[c] = (t, squash(t))
+            out[r] = cells
+    return out
+
+
+def match_header(r: int, template: Template, texts: dict[int, dict[int, tuple[str, str]]]) -> dict[str, list[int]]:
+    """The fields row ``r`` names, by their columns, with row ``r - 1`` read as their groups
+    (``texts``: :func:`header_texts`)."""
+    leaf, group = texts.get(r, {}), texts.get(r - 1, {})
     found: dict[str, list[int]] = {}
-    fields, groups = _header_spec(template)
+    fields, groups, matches = _header_spec(template)
     carried = ""  # a merged group label sits in its first column only: carry it right
-    for c in range(1, max([*leaf, *group, 0]) + 1):
-        own = norm(leaf.get(c))
-        above = squash(norm(group.get(c)))
-        if above:
-            carried = above if above in groups else ""
-        text = own or norm(group.get(c))
-        if not text:
-            continue
-        t = squash(text)
-        for f in fields:
+    for c in sorted(leaf.keys() | group.keys()):
+        own, above = leaf.get(c), group.get(c)
+        if above and above[1]:
+            carried = above[1] if above[1] in groups else ""
+        t = (own or above)[1]
+        for f in _fields_named(t, fields, matches):
             # Ambiguous grouped labels (criteria 1..5, month names under two groups) are
             # trusted in the leaf row only, under their own group when the sheet names one.
             if f.ambiguous and (not own or (carried and carried != f.group)):
                 continue
-            if t in f.labels or (f.prefix and any(t.startswith(lab) for lab in f.labels)):
-                found.setdefault(f.key, []).append(c)
-                break
+            found.setdefault(f.key, []).append(c)
+            break
     return found
 
 
@@ -107,8 +133,9 @@ def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
     rows = rows_of(grid) if head is None else head
     required = template.required
     best, best_n, best_r = None, 0, 0
-    for r in sorted(k for k in rows if k <= HEADER_SCAN_ROWS):
-        found = match_header(grid, r, template, rows)
+    texts = header_texts(rows, HEADER_SCAN_ROWS)
+    for r in sorted(texts):
+        found = match_header(r, template, texts)
         if len(found) > best_n:
             best, best_n, best_r = found, len(found), r
     if best is None or sum(k in best for k in required) < min(MIN_REQUIRED_MATCH, len(required)):
