@@ -10,7 +10,7 @@ score itself: the issue's target is that a note must not cost more than the scor
 """
 from __future__ import annotations
 
-from sheets_sync.core.scoring import compute, rounded
+from sheets_sync.core.scoring import compute, rounded, word_arrays
 from sheets_sync.core.trace import ScoreNotes, notes, trace
 from sheets_sync.kinds.meta import NOTES, notes_record, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
@@ -25,9 +25,11 @@ TARGET = {"text": "score notes only rebuilt where their inputs changed: a recalc
 SCORE_COL = 13
 
 
-def _after_one_change(frame, o, codes, meta, held) -> dict:
-    """What recalc does for the notes of a sheet whose notes were written before."""
-    sn = ScoreNotes(frame, o, codes, SCORE_COL)
+def _after_one_change(frame, o, codes, meta, held, words=None) -> dict:
+    """What recalc does for the notes of a sheet whose notes were written before (``words``:
+    the direction and method arrays its score looked up, handed to the notes as
+    kinds/scorecard.evaluate_sheet does)."""
+    sn = ScoreNotes(frame, o, codes, SCORE_COL, words=words)
     reuse_recorded_notes(sn, held, meta, "s")           # recalc's own step (workbook/recalc._reuse_notes)
     return sn.texts()
 
@@ -46,8 +48,9 @@ def run(quick: bool, tmp) -> dict:
     changed = f.copy()
     row = changed.index[n // 2]
     changed.loc[row, "result"] = 0.0 if changed.loc[row, "result"] != 0.0 else 1.0
-    ours = best(lambda: _after_one_change(changed, o, codes, meta, held), 5)
-    got = _after_one_change(changed, o, codes, meta, held)
+    words = word_arrays(changed, o)       # looked up by the score (the floor), as in recalc
+    ours = best(lambda: _after_one_change(changed, o, codes, meta, held, words), 5)
+    got = _after_one_change(changed, o, codes, meta, held, words)
     score_t = best(lambda: rounded(*compute(f, o), o), 5)
     t_sample, want = once(lambda: [trace(codes[i], f.iloc[i], o).note() for i in range(sample)])
     naive = t_sample * n / sample

@@ -8,6 +8,7 @@ import pandas as pd
 
 import sheets_sync
 from conftest import SHEET, code_rows, header_columns, type_results
+from sheets_sync.core.scoring import compute, word_arrays
 from sheets_sync.core.trace import ScoreNotes, note_inputs, note_keys, notes, trace
 from sheets_sync.kinds.meta import NOTES, notes_record, recorded_notes, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
@@ -226,3 +227,18 @@ def test_held_notes_in_another_order_or_elsewhere_are_looked_up_by_cell():
     extra = {**written, (99, 2): "a person's own note"}
     again, got = _reused(f, codes, extra, record)
     assert again.built == 0 and got == written
+
+
+def test_notes_given_the_scores_word_arrays_are_the_notes_that_look_them_up():
+    # kinds/scorecard hands ScoreNotes the direction and method arrays compute used
+    o = ScoringOptions()
+    f = _frame(40)
+    rng = np.random.default_rng(8)
+    f["direction"] = rng.choice(["ยิ่งน้อยยิ่งดี", "higher", "", None, "sideways"], len(f)).tolist()
+    f["method"] = rng.choice(["ขั้นบันได", "linear", "", None, "guess"], len(f)).tolist()
+    codes = [f"K.{i}" for i in range(len(f))]
+    words = word_arrays(f, o)
+    alone, given = ScoreNotes(f, o, codes, 13), ScoreNotes(f, o, codes, 13, words=words)
+    assert dict(given) == dict(alone) == dict(zip(alone.cells, notes(f, o, codes)))
+    assert (given.keys_of_rows() == alone.keys_of_rows()).all()
+    assert compute(f, o, words)[0].equals(compute(f, o)[0])

@@ -138,14 +138,22 @@ def score_arrays(c: list[np.ndarray], r: np.ndarray, desc: np.ndarray, methods: 
     return np.clip(out, 0, options.max_score, out=out) if n else out
 
 
-def _inputs(frame: pd.DataFrame, options: ScoringOptions):
-    c = [frame[k].to_numpy(dtype="float64") for k in CRITERIA]
-    r = frame["result"].to_numpy(dtype="float64")
-    desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
+def word_arrays(frame: pd.DataFrame, options: ScoringOptions) -> tuple[np.ndarray, np.ndarray]:
+    """(lower-is-better, method codes) of every row: the direction and method words looked
+    up once, for the score and for its note (core/trace.ScoreNotes takes the same arrays)."""
+    desc = descending_array(frame[CRITERIA[0]].to_numpy(dtype="float64"), frame[CRITERIA[-1]].to_numpy(dtype="float64"),
+                            frame["direction"] if "direction" in frame else None)
     if "method" in frame:
         methods = method_codes(frame["method"], options.method)
     else:
         methods = np.full(len(frame), _method_code(_method_word("", options.method)), dtype=np.int8)
+    return desc, methods
+
+
+def _inputs(frame: pd.DataFrame, options: ScoringOptions, words=None):
+    c = [frame[k].to_numpy(dtype="float64") for k in CRITERIA]
+    r = frame["result"].to_numpy(dtype="float64")
+    desc, methods = word_arrays(frame, options) if words is None else words
     return c, r, desc, methods
 
 
@@ -196,9 +204,10 @@ def status(frame: pd.DataFrame, scores: pd.Series, options: ScoringOptions) -> p
     return pd.Series(out, index=frame.index, name="status", dtype="str")
 
 
-def compute(frame: pd.DataFrame, options: ScoringOptions) -> tuple[pd.DataFrame, dict]:
-    """Score every indicator and the totals. Returns (unrounded rows, unrounded totals)."""
-    c, r, desc, methods = _inputs(frame, options)
+def compute(frame: pd.DataFrame, options: ScoringOptions, words=None) -> tuple[pd.DataFrame, dict]:
+    """Score every indicator and the totals. Returns (unrounded rows, unrounded totals).
+    ``words``: :func:`word_arrays` of ``frame`` when the caller has them (for the notes too)."""
+    c, r, desc, methods = _inputs(frame, options, words)
     s = score_arrays(c, r, desc, methods, options)
     w = frame["weight"].to_numpy(dtype="float64")
     weighted = w * s / options.weight_total

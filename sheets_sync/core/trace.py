@@ -112,14 +112,17 @@ def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int =
     return notes_of(*note_inputs(frame, options), codes, options, limit)
 
 
-def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
+def note_inputs(frame: pd.DataFrame, options: ScoringOptions, words=None):
     """What a note is made from, as arrays: result, c1..c5 (n x 5), lower-is-better,
-    interpolated (the code aside)."""
+    interpolated (the code aside). ``words``: core/scoring.word_arrays of ``frame``, when
+    the score already looked them up."""
     n = len(frame)
     num = {k: frame[k].to_numpy() if frame[k].dtype == np.float64 else
            pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            for k in ("result", *CRITERIA)}
     c = [num[k] for k in CRITERIA]
+    if words is not None:
+        return num["result"], np.stack(c, axis=1), words[0], words[1] == INTERPOLATION
     desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
     interp = (method_codes(frame["method"], options.method) == INTERPOLATION) if "method" in frame \
         else np.full(n, _method_code(_method_word("", options.method)) == INTERPOLATION)
@@ -307,8 +310,11 @@ class ScoreNotes(Mapping):
     written for; a row whose key is among them keeps the sheet's note, the others are
     built (a note is text: rebuilding 10,000 of them costs several times the scores)."""
 
-    def __init__(self, frame: pd.DataFrame, options: ScoringOptions, codes, col: int, limit: int = 255):
+    def __init__(self, frame: pd.DataFrame, options: ScoringOptions, codes, col: int, limit: int = 255,
+                 words=None):
+        # words: core/scoring.word_arrays of frame, when the score looked them up already
         self.frame, self.options, self.codes, self.limit, self.col = frame, options, list(codes), limit, col
+        self.words = words
         self.cells = list(zip(frame.index.tolist(), itertools.repeat(col)))
         self._keys = self._texts = self._inputs = None
         self._held: dict = {}
@@ -319,7 +325,7 @@ class ScoreNotes(Mapping):
 
     def inputs(self):
         if self._inputs is None:
-            self._inputs = note_inputs(self.frame, self.options)
+            self._inputs = note_inputs(self.frame, self.options, self.words)
         return self._inputs
 
     def keys_of_rows(self) -> np.ndarray:

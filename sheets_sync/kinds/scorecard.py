@@ -9,7 +9,7 @@ import pandas as pd
 from ..core.grid import Cell, Grid, a1, plain, same_value
 from ..core.numbers import parse_numbers
 from ..core.problems import Problem, problem
-from ..core.scoring import compute, rounded
+from ..core.scoring import compute, rounded, word_arrays
 from ..core.text import norm
 from ..core.trace import ScoreNotes, trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
@@ -165,7 +165,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     unusable |= pd.Series([r in odd for r in num.index], index=num.index)
     scored = num.copy()
     scored.loc[unusable, "result"] = np.nan
-    exact, totals = compute(scored, options)
+    words = word_arrays(num, options)     # the direction and method words looked up once, for scores and notes
+    exact, totals = compute(scored, options, words)
     rows, shown = rounded(exact, totals, options)
     if "invalid" in template.status_levels:   # typed but unusable is not "not reported"
         rows.loc[unusable | bad["result"], "status"] = "invalid"
@@ -183,7 +184,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = ScoreNotes(num, options, raw["code"], col)     # built when read, reusing unchanged ones
+        notes = ScoreNotes(num, options, raw["code"], col, words=words)     # built when read, reusing unchanged ones
     shown_rows = rows[list(COMPUTED)].astype(object).where(rows[list(COMPUTED)].notna(), None)
     report = [{"code": code, **rec} for code, rec in zip(raw["code"], shown_rows.to_dict("records"))]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}

@@ -126,8 +126,9 @@ def check_columns(index: list, typed: dict[str, list], cols: dict[str, np.ndarra
 
 
 def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.ndarray], unusable: np.ndarray,
-                invalid: np.ndarray | None, options) -> tuple[pd.DataFrame, dict]:
-    """core/scoring.compute then rounded, on arrays: (rounded rows, rounded totals)."""
+                invalid: np.ndarray | None, options) -> tuple[pd.DataFrame, dict, tuple]:
+    """core/scoring.compute then rounded, on arrays: (rounded rows, rounded totals, the
+    direction and method arrays: core/scoring.word_arrays, for the notes)."""
     c = [cols[k] for k in CRITERIA]
     r = np.where(unusable, np.nan, cols["result"])
     desc = descending_array(c[0], c[-1], typed["direction"] if "direction" in typed else None)
@@ -150,7 +151,7 @@ def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.nd
               "weighted_score": round_half_up(total_weighted, d["weighted_score"]),
               "percentage": round_half_up(total_weighted / options.max_score * 100, d["percentage"]),
               "reported": reported, "indicators": len(r), "complete": reported == len(r)}
-    return rows, totals
+    return rows, totals, (desc, methods)
 
 
 def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.DataFrame, summed: dict,
@@ -166,7 +167,7 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     problems += odd.values()
     unusable = np.array([u or r in odd for u, r in zip(unusable, index)], dtype=bool)
     invalid = unusable | bad["result"] if "invalid" in template.status_levels else None
-    rows, shown = scored_rows(num, typed, cols, unusable, invalid, options)
+    rows, shown, words = scored_rows(num, typed, cols, unusable, invalid, options)
 
     desired: dict[Cell, object] = dict(summed)
     names: dict[Cell, str] = dict(summed_names)
@@ -183,7 +184,7 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = ScoreNotes(num, options, raw["code"], col)     # as the vectorised path: built when read
+        notes = ScoreNotes(num, options, raw["code"], col, words=words)     # as the vectorised path: built when read
     report = [{"code": code, **{k: shown_cols[k][i] for k in COMPUTED}} for i, code in enumerate(codes)]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
