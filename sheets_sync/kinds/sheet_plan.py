@@ -107,10 +107,17 @@ class SheetPlan:
                 for c in range(c1, c2 + 1):
                     spans[(r1, c)] = -1     # a label merged down has rows to spare
         lines = {r: 1 for r in range(1, self.last_row + 1)}
+        measured: dict[tuple[str, float], int] = {}     # a summary repeats each indicator's text per unit
         for (r, c), v in self.values.items():
             width = spans.get((r, c), self.widths.get(c, 10))
             if width != -1 and c not in self.hidden_columns:
-                lines[r] = max(lines.get(r, 1), lines_for(v, width, font_size))
+                if type(v) is str:
+                    n = measured.get((v, width))
+                    if n is None:
+                        n = measured[(v, width)] = lines_for(v, width, font_size)
+                else:
+                    n = lines_for(v, width, font_size)
+                lines[r] = max(lines.get(r, 1), n)
         self.heights.update({r: row_height(n, font_size) for r, n in lines.items()})
 
 
@@ -118,7 +125,11 @@ def lines_for(text, width: float, font_size: float = 16) -> int:
     """Lines ``text`` wraps to in a column of ``width`` (Excel's units) at ``font_size``."""
     char = EM_PER_CHAR * font_size * 1.08    # a little room for where lines break
     room = max(width * POINTS_PER_WIDTH - 6, char)
-    return sum(max(1, math.ceil(visible_length(part) * char / room)) for part in str(text).split("\n"))
+    text = str(text)
+    if len(text) * char <= room and "\n" not in text:
+        return 1    # fits even counting every mark (its visible length is never more): not measured
+    return sum(1 if len(part) * char <= room else max(1, math.ceil(visible_length(part) * char / room))
+               for part in text.split("\n"))
 
 
 def row_height(lines: int, font_size: float = 16) -> float:
