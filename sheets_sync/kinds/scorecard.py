@@ -42,17 +42,18 @@ def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
         raw["code"] = raw["code"].map(norm)
         raw["dimension"] = []
         return raw
-    names = [*cols, *(() if "dimension" in cols else ("dimension",))]
-    block = np.empty((len(rows), len(names)), dtype=object)
-    for j, c in enumerate(cols.values()):
-        block[:, j] = [get((r, c)) for r in rows]
-    code, dim = names.index("code"), names.index("dimension")
-    block[:, code] = [norm(v) for v in block[:, code]]
-    block[:, dim] = [layout.dimension_of.get(r, "") for r in rows]
-    raw = pd.DataFrame(block, index=index, columns=names, dtype=object, copy=False)
+    data = {key: [get((r, c)) for r in rows] for key, c in cols.items()}
+    data["code"] = codes = [norm(v) for v in data["code"]]
+    data["dimension"] = dims = [layout.dimension_of.get(r, "") for r in rows]
+    # one column per line of the block (its transpose is the frame's own layout: no copy)
+    block = np.empty((len(data), len(rows)), dtype=object)
+    for j, values in enumerate(data.values()):
+        block[j] = values
+    raw = pd.DataFrame(block.T, index=index, columns=list(data), dtype=object, copy=False)
     if _TEXT != object:
-        raw.isetitem(code, pd.array(block[:, code], dtype=_TEXT))
-        raw.isetitem(dim, pd.array(block[:, dim], dtype=_TEXT))
+        names = list(data)
+        raw.isetitem(names.index("code"), pd.array(codes, dtype=_TEXT))
+        raw.isetitem(names.index("dimension"), pd.array(dims, dtype=_TEXT))
     return raw
 
 
@@ -173,20 +174,22 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
 
     desired: dict[Cell, object] = dict(summed)
     names: dict[Cell, str] = dict(summed_names)
+    # as lists once: a text Series is iterated element by element through pandas
+    index, codes = rows.index.tolist(), raw["code"].tolist()
     for key in COMPUTED:
         if key in layout.columns:
             col = layout.columns[key]
-            values = [template.status_label(v) for v in rows[key]] if key == "status" else \
-                [None if pd.isna(v) else float(v) for v in rows[key]]
-            desired.update({(r, col): v for r, v in zip(rows.index, values)})
-            names.update({(r, col): f"{code}|{key}" for r, code in zip(rows.index, raw["code"])})
+            values = [template.status_label(v) for v in rows[key].tolist()] if key == "status" else \
+                [None if pd.isna(v) else float(v) for v in rows[key].tolist()]
+            desired.update({(r, col): v for r, v in zip(index, values)})
+            names.update({(r, col): f"{code}|{key}" for r, code in zip(index, codes)})
     decimals, changes = finish_cells(grid, layout, template, options, recorded, shown, desired, names, problems)
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = ScoreNotes(num, options, raw["code"], col, words=words)     # built when read, reusing unchanged ones
+        notes = ScoreNotes(num, options, codes, col, words=words)     # built when read, reusing unchanged ones
     shown_rows = rows[list(COMPUTED)].astype(object).where(rows[list(COMPUTED)].notna(), None)
-    report = [{"code": code, **rec} for code, rec in zip(raw["code"], shown_rows.to_dict("records"))]
+    report = [{"code": code, **rec} for code, rec in zip(codes, shown_rows.to_dict("records"))]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
