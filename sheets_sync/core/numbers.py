@@ -44,10 +44,17 @@ def parse_number(value) -> tuple[float | None, bool]:
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vector form of :func:`parse_number`: (float Series with NaN for empty/bad, bad mask)."""
-    parsed = [parse_number(v) for v in values.tolist()]
-    nums = pd.Series([np.nan if n is None else n for n, _ in parsed], index=values.index, dtype="float64")
-    bad = pd.Series([not ok for _, ok in parsed], index=values.index, dtype=bool)
-    return nums, bad
+    nums, bad = [], []
+    for v in values.tolist():
+        t = type(v)
+        if t is float or t is int:      # most cells: parse_number's own answer, without the call
+            nums.append(float(v))       # NaN stays NaN: not reported
+            bad.append(False)
+        else:
+            n, ok = parse_number(v)
+            nums.append(np.nan if n is None else n)
+            bad.append(not ok)
+    return pd.Series(nums, index=values.index, dtype="float64"), pd.Series(bad, index=values.index, dtype=bool)
 
 
 def round_half_up(x: float | None, decimals: int) -> float | None:
