@@ -335,3 +335,15 @@ def test_libreoffice_prints_the_spliced_file_as_the_trees(recalculated, tmp_path
         pngs.append(next(out.glob("page*.png")).read_bytes())
     assert pngs[0] == pngs[1], "LibreOffice prints the spliced file differently"
 
+
+def test_a_cleared_computed_header_is_a_problem_not_a_crash(seed000_typed, tmp_path):
+    """A person clears the score column's header: recalc says which column is missing (as
+    validate does) and writes nothing; it used to raise KeyError from the result history."""
+    path = tmp_path / "unit.xlsx"
+    shutil.copyfile(seed000_typed, path)
+    in_openpyxl(path, lambda wb, ws: setattr(ws["M3"], "value", None))
+    before = path.read_bytes()
+    report = sheets_sync.recalc(path)
+    assert [p.kind for s in report.sheets for p in s.problems if p.kind == "missing_column"] == ["missing_column"]
+    assert not report.written
+    assert path.read_bytes() == before
