@@ -243,6 +243,7 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         return reads
     from ..core.period import Period, PeriodError
     from ..kinds.round_tabs import period_of_tab
+    from ..kinds.sheet_plan import round_label
     for u in reads:
         theirs = str(period_of_tab(u.meta, u.result.sheet) or u.meta.get("period") or "") if u.result is not None else ""
         try:
@@ -250,7 +251,8 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         except PeriodError:
             other = theirs
         if other != period:
-            u.error = f"รอบรายงานไม่ตรง: แผ่นงานเป็นรอบ {theirs} ไม่ใช่ {period} / wrong period: the sheet reports {theirs}, not {period}"
+            u.error = (f"รอบรายงานไม่ตรง: แผ่นงานเป็น{round_label(theirs)} ไม่ใช่{round_label(period)} "
+                       f"/ wrong period: the sheet reports {theirs}, not {period}")
             u.result = None
     return reads
 
