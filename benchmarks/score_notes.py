@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sheets_sync.core.scoring import compute, rounded
 from sheets_sync.core.trace import ScoreNotes, notes, trace
-from sheets_sync.kinds.meta import NOTES, notes_record, recorded_notes
+from sheets_sync.kinds.meta import NOTES, notes_record, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
 
 from ._util import best, once, ratio
@@ -28,10 +28,7 @@ SCORE_COL = 13
 def _after_one_change(frame, o, codes, meta, held) -> dict:
     """What recalc does for the notes of a sheet whose notes were written before."""
     sn = ScoreNotes(frame, o, codes, SCORE_COL)
-    texts = [held.get(c, "") for c in sn.cells]
-    known = recorded_notes(meta, "s", texts)
-    if len(known):
-        sn.reuse(held, texts, known)
+    reuse_recorded_notes(sn, held, meta, "s")           # recalc's own step (workbook/recalc._reuse_notes)
     return sn.texts()
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 import sheets_sync
 from conftest import SHEET, code_rows, header_columns, type_results
-from sheets_sync.core.trace import ScoreNotes, note_inputs, note_keys, notes
+from sheets_sync.core.trace import ScoreNotes, note_inputs, note_keys, notes, trace
+from sheets_sync.kinds.meta import NOTES, notes_record, recorded_notes, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
 
 
@@ -123,3 +124,105 @@ def test_reused_notes_keep_the_held_text_and_build_the_rest():
     assert again.built == 1
     assert got[(11, 13)] == notes(g, o, codes)[1] != held[(11, 13)]
     assert all(got[c] == held[c] for c in fresh.cells if c != (11, 13))
+
+
+def _previous_keys(r, cc, desc, interp, codes, cells, options, limit=255):
+    """note_keys as the previous version wrote them into the metadata (verbatim in substance)."""
+    import zlib
+    n = len(r)
+    num = np.column_stack([r, cc])
+    num = np.where(np.isnan(num), np.nan, num + 0.0)
+    units = np.asarray(codes, dtype=str)
+    width = units.dtype.itemsize // 4
+    salt = np.uint64(zlib.crc32(repr((options, limit)).encode()))
+    parts = np.empty((n, 10 + width), dtype=np.uint64)
+    parts[:, :6] = num.view(np.uint64)
+    parts[:, 6], parts[:, 7], parts[:, 9] = desc, interp, width
+    parts[:, 8] = np.asarray(cells, dtype=np.int64)
+    if width:
+        parts[:, 10:] = units.view(np.uint32).reshape(n, width)
+    j = np.arange(parts.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        parts *= j * np.uint64(0x9E3779B97F4A7C16) + np.uint64(0xBF58476D1CE4E5B9)
+        parts ^= parts >> np.uint64(32)
+        h = parts.sum(axis=1, dtype=np.uint64) ^ salt
+        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return h ^ (h >> np.uint64(31))
+
+
+def _reused(frame, codes, held, record, options=None):
+    o = options or ScoringOptions()
+    again = ScoreNotes(frame, o, codes, 13)
+    reuse_recorded_notes(again, held, {NOTES + "s": record}, "s")
+    return again, dict(again)
+
+
+def test_notes_recorded_by_the_previous_version_are_built_again():
+    """A record of the previous format (its keys) is never taken for this one's: even where
+    the old keys say 'unchanged', every note is built again, so a stale note cannot stay."""
+    o = ScoringOptions()
+    f = _frame(8)
+    codes = [f"K.{i}" for i in range(8)]
+    cells = np.asarray(f.index, dtype=np.int64) * 65_536 + 13
+    stale = {cell: f"written by an older version {cell}" for cell in ScoreNotes(f, o, codes, 13).cells}
+    record = notes_record(_previous_keys(*note_inputs(f, o), codes, cells, o), stale.values())
+    assert len(recorded_notes({NOTES + "s": record}, "s", list(stale.values()))) == 8   # the record itself reads
+    again, got = _reused(f, codes, stale, record)
+    assert again.built == 8
+    assert list(got.values()) == notes(f, o, codes)
+
+
+def test_minus_zero_is_not_taken_for_zero():
+    """-0.0 and 0.0 are equal numbers but their notes differ ('-0' / '0'): keyed apart."""
+    o = ScoringOptions()
+    f = _frame(4)
+    f.loc[11, "result"] = 0.0
+    codes = [f"K.{i}" for i in range(4)]
+    fresh = ScoreNotes(f, o, codes, 13)
+    held = dict(fresh)
+    g = f.copy()
+    g.loc[11, "result"] = -0.0
+    again, got = _reused(g, codes, held, notes_record(fresh.keys_of_rows(), held.values()))
+    assert again.built == 1
+    assert got[(11, 13)] == trace("K.1", g.loc[11], o).note() != held[(11, 13)]
+    assert "ผล -0 " in got[(11, 13)]
+
+
+def test_a_retyped_code_is_in_its_note():
+    o = ScoringOptions()
+    f = _frame(5)
+    codes = [f"K.{i}" for i in range(5)]
+    fresh = ScoreNotes(f, o, codes, 13)
+    held = dict(fresh)
+    renamed = ["K.0", "K.1", "K.2b", "K.3", "K.4"]
+    _, got = _reused(f, renamed, held, notes_record(fresh.keys_of_rows(), held.values()))
+    assert list(got.values()) == notes(f, o, renamed)
+    assert got[(12, 13)].startswith("K.2b: ")
+
+
+def test_codes_of_any_kind_key_their_notes():
+    """Codes holding NUL or that are not text still key their notes (the codes hash has no
+    separator to trip on)."""
+    o = ScoringOptions()
+    f = _frame(3)
+    base = _keys(f, o, ["a", "b\0c", "d"], f.index)
+    assert (_keys(f, o, ["a\0b", "c", "d"], f.index) != base).all()
+    assert (_keys(f, o, ["a", "b\0c", "d"], f.index) == base).all()
+    assert (_keys(f, o, [1, 2.5, None], f.index) != _keys(f, o, [1, 2.5, "x"], f.index))[2]
+    assert notes(f, o, [1, 2.5, None])[0].startswith("1: ")
+
+
+def test_held_notes_in_another_order_or_elsewhere_are_looked_up_by_cell():
+    o = ScoringOptions()
+    f = _frame(4)
+    codes = [f"K.{i}" for i in range(4)]
+    fresh = ScoreNotes(f, o, codes, 13)
+    written = dict(fresh)
+    record = notes_record(fresh.keys_of_rows(), written.values())
+    shuffled = {c: written[c] for c in reversed(fresh.cells)}
+    again, got = _reused(f, codes, shuffled, record)
+    assert again.built == 0 and got == written and list(got) == fresh.cells
+    extra = {**written, (99, 2): "a person's own note"}
+    again, got = _reused(f, codes, extra, record)
+    assert again.built == 0 and got == written

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sheets_sync.core.numbers import format_fixed, format_fixed_array, round_half_up_array, round_series
 from sheets_sync.core.scoring import compute, descending, normalise_method, rounded, score
-from sheets_sync.core.trace import notes, trace
+from sheets_sync.core.trace import _decimal_strings, _n, _n_strings, notes, trace
 from sheets_sync.kinds.template import CRITERIA, ScoringOptions
 
 # --- references: the previous implementation, verbatim in substance ---------------------
@@ -299,6 +299,31 @@ def test_notes_identical_on_many_generated_rows():
     for opts in (ScoringOptions(), ScoringOptions(method="interpolation").with_decimals(4)):
         want = [trace(f.at[r, "code"], f.loc[r], opts).note() for r in f.index]
         assert notes(f, opts) == want
+
+
+EDGE_NUMBERS = [0.0, -0.0, 5e-5, 4.9999e-5, -5e-5, -4.9e-5, 0.00015, 0.00025, 1.00005, 2.00045, 1e-300, -1e-300,
+                2.0 ** 17, 2.0 ** 17 + 5e-5, 131071.99995, 99999999999.99995, 1e11 - 1e-4, 1e11, 1e16, -1e20,
+                123456789.12345, float("inf"), float("-inf"), float("nan")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.floats(-1e6, 1e6)
+                | st.decimals(-1e4, 1e4, places=5, allow_nan=False).map(float), max_size=40))
+def test_note_numbers_identical_to_the_scalar_form(values):
+    for some in (values[:8], (values + EDGE_NUMBERS) * 3):      # a few rows' values; enough for the tables
+        half = len(some) // 2
+        got = [t for part in _n_strings(np.array(some[:half]), np.array(some[half:]), np.array([])) for t in part]
+        assert got == [_n(v) for v in some]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.floats(-10, 10)
+                | st.decimals(-10, 10, places=4, allow_nan=False).map(float), max_size=30), st.integers(0, 9))
+def test_fixed_note_numbers_identical_to_format_fixed(values, decimals):
+    for some in (values[:8], (values + EDGE_NUMBERS) * 3):
+        got = [t for part in _decimal_strings([np.array(some[:3]), np.array(some[3:])], decimals, strip=False)
+               for t in part]
+        assert got == [format_fixed(v, decimals) for v in some]
 
 
 def test_notes_read_the_code_column_and_check_lengths():

@@ -1,6 +1,10 @@
 """The temp files :func:`~sheets_sync.backends.files.write_atomic` writes beside a
 target (``.<name>.sheets-sync-<host>-<pid>-<random>.tmp``), and removing those a killed
-run left behind (:func:`clean_stale_temps`)."""
+run left behind (:func:`clean_stale_temps`).
+
+A consolidation opens a thousand units that often share one folder: inside
+:func:`one_scan_per_folder` each folder is listed once, not once per unit (N units in a
+folder were N x N directory entries matched)."""
 from __future__ import annotations
 
 import os
@@ -8,6 +12,7 @@ import re
 import secrets
 import socket
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_TAG = "sheets-sync"
@@ -20,10 +25,38 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{TEMP_TAG}-{HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
-def _temp_pattern(path: Path) -> re.Pattern:
-    name = re.escape(path.name)
-    # ours, and the tempfile.mkstemp names older versions used (".name.XXXXXXXX.tmp")
-    return re.compile(rf"^\.{name}\.(?:{TEMP_TAG}-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[0-9a-f]+|[a-z0-9_]{{8}})\.tmp$")
+# after ".<name>.": ours, and the tempfile.mkstemp names older versions used (".name.XXXXXXXX.tmp")
+_SUFFIX = re.compile(rf"(?:{TEMP_TAG}-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[0-9a-f]+|[a-z0-9_]{{8}})\.tmp$")
+
+
+def _temp_match(name: str, entry: str) -> re.Match | None:
+    """Whether ``entry`` is a temp file of the target ``name`` (one pattern for every name:
+    compiling one per target cost more than the folder's listing)."""
+    head = f".{name}."
+    return _SUFFIX.match(entry, len(head)) if entry.startswith(head) else None
+
+
+_FOLDERS: list[dict[str, list[os.DirEntry]]] = []    # while one_scan_per_folder: folder -> its dot files
+
+
+@contextmanager
+def one_scan_per_folder():
+    """Within it, :func:`clean_stale_temps` lists each folder once (a temp file that appears
+    later waits for the next run); forked workers inherit the listings made before."""
+    _FOLDERS.append({})
+    try:
+        yield
+    finally:
+        _FOLDERS.pop()
+
+
+def _entries(folder: str) -> list[os.DirEntry]:
+    if not _FOLDERS:
+        return list(os.scandir(folder))
+    seen = _FOLDERS[-1]
+    if folder not in seen:
+        seen[folder] = [e for e in os.scandir(folder) if e.name.startswith(".")]
+    return seen[folder]
 
 
 def _alive(pid: int) -> bool:
@@ -45,15 +78,14 @@ def clean_stale_temps(path: str | Path) -> list[Path]:
     and those of live processes on this host are kept). Returns what was removed;
     never raises (a read-only folder just keeps them)."""
     path = Path(path)
-    pattern = _temp_pattern(path)
     removed = []
     try:
-        entries = list(os.scandir(path.parent if str(path.parent) else "."))
+        entries = _entries(str(path.parent) if str(path.parent) else ".")
     except OSError:
         return removed
     now = time.time()
     for entry in entries:
-        m = pattern.match(entry.name)
+        m = _temp_match(path.name, entry.name)
         if not m:
             continue
         try:

@@ -3,6 +3,7 @@ unit workbooks of every kind and the ministry summary alike."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -21,25 +22,40 @@ _FILL_OF_ROLE = {"header": "header_fill", "section": "section_fill", "computed":
 _ALLOWED = ("formatColumns", "formatRows", "formatCells", "insertColumns", "insertRows", "autoFilter", "sort")
 
 
-def workbook_bytes(book: BookPlan) -> bytes:
+def workbook_bytes(book: BookPlan, *, plan_cells: bool = False) -> bytes:
+    """``plan_cells``: the sheets' rows written straight from the plan where openpyxl would
+    write them plainly (backends/xlsx_plan_cells.py: the same file, without a Cell per value)."""
     buf = io.BytesIO()
+    if plan_cells:
+        from . import xlsx_plan_cells
+        wb = render(book, plan_cells=True)
+        if xlsx_plan_cells.only_plan_cells(wb):
+            xlsx_plan_cells.save(wb, buf)
+            return buf.getvalue()
     render(book).save(buf)
     return buf.getvalue()
 
 
-def render(book: BookPlan) -> Workbook:
+def render(book: BookPlan, plan_cells: bool = False) -> Workbook:
     tpl = book.template
     style = {**{"header_fill": "D9E1F2", "computed_fill": "E2EFDA"}, **tpl.style}
     font = Font(name=tpl.font_name, size=tpl.font_size)
     bold = Font(name=tpl.font_name, size=tpl.font_size, bold=True)
     fills = {role: PatternFill("solid", fgColor=style[key]) for role, key in _FILL_OF_ROLE.items() if key in style}
+    if plan_cells:
+        from . import xlsx_plan_cells
     wb = Workbook()
     wb.remove(wb.active)
     sheets = list(book.sheets) + ([meta_sheet(book.meta)] if book.meta else [])
     for plan in sheets:
         ws = wb.create_sheet(plan.name)
-        _cells(ws, plan, font, bold, fills)
-        _sheet_settings(ws, plan, tpl)
+        if plan_cells and xlsx_plan_cells.streamable(plan):
+            ws._plan_cells = xlsx_plan_cells.PlanCells(
+                ws, plan, lambda key: _named_style(wb, key, font, bold, fills), font)
+            _sheet_settings(ws, replace(plan, heights={}), tpl)   # the rows carry their heights
+        else:
+            _cells(ws, plan, font, bold, fills)
+            _sheet_settings(ws, plan, tpl)
         for chart in plan.charts:
             ws.add_chart(_chart(ws, chart), a1(*chart.anchor))
     return wb

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .numbers import format_fixed, format_fixed_array
+from .numbers import format_fixed, format_fixed_array, round_half_up_array
 from .scoring import (INTERPOLATION, _method_code, _method_word, descending, descending_array,
                       levels_reached, method_codes, normalise_method)
 from .options import CRITERIA, ScoringOptions
@@ -95,20 +95,6 @@ def trace(code: str, row: pd.Series, options: ScoringOptions) -> Trace:
     return Trace(code, th, en, nxt, need, calc)
 
 
-def _n_array(values) -> list[str]:
-    """:func:`_n` of every value."""
-    return [s.rstrip("0").rstrip(".") for s in format_fixed_array(values, 4)]
-
-
-def _only(fn, values: np.ndarray, mask: np.ndarray) -> list[str]:
-    """``fn`` (an array formatter) on the rows that show the value, '' on the others."""
-    out = [""] * len(values)
-    idx = np.flatnonzero(mask)
-    for i, text in zip(idx.tolist(), fn(values[idx])):
-        out[i] = text
-    return out
-
-
 def notes(frame: pd.DataFrame, options: ScoringOptions, codes=None, limit: int = 255) -> list[str]:
     """The score note of every row at once: ``trace(code, row, options).note(limit)`` for
     each row of ``frame``, same text, with the numbers worked out on whole columns.
@@ -130,7 +116,8 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     """What a note is made from, as arrays: result, c1..c5 (n x 5), lower-is-better,
     interpolated (the code aside)."""
     n = len(frame)
-    num = {k: pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    num = {k: frame[k].to_numpy() if frame[k].dtype == np.float64 else
+           pd.to_numeric(frame[k], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            for k in ("result", *CRITERIA)}
     c = [num[k] for k in CRITERIA]
     desc = descending_array(c[0], c[-1], frame["direction"] if "direction" in frame else None)
@@ -139,71 +126,140 @@ def note_inputs(frame: pd.DataFrame, options: ScoringOptions):
     return num["result"], np.stack(c, axis=1), desc, interp
 
 
+def _decimal_strings(columns, decimals: int, strip: bool) -> list[np.ndarray]:
+    """``format_fixed(v, decimals)`` of every value of each column (``strip``: trailing
+    zeros and point dropped, as :func:`_n`), as object arrays, no float formatted per value.
+
+    Under 10**(15 - decimals) the half-up rounded float is the double nearest N / 10**d
+    for an integer N < 10**15, so rint(|x| * 10**d) is N exactly and ``f"{x:.{d}f}"``
+    shows N's digits: the text is the sign, N // 10**d and N's last d digits, written once
+    per distinct value from the few distinct whole parts and tails.
+    """
+    if sum(len(c) for c in columns) <= 64:                # a few rows' notes: no tables to build
+        texts = [format_fixed_array(c, decimals) for c in columns]
+        return [np.array([t.rstrip("0").rstrip(".") if strip else t for t in c] + [None], dtype=object)[:-1]
+                for c in texts]
+    # each column rounded on its own (small temporaries), the distinct values of all at once
+    rr = np.concatenate([round_half_up_array(np.asarray(c, dtype="float64"), decimals) for c in columns])
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(rr) < 10.0 ** (15 - decimals)
+    codes, bits = pd.factorize(rr[ok].view(np.int64))     # by bits: -0.0 ("-0") apart from 0.0
+    distinct = bits.view(np.float64)
+    whole, tail = np.divmod(np.rint(np.abs(distinct) * 10.0 ** decimals).astype(np.int64), 10 ** decimals)
+    wcodes, wholes = pd.factorize(whole)
+    tcodes, tails = pd.factorize(tail)
+    tail_texts = [f".{t:0{decimals}d}" for t in tails.tolist()] if decimals else [""] * len(tails)
+    if strip:
+        tail_texts = [t.rstrip("0").rstrip(".") for t in tail_texts]
+    shown = np.array([str(w) for w in wholes.tolist()] + [""], dtype=object)[wcodes] + \
+        np.array(tail_texts + [""], dtype=object)[tcodes]
+    minus = np.signbit(distinct)
+    if minus.any():
+        shown[minus] = "-" + shown[minus]
+    out = np.empty(len(rr), dtype=object)
+    out[ok] = shown[codes] if len(shown) else shown
+    if not ok.all():
+        x = np.concatenate([np.asarray(c, dtype="float64") for c in columns])
+        out[~ok] = [_n(v) if strip else format_fixed(v, decimals) for v in x[~ok].tolist()]
+    return np.split(out, np.cumsum([len(c) for c in columns])[:-1])
+
+
+def _n_strings(*columns: np.ndarray) -> list[np.ndarray]:
+    """:func:`_n` of every value of each column."""
+    return _decimal_strings(columns, 4, strip=True)
+
+
+def _pick(table, at: np.ndarray) -> np.ndarray:
+    """``table[at]`` with ``table`` a short list of texts."""
+    return np.array(table, dtype=object)[at]
+
+
 def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 255) -> list[str]:
-    """:func:`notes` from :func:`note_inputs` (of the rows wanted only)."""
+    """:func:`notes` from :func:`note_inputs` (of the rows wanted only): the numbers worked
+    out on whole columns, each kind of note then written by one comprehension."""
     n = len(r)
-    c = [cc[:, j] for j in range(cc.shape[1])]
     k = levels_reached(r, cc, desc)
-    no_result = np.isnan(r)
-    no_criteria = np.isnan(cc).any(axis=1)
     rows = np.arange(n)
-    ki = np.clip(k, 0, 4)
-    lo = cc[rows, np.clip(k - 1, 0, 4)]       # threshold of the level reached (k >= 1)
-    hi = cc[rows, ki]                          # threshold of the next level (k <= 4)
+    lo = cc[rows, np.clip(k - 1, 0, 4)]        # threshold of the level reached (k >= 1)
+    hi = cc[rows, np.clip(k, 0, 4)]            # threshold of the next level (k <= 4)
     with np.errstate(invalid="ignore", divide="ignore"):
-        part = np.abs(r - lo)
-        span = np.abs(hi - lo)
+        part, span = np.abs(r - lo), np.abs(hi - lo)
         s_interp = k + part / span
-    d = options.decimals["score"]
+    no_result = np.isnan(r)
+    no_criteria = ~no_result & np.isnan(cc).any(axis=1)
     scored = ~no_result & ~no_criteria
-    between = scored & interp & (k > 0) & (k < 5)
-    n_r = _only(_n_array, r, scored)
-    n_c1 = _only(_n_array, c[0], scored & (k == 0))
-    n_c5 = _only(_n_array, c[-1], scored & (k == 5))
-    n_lo = _only(_n_array, lo, scored & (k > 0) & (k < 5))
-    n_hi = _only(_n_array, hi, scored & (k < 5))
-    n_part, n_span = _only(_n_array, part, between), _only(_n_array, span, between)
-    f_interp = _only(lambda v: format_fixed_array(v, d), s_interp, between)
+    below, top = scored & (k == 0), scored & (k == 5)
+    between = scored & (k > 0) & (k < 5)
+    interpolated, stepped = between & interp, between & ~interp
+    climbing = scored & (k < 5)
+    # every number a note shows, formatted in one go, then handed back to its column
+    parts = [(r, scored), (cc[:, 0], below), (cc[:, -1], top), (lo, between), (hi, climbing),
+             (part, interpolated), (span, interpolated)]
+    cols = []
+    for (_, m), shown in zip(parts, _n_strings(*(v[m] for v, m in parts))):
+        cols.append(np.empty(n, dtype=object))
+        cols[-1][m] = shown
+    n_r, n_c1, n_c5, n_lo, n_hi, n_part, n_span = cols
+    d = options.decimals["score"]
+    f_interp = np.empty(n, dtype=object)
+    f_interp[interpolated] = _decimal_strings([s_interp[interpolated]], d, strip=False)[0] if 0 <= d <= 9 else \
+        format_fixed_array(s_interp[interpolated], d)
     f_below, f_max = format_fixed(options.below_level_1, d), format_fixed(options.max_score, d)
-    f_step = {j: format_fixed(j, d) for j in range(1, 5)}
-    out = []
-    for i, code in enumerate(codes):
-        if no_result[i]:
-            th, en = f"{code}: ยังไม่รายงานผล จึงยังไม่มีคะแนน", f"{code}: no result reported, so no score"
-        elif no_criteria[i]:
-            th, en = f"{code}: เกณฑ์การให้คะแนนไม่ครบ จึงคำนวณไม่ได้", f"{code}: thresholds incomplete, no score"
-        else:
-            ks, dn = int(k[i]), bool(desc[i])
-            cmp_th = "ไม่เกิน" if dn else "อย่างน้อย"
-            lower, lower_en = (" (ยิ่งน้อยยิ่งดี)", " (lower is better)") if dn else ("", "")
-            if ks < 5:
-                nxt = ks + 1
-                need_th = f" ต้องได้{cmp_th} {n_hi[i]} จึงถึงระดับ {nxt}"
-                need_en = f" {n_hi[i]} or {'less' if dn else 'more'} reaches level {nxt}"
-            else:
-                need_th, need_en = " (คะแนนสูงสุดแล้ว)", " (top score)"
-            if ks == 0:
-                th = f"{code}: ผล {n_r[i]} ยังไม่ถึงระดับ 1 = {n_c1[i]}{lower} ได้คะแนน {f_below} ตามกติกาต่ำกว่าระดับ 1;{need_th}"
-                en = f"{code}: {n_r[i]} is below level 1 = {n_c1[i]}{lower_en}: score {f_below} by the below-level-1 rule;{need_en}"
-            elif ks == 5:
-                th = f"{code}: ผล {n_r[i]} ถึงระดับ 5 = {n_c5[i]}{lower} ได้คะแนน {f_max};{need_th}"
-                en = f"{code}: {n_r[i]} reaches level 5 = {n_c5[i]}{lower_en}: score {f_max};{need_en}"
-            elif interp[i]:
-                th = (f"{code}: ผล {n_r[i]} อยู่ระหว่างระดับ {ks} = {n_lo[i]} กับระดับ {ks + 1} = {n_hi[i]}{lower}: "
-                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_th}")
-                en = (f"{code}: {n_r[i]} lies between level {ks} = {n_lo[i]} and level {ks + 1} = {n_hi[i]}{lower_en}: "
-                      f"{ks} + {n_part[i]}/{n_span[i]} = {f_interp[i]};{need_en}")
-            else:
-                th = (f"{code}: ผล {n_r[i]} ถึงระดับ {ks} = {n_lo[i]} แต่ยังไม่ถึงระดับ {ks + 1} = {n_hi[i]}{lower} "
-                      f"(ขั้นบันได) ได้คะแนน {f_step[ks]};{need_th}")
-                en = (f"{code}: {n_r[i]} reaches level {ks} = {n_lo[i]} but not level {ks + 1} = {n_hi[i]}{lower_en} "
-                      f"(step): score {f_step[ks]};{need_en}")
-        both = f"{th}\n{en}"
-        out.append(both if len(both) <= limit else th if len(th) <= limit else th[: limit - 1] + "…")
-    return out
+    f_step = _pick([""] + [format_fixed(j, d) for j in range(1, 5)] + [""], k)
+    code = np.empty(n, dtype=object)
+    code[:] = list(codes)
+    level, nxt = _pick([str(j) for j in range(6)], k), _pick([str(j) for j in range(1, 7)], k)
+    lower = _pick(["", " (ยิ่งน้อยยิ่งดี)"], desc.astype(np.intp))
+    lower_en = _pick(["", " (lower is better)"], desc.astype(np.intp))
+    cmp_th = _pick(["อย่างน้อย", "ไม่เกิน"], desc.astype(np.intp))
+    cmp_en = _pick(["more", "less"], desc.astype(np.intp))
+    out = np.empty(n, dtype=object)
+
+    def put(mask, *columns):
+        return (mask, *(c[mask].tolist() for c in columns))
+
+    def write(mask, th, en):
+        out[mask] = [b if len(b := f"{a}\n{e}") <= limit else a if len(a) <= limit else a[: limit - 1] + "…"
+                     for a, e in zip(th, en)] if mask.any() else []
+
+    m, these = put(no_result, code)
+    write(m, [f"{c}: ยังไม่รายงานผล จึงยังไม่มีคะแนน" for c in these], [f"{c}: no result reported, so no score" for c in these])
+    m, these = put(no_criteria, code)
+    write(m, [f"{c}: เกณฑ์การให้คะแนนไม่ครบ จึงคำนวณไม่ได้" for c in these],
+          [f"{c}: thresholds incomplete, no score" for c in these])
+    m, *v = put(below, code, n_r, n_c1, lower, lower_en, cmp_th, cmp_en, n_hi)
+    write(m, [f"{c}: ผล {r} ยังไม่ถึงระดับ 1 = {c1}{lw} ได้คะแนน {f_below} ตามกติกาต่ำกว่าระดับ 1; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ 1" for c, r, c1, lw, _, ct, _, h in zip(*v)],
+          [f"{c}: {r} is below level 1 = {c1}{le}: score {f_below} by the below-level-1 rule; "
+           f"{h} or {ce} reaches level 1" for c, r, c1, _, le, _, ce, h in zip(*v)])
+    m, *v = put(top, code, n_r, n_c5, lower, lower_en)
+    write(m, [f"{c}: ผล {r} ถึงระดับ 5 = {c5}{lw} ได้คะแนน {f_max}; (คะแนนสูงสุดแล้ว)" for c, r, c5, lw, _ in zip(*v)],
+          [f"{c}: {r} reaches level 5 = {c5}{le}: score {f_max}; (top score)" for c, r, c5, _, le in zip(*v)])
+    m, *v = put(interpolated, code, n_r, level, nxt, n_lo, n_hi, lower, lower_en, cmp_th, cmp_en, n_part, n_span,
+                f_interp)
+    write(m, [f"{c}: ผล {r} อยู่ระหว่างระดับ {k} = {lo} กับระดับ {k1} = {h}{lw}: {k} + {p}/{s} = {fi}; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ {k1}" for c, r, k, k1, lo, h, lw, _, ct, _, p, s, fi in zip(*v)],
+          [f"{c}: {r} lies between level {k} = {lo} and level {k1} = {h}{le}: {k} + {p}/{s} = {fi}; "
+           f"{h} or {ce} reaches level {k1}" for c, r, k, k1, lo, h, _, le, _, ce, p, s, fi in zip(*v)])
+    m, *v = put(stepped, code, n_r, level, nxt, n_lo, n_hi, lower, lower_en, cmp_th, cmp_en, f_step)
+    write(m, [f"{c}: ผล {r} ถึงระดับ {k} = {lo} แต่ยังไม่ถึงระดับ {k1} = {h}{lw} (ขั้นบันได) ได้คะแนน {fs}; "
+              f"ต้องได้{ct} {h} จึงถึงระดับ {k1}" for c, r, k, k1, lo, h, lw, _, ct, _, fs in zip(*v)],
+          [f"{c}: {r} reaches level {k} = {lo} but not level {k1} = {h}{le} (step): score {fs}; "
+           f"{h} or {ce} reaches level {k1}" for c, r, k, k1, lo, h, _, le, _, ce, fs in zip(*v)])
+    return out.tolist()
 
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_KEYS_VERSION = 2     # in the salt: keys of another version never match (those notes are rebuilt)
+# an odd multiplier per part of a key (golden-ratio steps): part j's values go through a
+# bijection of their own, so a value moved to another part moves the key too
+_PART = [np.uint64((j * 0x9E3779B97F4A7C16 + 0xBF58476D1CE4E5B9) % 2 ** 64) for j in range(8)]
+
+
+def _fold(x: np.ndarray, j: int) -> np.ndarray:
+    """Part ``j``'s bijection of uint64 values: its odd multiplier, then the high half
+    folded down (a change in a value always moves its term)."""
+    x = x * _PART[j]
+    return x ^ (x >> np.uint64(32))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -213,32 +269,36 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
+def _salt(codes, options: ScoringOptions, limit: int) -> np.uint64:
+    """64 bits of what every note of the table shares: the options, ``limit`` and all the
+    codes (one hash of them all, not a Python step per code: a code retyped is rare, and
+    then every note is built again)."""
+    import hashlib
+    codes = list(codes)
+    try:
+        joined = "\0".join(codes)
+    except TypeError:                              # not all text: as the notes show them
+        codes = [str(c) for c in codes]
+        joined = "\0".join(codes)
+    if joined.count("\0") != max(len(codes) - 1, 0):   # a code holding NUL: say where each ends
+        joined = repr(codes)
+    head = repr((_KEYS_VERSION, options, limit, len(codes))).encode()
+    digest = hashlib.blake2b(head + b"\0" + joined.encode("utf-32-le"), digest_size=8).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
+
+
 def note_keys(r, cc, desc, interp, codes, cells, options: ScoringOptions, limit: int = 255) -> np.ndarray:
     """A 64-bit key per row of everything its note is made from (:func:`note_inputs`,
-    the code, the options, ``limit``) and of where it is shown (``cells``: one int per
+    the codes, the options, ``limit``) and of where it is shown (``cells``: one int per
     row): two rows with the same key have the same note at the same cell, so only rows
     whose key is new need their note built. Stable across runs (no Python ``hash``)."""
-    import zlib
-    n = len(r)
-    num = np.column_stack([r, cc])
-    num = np.where(np.isnan(num), np.nan, num + 0.0)          # one NaN, and -0.0 as 0.0
-    code_units = np.asarray(codes, dtype=str)
-    width = code_units.dtype.itemsize // 4
-    salt = np.uint64(zlib.crc32(repr((options, limit)).encode()))
-    parts = np.empty((n, 10 + width), dtype=np.uint64)
-    parts[:, :6] = num.view(np.uint64)
-    parts[:, 6], parts[:, 7], parts[:, 9] = desc, interp, width
-    parts[:, 8] = np.asarray(cells, dtype=np.int64)
-    if width:
-        parts[:, 10:] = code_units.view(np.uint32).reshape(n, width)
-    # each column through a bijection of its own (odd multiplier, then the high half folded
-    # down: a change anywhere in one value always moves the key, a value moved to another
-    # column too), the columns summed, the sum mixed once more with the options
-    j = np.arange(parts.shape[1], dtype=np.uint64)
+    flags = np.asarray(desc, dtype=np.uint64) | (np.asarray(interp, dtype=np.uint64) << np.uint64(1))
     with np.errstate(over="ignore"):
-        parts *= j * np.uint64(0x9E3779B97F4A7C16) + np.uint64(0xBF58476D1CE4E5B9)
-        parts ^= parts >> np.uint64(32)
-        return _mix(parts.sum(axis=1, dtype=np.uint64) ^ salt)
+        h = _fold(flags, 6) + _fold(np.asarray(cells, dtype=np.int64).astype(np.uint64), 7)
+        for j, x in enumerate((r, *cc.T)):
+            # one NaN for all; -0.0 stays apart from 0.0 (its note says "-0")
+            h += _fold(np.where(np.isnan(x), np.nan, x).view(np.uint64), j)
+        return _mix(h ^ _salt(codes, options, limit))
 
 
 class ScoreNotes(Mapping):
@@ -253,6 +313,7 @@ class ScoreNotes(Mapping):
         self._keys = self._texts = self._inputs = None
         self._held: dict = {}
         self._held_texts: list = []
+        self._in_order = None                             # a held dict found to be exactly :attr:`cells`
         self._known = np.empty(0, dtype=np.uint64)
         self.built = 0                                    # how many notes were built (not reused)
 
@@ -268,32 +329,52 @@ class ScoreNotes(Mapping):
             self._keys = note_keys(*self.inputs(), self.codes, where, self.options, self.limit)
         return self._keys
 
+    def held_texts(self, held: dict) -> list:
+        """The texts ``held`` (the sheet's notes, by cell) has at :attr:`cells`, in order,
+        '' where none."""
+        if len(held) == len(self.cells) and list(held) == self.cells:
+            self._in_order = held                         # the usual: the notes written last time
+            return list(held.values())
+        return list(map(held.get, self.cells, itertools.repeat("")))
+
     def reuse(self, held: dict, held_texts: list, known: np.ndarray) -> None:
         """``held``: the notes the sheet holds, by cell; ``held_texts``: those at
-        :attr:`cells`, in order ('' where none); ``known``: the keys they were written for."""
+        :attr:`cells`, in order ('' where none, :meth:`held_texts`); ``known``: the keys
+        they were written for."""
         self._held, self._held_texts, self._known, self._texts = held, held_texts, known, None
+
+    def _build(self, rows: np.ndarray) -> list[str]:
+        """The notes of ``rows`` (positions), built."""
+        if len(rows) == len(self.cells):
+            return notes_of(*self.inputs(), self.codes, self.options, self.limit)
+        codes = self.codes
+        return notes_of(*(a[rows] for a in self.inputs()), [codes[i] for i in rows.tolist()],
+                        self.options, self.limit)
 
     def _built(self) -> dict:
         if self._texts is None:
-            n = len(self.cells)
+            n, cells = len(self.cells), self.cells
             if len(self._known):
                 keys = self.keys_of_rows()
                 # the same rows as last time: compare in place, else look each key up
                 same = (keys == self._known) if len(self._known) == n else np.isin(keys, self._known)
-                todo = np.flatnonzero(~same).tolist()
-                texts = list(self._held_texts)
+                todo = np.flatnonzero(~same)
             else:
-                todo, texts = list(range(n)), [None] * n
-            if todo:
-                rows = np.asarray(todo) if len(todo) < n else slice(None)
-                built = notes_of(*(a[rows] for a in self.inputs()), [self.codes[i] for i in todo],
-                                 self.options, self.limit)
-                for i, t in zip(todo, built):
-                    texts[i] = t
+                todo = np.arange(n)
+            built = self._build(todo) if len(todo) else []
             self.built = len(todo)
-            # nothing built and the sheet holds exactly these notes: they are the answer
-            self._texts = self._held if not todo and len(self._held) == n and "" not in texts \
-                else dict(zip(self.cells, texts))
+            if not len(self._known):
+                self._texts = dict(zip(cells, built))
+            elif self._held is self._in_order:
+                # the sheet holds exactly these cells: its notes, the rebuilt ones put in
+                self._texts = dict(self._held) if len(todo) else self._held
+                for i, text in zip(todo.tolist(), built):
+                    self._texts[cells[i]] = text
+            else:
+                texts = list(self._held_texts)
+                for i, text in zip(todo.tolist(), built):
+                    texts[i] = text
+                self._texts = dict(zip(cells, texts))
         return self._texts
 
     def texts(self) -> dict:

@@ -151,3 +151,13 @@ def recorded_notes(meta: dict, sheet: str, held_texts) -> "np.ndarray":
     if len(raw) % 8 or crc != f"{_checksum(held_texts):08x}":
         return none
     return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
+def reuse_recorded_notes(notes, held: dict, meta: dict, sheet: str) -> None:
+    """Hand ``notes`` (a ``core.trace.ScoreNotes``) the notes ``held`` (the sheet's, by
+    cell) when the metadata's checksum says they are still those written for the keys it
+    kept: the rows whose key did not change keep them, the others are built."""
+    texts = notes.held_texts(held)
+    known = recorded_notes(meta, sheet, texts)
+    if len(known):
+        notes.reuse(held, texts, known)

@@ -8,7 +8,11 @@ def read_yaml(path, error: type[SheetsSyncError], what_th: str, what_en: str):
     """A YAML file's data, or ``error`` naming the file: missing or not YAML."""
     import yaml
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        try:    # libyaml's parser when installed (a registry of 1,000 units: 0.5 s in Python's)
+            return yaml.load(text, Loader=yaml.CSafeLoader)
+        except (AttributeError, yaml.YAMLError):
+            return yaml.safe_load(text)     # and Python's own words for what is wrong
     except FileNotFoundError:
         raise error(f"ไม่พบ{what_th} {path}", f"{what_en} not found: {path}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as e:

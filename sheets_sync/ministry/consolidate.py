@@ -72,8 +72,8 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             read.sheet_ids = dict(book.sheet_ids) if publish else None
             read.modified = drive_modified(client, unit.sheet)       # read 2 (Drive): never drops the unit
         else:
-            from ..backends.xlsx_book import XlsxBook
-            book = XlsxBook(unit.path)
+            from ..backends.xlsx_book import XlsxUnitRead
+            book = XlsxUnitRead(unit.path)     # not its hidden archive and edit history
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         ev = evaluate_book(book, period=period or None)   # that round's tab in a multi-round workbook
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
@@ -105,10 +105,12 @@ def consolidate(units: str | Path | list[Unit], out: str, *, period: str = "", p
     """``period`` (e.g. 2/2567): units whose sheet reports another round are listed, not
     summed, and the consolidation is stored in the history database (``history_db``: a
     SQLAlchemy URL or an SQLite path; default beside the summary)."""
+    from ..backends.files_temps import one_scan_per_folder
     from ..workbook.recalc import _no_gc_pauses
     # a thousand units' results and a summary of 100,000 cells are millions of objects and
-    # no cycles: the collector's passes over them were a third of the summary's time
-    with _no_gc_pauses():
+    # no cycles: the collector's passes over them were a third of the summary's time.
+    # Units share folders: each is looked through for stale temp files once, not per unit.
+    with _no_gc_pauses(), one_scan_per_folder():
         return _consolidate(units, out, period, publish, credentials, workers, quotas, progress, history_db, google)
 
 
@@ -124,11 +126,13 @@ def _consolidate(units, out, period, publish, credentials, workers, quotas, prog
 
     def one(item):
         i, u = item
-        r = read_unit(u, i, accounts, publish, period)
+        # the same lean record as a worker sends: what a consolidate returns does not
+        # depend on how many units it read
+        r = _with_template(for_the_summary(read_unit(u, i, accounts, publish, period)))
         if progress:
             progress(u)
         return r
-    reads = _read_local_in_processes(units, publish, progress)
+    reads = _read_local_in_processes(units, publish, progress, period)
     if reads is None:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             reads = list(pool.map(one, enumerate(units)))
@@ -154,12 +158,48 @@ def _consolidate(units, out, period, publish, credentials, workers, quotas, prog
 PROCESS_MIN_UNITS = 48
 
 
-def _read_local(item: tuple[int, Unit, bool]) -> UnitRead:
-    i, u, publish = item
-    return read_unit(u, i, None, publish)
+def _read_local(item: tuple[int, Unit, bool, str]) -> UnitRead:
+    i, u, publish, period = item
+    return for_the_summary(read_unit(u, i, None, publish, period))
 
 
-def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None) -> list[UnitRead] | None:
+def for_the_summary(read: UnitRead) -> UnitRead:
+    """A worker's read as sent back: what the summary, the history database and publishing
+    use. The cells a recalc would write, their names, notes, report rows and records stay behind,
+    and the template is named, not sent, when it is the one the parent loaded before the
+    fork (unpickling those was half of the parent's time per unit)."""
+    from dataclasses import replace
+    # the metadata's per-tab records of written cells and notes are for recalc: the
+    # summary reads the round, its states and tabs
+    read.meta = {k: v for k, v in (read.meta or {}).items() if not (isinstance(k, str) and k.startswith(_RECALCS_OWN))}
+    if read.result is not None:
+        read.result = replace(read.result, desired={}, changes={}, other_cells={}, notes={}, report_rows=[],
+                              names={}, heights={})
+    key = str((read.meta or {}).get("template") or "scorecard")
+    try:
+        if read.template is not None and read.template is load_template(key):
+            read.template = _NamedTemplate(key)
+    except SheetsSyncError:
+        pass
+    return read
+
+
+_RECALCS_OWN = ("computed:", "template:", "notes:", "results:")
+
+
+@dataclass(frozen=True)
+class _NamedTemplate:
+    key: str
+
+
+def _with_template(read: UnitRead) -> UnitRead:
+    if isinstance(read.template, _NamedTemplate):
+        read.template = load_template(read.template.key)
+    return read
+
+
+def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None,
+                             period: str = "") -> list[UnitRead] | None:
     """Every unit read in worker processes, in unit order; None when that does not pay
     (few units, one core, or any unit on Google: those wait on the network, not the CPU)."""
     import multiprocessing
@@ -175,21 +215,26 @@ def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callabl
     import gc
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    chunk = max(1, min(64, len(units) // (cores * 4)))
-    out: list[UnitRead] = []
+    # small chunks: the last one of a core is its idle tail while the other finishes
+    chunk = max(1, min(16, len(units) // (cores * 8)))
+    # The first unit read here: the workers are forked with its imports, template, header
+    # patterns and folder listing done (each paid ~0.3 s for them after the fork).
+    out: list[UnitRead] = [read_unit(units[0], 0, None, publish, period)]
+    if progress:
+        progress(units[0])
     try:
         # gc.disable in the workers: they live for this one read and make no cycles worth a pass
         with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"),
                                  initializer=gc.disable) as pool:
-            for u, r in zip(units, pool.map(_read_local, [(i, u, publish) for i, u in enumerate(units)],
-                                            chunksize=chunk)):
+            for u, r in zip(units[1:], pool.map(_read_local, [(i, u, publish, period) for i, u in enumerate(units) if i],
+                                                chunksize=chunk)):
                 if progress:
                     progress(u)
-                out.append(r)
+                out.append(_with_template(r))
     except (BrokenProcessPool, OSError):
         pass    # a worker died (out of memory, killed): the units not read yet are read here
     for i in range(len(out), len(units)):
-        out.append(read_unit(units[i], i, None, publish))
+        out.append(read_unit(units[i], i, None, publish, period))
         if progress:
             progress(units[i])
     return out
@@ -201,6 +246,7 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         return reads
     from ..core.period import Period, PeriodError
     from ..kinds.round_tabs import period_of_tab
+    from ..kinds.sheet_plan import round_label
     for u in reads:
         theirs = str(period_of_tab(u.meta, u.result.sheet) or u.meta.get("period") or "") if u.result is not None else ""
         try:
@@ -208,7 +254,8 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         except PeriodError:
             other = theirs
         if other != period:
-            u.error = f"รอบรายงานไม่ตรง: แผ่นงานเป็นรอบ {theirs} ไม่ใช่ {period} / wrong period: the sheet reports {theirs}, not {period}"
+            u.error = (f"รอบรายงานไม่ตรง: แผ่นงานเป็น{round_label(theirs)} ไม่ใช่{round_label(period)} "
+                       f"/ wrong period: the sheet reports {theirs}, not {period}")
             u.result = None
     return reads
 

@@ -14,7 +14,7 @@ from .summary import HISTORY_PREFIX, Summary, summary_plan, tables
 
 def write_summary_xlsx(summary: Summary, path: Path) -> str:
     """Build in memory, keep the previous summary in <name>-history/, then replace atomically."""
-    data = workbook_bytes(summary_plan(summary))
+    data = workbook_bytes(summary_plan(summary), plan_cells=True)   # 100,000 cells: no Cell each
     history = ""
     if path.exists():
         hist_dir = path.parent / f"{path.stem}-history"

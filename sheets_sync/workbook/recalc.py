@@ -12,7 +12,8 @@ from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
 from ..kinds.base import Kind, SheetResult, kind_of, places, show
 from ..core.trace import ScoreNotes
-from ..kinds.meta import META_SHEET, NOTES, meta_cells, notes_record, read_meta, recorded_notes, recorded_values
+from ..kinds.meta import (META_SHEET, NOTES, meta_cells, notes_record, read_meta, recorded_values,
+                          reuse_recorded_notes)
 from ..kinds.template import ScoringOptions, Template, load_template
 from .result_history import result_changes
 
@@ -176,11 +177,7 @@ def _reuse_notes(ev: Evaluated, held: dict) -> None:
     sheet holds; only the others are built (the metadata keeps each note's input key)."""
     for res in ev.results:
         if isinstance(res.notes, ScoreNotes) and ev.meta:
-            there = held.get(res.sheet, {})
-            texts = [there.get(c, "") for c in res.notes.cells]
-            known = recorded_notes(ev.meta, res.sheet, texts)
-            if len(known):
-                res.notes.reuse(there, texts, known)
+            reuse_recorded_notes(res.notes, held.get(res.sheet, {}), ev.meta, res.sheet)
 
 
 def _plain(notes) -> dict:
