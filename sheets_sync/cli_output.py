@@ -102,7 +102,8 @@ def push_diff_tables(outcomes) -> list[Table]:
 
 def summary_table(s, period: str) -> Table:
     """consolidate's overview, one row per unit."""
-    t = Table(title=f"สรุปภาพรวม / summary {period}")
+    from .kinds.sheet_plan import round_label
+    t = Table(title=f"สรุปภาพรวม {round_label(period)} / summary {period}" if period else "สรุปภาพรวม / summary")
     ov = s.overview
     state = "สถานะการส่ง" in ov      # with --period: each unit's submission state
     for col in ("ลำดับ", "หน่วยงาน", "คะแนนถ่วงน้ำหนักรวม", "ร้อยละ", "รายงานแล้ว", "ปัญหา",

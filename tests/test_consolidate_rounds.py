@@ -25,6 +25,10 @@ def test_one_round_wrong_period_states_and_history(tmp_path, cli):
     res = cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567", code=2)
     assert "wrong period" in res.output and "1/2567" in res.output
     wb = openpyxl.load_workbook(out)
+    # titles and the Thai message say the round as people say it, not its code
+    assert wb["ภาพรวม"]["A1"].value.startswith("ภาพรวม ไตรมาสที่ 2/2567")
+    missing = " ".join(str(c.value) for row in wb["หน่วยงานที่ขาด"].iter_rows() for c in row if c.value)
+    assert "แผ่นงานเป็นไตรมาสที่ 1/2567 ไม่ใช่ไตรมาสที่ 2/2567" in missing
     head = [c.value for c in wb["ภาพรวม"][2]]
     rows = {r[head.index("รหัสหน่วยงาน")]: r for r in wb["ภาพรวม"].iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"ศปท", "กค"}                                     # กบค not summed

@@ -127,6 +127,22 @@ def test_new_round_as_a_tab_then_consolidate_either_round(three):
     assert {u.code: u.result.totals["weighted_score"] for u in again.summary.units}["ก"] == 3.05
 
 
+def test_an_earlier_round_read_in_worker_processes_is_that_rounds_tab(three, monkeypatch):
+    # many units are read in worker processes: they must read the asked round's tab too,
+    # not the workbook's current one (the same figures as the threads' read)
+    import sheets_sync.ministry.consolidate as cons
+    tmp_path, units, subset, ministry = three
+    new_round(subset, ministry, "3/2567", password=PW)
+    type_results(tmp_path / "units" / "ก.xlsx", {"ศปท.1": 1, "ศปท.7": 10}, sheet=NEW_TAB)
+    ss.recalc(tmp_path / "units" / "ก.xlsx")
+    threads = consolidate(units, str(tmp_path / "threads.xlsx"), period="2/2567")
+    monkeypatch.setattr(cons, "PROCESS_MIN_UNITS", 2)
+    procs = consolidate(units, str(tmp_path / "procs.xlsx"), period="2/2567")
+    assert {u.result.sheet for u in procs.summary.units} == {SHEET} and procs.summary.complete
+    totals = lambda res: {u.code: u.result.totals["weighted_score"] for u in res.summary.units}  # noqa: E731
+    assert totals(procs) == totals(threads) and totals(procs)["ก"] == 3.05
+
+
 def test_push_template_leaves_locked_tabs_alone(three):
     tmp_path, units, subset, ministry = three
     new_round(subset, ministry, "3/2567", password=PW)

@@ -172,3 +172,11 @@ def test_plain_corners_are_spliced():
     assert splice_notes(data, {(5, 13): "new"}) is not None
     assert splice_heights(data, {3: 45.25, 5: 12.0}) is not None
     assert splice_cells(sheet(*CORNERS[2]), {(1, 1): 1.0}, "s", "b") is None, "a shared formula is the tree's"
+
+
+@pytest.mark.parametrize("flag", ["1", "true"])
+def test_a_new_cell_takes_its_rows_style_however_the_flag_is_spelt(flag):
+    # LibreOffice writes customFormat="true", Excel "1": both mean the row's style applies
+    data = sheet(f'<row r="5" s="4" customFormat="{flag}"><c r="B5"><v>4</v></c></row>')
+    assert_same(data, "cells", {(5, 1): 2.0})
+    assert b'<c r="A5" s="4"' in by_splice(data, "cells", {(5, 1): 2.0})[1]

@@ -164,7 +164,7 @@ def _new_row(sheet_data, rows: dict, order: list[int], r: int):
 
 def _style_for(row, c: int, col_styles) -> str | None:
     """A new cell's style: its column's, else its row's (when the row sets one)."""
-    style = row.get("s") if row.get("customFormat") == "1" else None
+    style = row.get("s") if row.get("customFormat") in ("1", "true") else None
     for lo, hi, s in col_styles:
         if lo <= c <= hi:
             style = s

@@ -110,7 +110,7 @@ def _col_styles(data: bytes) -> list[tuple[int, int, str]]:
 
 
 def _style(row_attrs: dict | None, c: int, col_styles) -> str | None:
-    style = row_attrs.get("s") if row_attrs and row_attrs.get("customFormat") == "1" else None
+    style = row_attrs.get("s") if row_attrs and row_attrs.get("customFormat") in ("1", "true") else None
     for lo, hi, s in col_styles:
         if lo <= c <= hi:
             style = s

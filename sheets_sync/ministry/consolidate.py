@@ -126,11 +126,13 @@ def _consolidate(units, out, period, publish, credentials, workers, quotas, prog
 
     def one(item):
         i, u = item
-        r = read_unit(u, i, accounts, publish, period)
+        # the same lean record as a worker sends: what a consolidate returns does not
+        # depend on how many units it read
+        r = _with_template(for_the_summary(read_unit(u, i, accounts, publish, period)))
         if progress:
             progress(u)
         return r
-    reads = _read_local_in_processes(units, publish, progress)
+    reads = _read_local_in_processes(units, publish, progress, period)
     if reads is None:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             reads = list(pool.map(one, enumerate(units)))
@@ -156,9 +158,9 @@ def _consolidate(units, out, period, publish, credentials, workers, quotas, prog
 PROCESS_MIN_UNITS = 48
 
 
-def _read_local(item: tuple[int, Unit, bool]) -> UnitRead:
-    i, u, publish = item
-    return for_the_summary(read_unit(u, i, None, publish))
+def _read_local(item: tuple[int, Unit, bool, str]) -> UnitRead:
+    i, u, publish, period = item
+    return for_the_summary(read_unit(u, i, None, publish, period))
 
 
 def for_the_summary(read: UnitRead) -> UnitRead:
@@ -196,7 +198,8 @@ def _with_template(read: UnitRead) -> UnitRead:
     return read
 
 
-def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None) -> list[UnitRead] | None:
+def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callable | None,
+                             period: str = "") -> list[UnitRead] | None:
     """Every unit read in worker processes, in unit order; None when that does not pay
     (few units, one core, or any unit on Google: those wait on the network, not the CPU)."""
     import multiprocessing
@@ -216,14 +219,14 @@ def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callabl
     chunk = max(1, min(16, len(units) // (cores * 8)))
     # The first unit read here: the workers are forked with its imports, template, header
     # patterns and folder listing done (each paid ~0.3 s for them after the fork).
-    out: list[UnitRead] = [read_unit(units[0], 0, None, publish)]
+    out: list[UnitRead] = [read_unit(units[0], 0, None, publish, period)]
     if progress:
         progress(units[0])
     try:
         # gc.disable in the workers: they live for this one read and make no cycles worth a pass
         with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"),
                                  initializer=gc.disable) as pool:
-            for u, r in zip(units[1:], pool.map(_read_local, [(i, u, publish) for i, u in enumerate(units) if i],
+            for u, r in zip(units[1:], pool.map(_read_local, [(i, u, publish, period) for i, u in enumerate(units) if i],
                                                 chunksize=chunk)):
                 if progress:
                     progress(u)
@@ -231,7 +234,7 @@ def _read_local_in_processes(units: list[Unit], publish: bool, progress: Callabl
     except (BrokenProcessPool, OSError):
         pass    # a worker died (out of memory, killed): the units not read yet are read here
     for i in range(len(out), len(units)):
-        out.append(read_unit(units[i], i, None, publish))
+        out.append(read_unit(units[i], i, None, publish, period))
         if progress:
             progress(units[i])
     return out
@@ -243,6 +246,7 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         return reads
     from ..core.period import Period, PeriodError
     from ..kinds.round_tabs import period_of_tab
+    from ..kinds.sheet_plan import round_label
     for u in reads:
         theirs = str(period_of_tab(u.meta, u.result.sheet) or u.meta.get("period") or "") if u.result is not None else ""
         try:
@@ -250,7 +254,8 @@ def same_period(reads: list[UnitRead], period: str) -> list[UnitRead]:
         except PeriodError:
             other = theirs
         if other != period:
-            u.error = f"รอบรายงานไม่ตรง: แผ่นงานเป็นรอบ {theirs} ไม่ใช่ {period} / wrong period: the sheet reports {theirs}, not {period}"
+            u.error = (f"รอบรายงานไม่ตรง: แผ่นงานเป็น{round_label(theirs)} ไม่ใช่{round_label(period)} "
+                       f"/ wrong period: the sheet reports {theirs}, not {period}")
             u.result = None
     return reads
 

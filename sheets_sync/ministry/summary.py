@@ -10,7 +10,7 @@ from ..core.grid import plain
 from ..core.problems import ERROR
 from ..core.text import visible_length
 from ..kinds.base import SummaryPart, UnitRead, kind_of
-from ..kinds.sheet_plan import LINE_POINTS, BookPlan, Chart, SheetPlan
+from ..kinds.sheet_plan import LINE_POINTS, BookPlan, Chart, SheetPlan, round_label
 from ..kinds.template import Template
 
 OVERVIEW = "ภาพรวม"
@@ -121,7 +121,7 @@ def summary_plan(summary: Summary) -> BookPlan:
         formats = {**part.formats, **{c: weighted for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
                    **({c: "0.00" for c in frame.columns[2:]} if name == TREND else {})}
         own = name in dict(part.tables)
-        book.sheets.append(_table_sheet(name, f"{name} {summary.period}".strip(), frame, formats,
+        book.sheets.append(_table_sheet(name, f"{name} {_round(summary)}".strip(), frame, formats,
                                         2 if own else freeze, summary.template.font_size,
                                         part.text_columns if own else ()))
     n, m = len(summary.overview), len(summary.matrix)
@@ -151,8 +151,13 @@ def summary_plan(summary: Summary) -> BookPlan:
     return book
 
 
+def _round(summary: Summary) -> str:
+    """The round as a title says it (ไตรมาสที่ 2/2567), not its code (2/2567, 12m/2567)."""
+    return round_label(summary.period) if summary.period else ""
+
+
 def overview_rows(summary: Summary) -> list[list]:
     """The read-only copy of the overview published into each unit's workbook."""
-    head = [f"สรุปภาพรวม {summary.period}".strip() + " (อ่านอย่างเดียว / read-only, sheets-sync)"]
+    head = [f"สรุปภาพรวม {_round(summary)}".strip() + " (อ่านอย่างเดียว / read-only, sheets-sync)"]
     return [head, list(summary.overview.columns)] + [[plain(v) for v in rec]
                                                      for rec in summary.overview.itertuples(index=False)]

@@ -25,6 +25,8 @@ def result_changes(ev, now: datetime | None = None) -> tuple[dict[str, dict[Cell
     record: dict[str, str] = {}
     nxt = audit.max_row + 1
     for res in ev.results:
+        if "code" not in res.inputs:
+            continue    # no table read (a required column is missing: its problem says so)
         cols = res.layout.columns
         fields = [k for k in keys if k in cols]
         rows = {code: r for r, code in res.inputs["code"].items()}
