@@ -240,24 +240,31 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
     return g
 
 
-def scan_head(data: bytes, name: str, shared: list[str], date_styles: set[int], rows: int) -> Grid | None:
-    """The values of the first ``rows`` rows of a plain part already checked well-formed
-    (the rest is not read), or None: read the whole part."""
+def _sheet_data(data: bytes) -> tuple[int, int] | None:
+    """Where a plain ``<sheetData>``'s rows start and end, or None (none, or self-closed)."""
     sd = _SHEET_DATA.search(data)
     if sd is None or sd.group(1):
         return None
     end = data.find(b"</sheetData>", sd.end())
-    if end == -1:
+    return None if end == -1 else (sd.end(), end)
+
+
+def scan_head(data: bytes, name: str, shared: list[str], date_styles: set[int], rows: int) -> Grid | None:
+    """The values of the first ``rows`` rows of a plain part already checked well-formed
+    (the rest is not read), or None: read the whole part."""
+    span = _sheet_data(data)
+    if span is None:
         return None
+    sd_end, end = span
     # rows are numbered in order from 1: rows 1..n are among the first n row elements
-    cut = sd.end()
+    cut = sd_end
     for _ in range(rows + 1):
         cut = data.find(b"<row", cut + 1, end)
         if cut == -1:
             cut = end
             break
     try:
-        return _scan(b"<sheetData>" + data[sd.end():cut] + b"</sheetData>", name, shared, date_styles,
+        return _scan(b"<sheetData>" + data[sd_end:cut] + b"</sheetData>", name, shared, date_styles,
                      stop_row=rows)
     except _Plain:
         return None
@@ -267,25 +274,23 @@ def scan_last_row(data: bytes, name: str, shared: list[str], date_styles: set[in
     """The last row holding a value (Grid.max_row) of a plain part already checked
     well-formed, read from its last rows only (more of them while they are empty), or None:
     read the whole part."""
-    sd = _SHEET_DATA.search(data)
-    if sd is None or sd.group(1):
+    span = _sheet_data(data)
+    if span is None:
         return None
-    end = data.find(b"</sheetData>", sd.end())
-    if end == -1:
-        return None
+    sd_end, end = span
     window = 1 << 16
     while True:
-        start = data.find(b"<row", max(sd.end(), end - window), end)
+        start = data.find(b"<row", max(sd_end, end - window), end)
         start = end if start == -1 else start
-        if end - window <= sd.end():
-            start = sd.end()
+        if end - window <= sd_end:
+            start = sd_end
         try:
             g = _scan(b"<sheetData>" + data[start:end] + b"</sheetData>", name, shared, date_styles)
         except _Plain:
             return None
         if g.values:
             return g.max_row
-        if start == sd.end():
+        if start == sd_end:
             return 0
         window *= 4
 

@@ -174,10 +174,7 @@ def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: L
             squashed, cells = {}, None
             for c, v in row.items():
                 if type(v) is str:
-                    known = seen.get(v)
-                    if known is None:
-                        t = norm(v)
-                        known = seen[v] = (t, squash(t))
+                    known = seen.get(v) or _seen_text(v, seen)
                     if known[0]:
                         squashed[c] = known[1]
                 elif type(v) is int or type(v) is float:
@@ -218,17 +215,21 @@ def _row_texts(row: dict[int, object], seen: dict) -> tuple[dict[int, str], dict
     cells, squashed = {}, {}
     for c, v in row.items():
         if type(v) is str:
-            known = seen.get(v)
-            if known is None:
-                t = norm(v)
-                known = seen[v] = (t, squash(t))
-            t, sq = known
+            t, sq = seen.get(v) or _seen_text(v, seen)
         else:
             t = _number_text(v)
             sq = t
         if t:
             cells[c], squashed[c] = t, sq
     return cells, squashed
+
+
+def _seen_text(v: str, seen: dict) -> tuple[str, str]:
+    """A text's :func:`norm` and squashed form, worked out once per text per discovery
+    (texts repeat down a sheet)."""
+    t = norm(v)
+    known = seen[v] = (t, squash(t))
+    return known
 
 
 def _number_text(v) -> str:
