@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -156,6 +157,17 @@ def make_seed000_typed(folder: Path) -> Path:
 def seed000_typed(tmp_path_factory) -> Path:
     """One such workbook for the whole session: tests copy it before changing it."""
     return make_seed000_typed(tmp_path_factory.mktemp("seed000"))
+
+
+@pytest.fixture
+def seed000_recalculated(seed000_typed, tmp_path):
+    """A copy of that workbook after one recalc, opened as parts (the shapes recalc writes)."""
+    import sheets_sync
+    from sheets_sync.backends.xlsx import XlsxWorkbook
+    path = tmp_path / "unit.xlsx"
+    shutil.copyfile(seed000_typed, path)
+    sheets_sync.recalc(path)
+    return XlsxWorkbook(path)
 
 
 @pytest.fixture

@@ -51,18 +51,14 @@ def sheet(rows: str, before: str = "", after: str = "") -> bytes:
             f'<sheetData>{rows}</sheetData>{after}</worksheet>').encode("utf-8")
 
 
-def test_our_own_workbook_is_scanned_and_read_the_same(seed000_typed, tmp_path):
-    import sheets_sync
-    path = tmp_path / "unit.xlsx"
-    shutil.copyfile(seed000_typed, path)
-    sheets_sync.recalc(path)
-    wb = XlsxWorkbook(path)
+def test_our_own_workbook_is_scanned_and_read_the_same(seed000_recalculated):
+    wb = seed000_recalculated
     for s in wb.sheets:
         data = wb.parts[s.part]
         fast, tree = both(data, wb.shared, wb._dates(), s.name, s.part)
         assert fast is not None, f"{s.name}: our own sheet should take the fast path"
         assert_same(fast, tree)
-        assert scan_notes(data) == read_notes(parse_xml(data, s.part, path))
+        assert scan_notes(data) == read_notes(parse_xml(data, s.part, wb.path))
     assert any(scan_notes(wb.parts[s.part]) for s in wb.sheets), "the recalc wrote notes"
 
 
@@ -158,12 +154,8 @@ def _head_and_last_agree(data: bytes, shared=(), dates=frozenset()) -> bool:
     return True
 
 
-def test_head_and_last_row_read_alone_are_the_whole_reads(seed000_typed, tmp_path):
-    import sheets_sync
-    path = tmp_path / "unit.xlsx"
-    shutil.copyfile(seed000_typed, path)
-    sheets_sync.recalc(path)
-    wb = XlsxWorkbook(path)
+def test_head_and_last_row_read_alone_are_the_whole_reads(seed000_recalculated):
+    wb = seed000_recalculated
     assert all(_head_and_last_agree(wb.parts[s.part], wb.shared, wb._dates()) for s in wb.sheets)
     # empty rows after the last value, more of them than the first window read from the end
     empty = "".join(f'<row r="{r}"><c r="A{r}" s="1"/></row>' for r in range(3, 4000))

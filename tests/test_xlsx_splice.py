@@ -79,12 +79,8 @@ def updates_for(data: bytes) -> dict:
     return out
 
 
-def test_our_own_recalc_is_spliced_the_same(seed000_typed, tmp_path):
-    import sheets_sync
-    path = tmp_path / "unit.xlsx"
-    shutil.copyfile(seed000_typed, path)
-    sheets_sync.recalc(path)
-    wb = XlsxWorkbook(path)
+def test_our_own_recalc_is_spliced_the_same(seed000_recalculated):
+    wb = seed000_recalculated
     for s in wb.sheets:
         data = wb.parts[s.part]
         assert_same(data, "cells", updates_for(data), must_splice=True)
