@@ -27,6 +27,9 @@ def test_one_round_wrong_period_states_and_history(tmp_path, cli):
     wb = openpyxl.load_workbook(out)
     # titles and the Thai message say the round as people say it, not its code
     assert wb["ภาพรวม"]["A1"].value.startswith("ภาพรวม ไตรมาสที่ 2/2567")
+    # whole numbers centred, so a rank does not run into the unit code beside it ("1กค")
+    rank, code = wb["ภาพรวม"]["A3"], wb["ภาพรวม"]["B3"]
+    assert rank.value == 1 and rank.alignment.horizontal == "center" and code.alignment.horizontal != "right"
     missing = " ".join(str(c.value) for row in wb["หน่วยงานที่ขาด"].iter_rows() for c in row if c.value)
     assert "แผ่นงานเป็นไตรมาสที่ 1/2567 ไม่ใช่ไตรมาสที่ 2/2567" in missing
     head = [c.value for c in wb["ภาพรวม"][2]]

@@ -118,7 +118,11 @@ def summary_plan(summary: Summary) -> BookPlan:
     weighted = "0." + "0" * places if places else "0"
     for name, frame in tables(summary):
         freeze = 3 if name in (OVERVIEW, MATRIX) and len(frame.columns) > 3 else 0
-        formats = {**part.formats, **{c: weighted for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
+        # whole-number columns (rank, counts, template version) formatted "0", so centred: a
+        # right-aligned number ran into the left-aligned text beside it ("1กค", "0ร่าง")
+        whole = {c: "0" for c in frame.columns
+                 if pd.api.types.is_integer_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
+        formats = {**whole, **part.formats, **{c: weighted for c in frame.columns if "คะแนนถ่วงน้ำหนัก" in str(c) or c == "เปลี่ยน"},
                    **({c: "0.00" for c in frame.columns[2:]} if name == TREND else {})}
         own = name in dict(part.tables)
         book.sheets.append(_table_sheet(name, f"{name} {_round(summary)}".strip(), frame, formats,
