@@ -21,7 +21,7 @@ from ..core.errors import WorkbookError
 from ..core.grid import Cell, Grid, LazyGrid
 from .files import Fingerprint, clean_stale_temps, read_stable, refuse_if_open, write_atomic
 from .xlsx_cell_writes import write_cells
-from .xlsx_grid import cell_text, date_styles, number_cells, read_grid
+from .xlsx_grid import cell_text, date_styles, date_styles_of, number_cells, read_grid
 from .xlsx_notes import read_notes, write_notes
 from .xlsx_scan import plain_part, scan_grid, scan_head, scan_last_row, scan_notes, well_formed
 from .xlsx_splice import splice_cells, splice_heights, splice_notes
@@ -41,7 +41,11 @@ class SheetPart:
 class XlsxWorkbook:
     """An .xlsx package held in memory: its parts, sheets and shared strings."""
 
-    def __init__(self, path: str | Path, force: bool = False):
+    def __init__(self, path: str | Path, force: bool = False, every_part: bool = True):
+        """``every_part``: every part inflated and checked at once, as a workbook that may
+        be written needs (a damaged part is refused before any work). False: each part when
+        first read (a read-only look: the parts it reads are checked, the others never
+        inflated; a save still checks every part first)."""
         self.path = Path(path)
         self.force = force  # write even when a lock file says the workbook is open
         clean_stale_temps(self.path)
@@ -56,6 +60,8 @@ class XlsxWorkbook:
         except OSError as e:
             raise WorkbookError(f"อ่านไฟล์ {path} ไม่ได้: {e.strerror}", f"cannot read {path}: {e.strerror}") from None
         self.infos, self.parts, self.comment = unzip(data, self.path)
+        if every_part:
+            self.parts.inflate_all()
         for required in ("xl/workbook.xml", "[Content_Types].xml"):
             if required not in self.parts:
                 raise WorkbookError(f"ไฟล์ {path} ไม่ใช่สมุดงาน Excel (ไม่มีส่วน {required})",
@@ -186,7 +192,16 @@ class XlsxWorkbook:
     def _dates(self) -> set[int]:
         """Indexes into cellXfs whose number format is a date or time."""
         if self._date_styles is None:
-            self._date_styles = date_styles(self._xml("xl/styles.xml")) if "xl/styles.xml" in self.parts else set()
+            part = "xl/styles.xml"
+            found = None
+            if part not in self.parts:
+                found = set()
+            elif part not in self._trees:   # from the bytes, checked well-formed as a parse would
+                data = self.parts[part]
+                found = date_styles_of(data)
+                if found is not None:
+                    well_formed(data, part, self.path)
+            self._date_styles = date_styles(self._xml(part)) if found is None else found
         return self._date_styles
 
     # -- writing ------------------------------------------------------------------
@@ -280,6 +295,7 @@ class XlsxWorkbook:
         same = path.resolve() == self.path.resolve()
         if same:
             refuse_if_open(self.path, self.force)
+        self.parts.inflate_all()    # a damaged part never read is refused, not written
         for part in self._dirty:
             self.parts[part] = to_xml(self._trees[part])
         if drop_calc_chain:

@@ -18,12 +18,13 @@ from .xlsx import XlsxWorkbook
 
 class XlsxBook:
     keeps_notes = True
+    every_part = True   # see XlsxWorkbook: every part checked at open (a write may follow)
 
     def __init__(self, path: str | Path, force: bool = False):
         self.path = Path(path)
         self.name = self.path.name
         self.force = force
-        self.workbook = XlsxWorkbook(self.path, force=force)
+        self.workbook = XlsxWorkbook(self.path, force=force, every_part=self.every_part)
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -63,7 +64,10 @@ class XlsxBook:
 class XlsxUnitRead(XlsxBook):
     """A unit's workbook as the ministry reads it: every tab but sheets-sync's own hidden
     archive and edit history (records of what changed, never a table: their reading was a
-    fifth of a 7-row unit's)."""
+    fifth of a 7-row unit's). Only the parts read are inflated and checked: the ministry
+    never writes a unit's workbook through this read (publishing opens it anew), and a
+    theme or archive tab it never looks at cannot change a figure it sums."""
+    every_part = False
 
     def grids(self) -> dict[str, Grid]:
         from ..kinds.meta import ARCHIVE_SHEET, AUDIT_SHEET

@@ -4,10 +4,11 @@ formulas (shared ones expanded), merged ranges and the cells that hold dates."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from ..core.grid import Cell, Grid, a1, parse_a1
-from .xlsx_package import Q, bad
+from .xlsx_package import NS, Q, bad
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 # Built-in number formats that show a date or time (openpyxl's, plus the East Asian and
@@ -201,18 +202,94 @@ def _merges(root, name: str, part: str, book: str | Path) -> list[tuple[int, int
 def date_styles(styles) -> set[int]:
     """Indexes into cellXfs (of the xl/styles.xml root ``styles``) whose number format is
     a date or time."""
-    from openpyxl.styles.numbers import is_date_format
-    out: set[int] = set()
     custom = {_int(n.get("numFmtId")): n.get("formatCode") or "" for n in styles.iter(f"{Q}numFmt")}
     xfs = styles.find(f"{Q}cellXfs")
-    for i, xf in enumerate(xfs.findall(f"{Q}xf") if xfs is not None else []):
-        fid = _int(xf.get("numFmtId"))
+    return _dated(custom, [xf.get("numFmtId") for xf in (xfs.findall(f"{Q}xf") if xfs is not None else [])])
+
+
+def _dated(custom: dict, xf_formats: list) -> set[int]:
+    from openpyxl.styles.numbers import is_date_format
+    out: set[int] = set()
+    for i, raw in enumerate(xf_formats):
+        fid = _int(raw)
         if fid in custom:
             if is_date_format(custom[fid]):
                 out.add(i)
         elif fid in DATE_FORMAT_IDS:
             out.add(i)
     return out
+
+
+_STYLES_ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<styleSheet\b[^>]*>')
+# after the root's start tag: comments, CDATA, single-quoted attributes, DTDs, processing
+# instructions, another default namespace or the main one bound to a prefix
+_STYLES_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
+_NUM_FMT = re.compile(rb"<numFmt\b([^>]*?)/?>")
+_CELL_XFS = re.compile(rb"<cellXfs\b([^>]*?)(/?)>")
+_XF = re.compile(rb"<xf\b([^>]*?)/?>")
+_START_TAG_ATTRS = re.compile(rb'(?:\s+[\w:.-]+="[^"<]*")*\s*')
+_ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
+_REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def date_styles_of(data: bytes) -> set[int] | None:
+    """:func:`date_styles` read from the bytes of xl/styles.xml (a tree of the part costs
+    more than the rest of opening a small unit), or None when the part is not in the
+    plain shape Excel, LibreOffice and openpyxl write (read its tree then). Whether the
+    part is well-formed is the caller's to check. Every unprefixed element here is in the
+    main namespace, so ``numFmt`` anywhere (dxfs' too, as ``iter`` finds them) and the
+    ``xf`` children of the one ``cellXfs`` are what the tree reader reads."""
+    head = _STYLES_ROOT.match(data[:4096])
+    if head is None or head.group(0).count(NS.encode()) != 1 or f'xmlns="{NS}"'.encode() not in head.group(0):
+        return None
+    decl = head.group(0).split(b"?>")[0].lower()
+    if b"encoding=" in decl and b"utf-8" not in decl:
+        return None
+    end = head.end()
+    if any(data.find(odd, end) != -1 for odd in _STYLES_ODD):
+        return None
+    try:
+        custom = {}
+        for m in _NUM_FMT.finditer(data, end):
+            a = _attrs_of(m.group(1))
+            custom[_int(a.get("numFmtId"))] = a.get("formatCode") or ""
+        found = list(_CELL_XFS.finditer(data, end))
+        ext = data.find(b"<extLst", end)
+        if len(found) > 1 or (found and ext != -1 and found[0].start() > ext):
+            return None     # not the one direct child the tree reader finds
+        formats = []
+        if found and not found[0].group(2):
+            close = data.find(b"</cellXfs>", found[0].end())
+            body = data[found[0].end():close]
+            if close == -1 or b"<extLst" in body:
+                return None
+            _attrs_of(found[0].group(1))
+            formats = [_attrs_of(m.group(1)).get("numFmtId") for m in _XF.finditer(body)]
+    except (ValueError, OverflowError):     # an odd tag, or a reference no character has
+        return None
+    return _dated(custom, formats)
+
+
+def _attrs_of(raw: bytes) -> dict[str, str]:
+    """A start tag's attributes as lxml gives them (whitespace in a value as spaces,
+    references resolved); ValueError when the tag is not plain name="value" pairs."""
+    if _START_TAG_ATTRS.fullmatch(raw) is None:
+        raise ValueError("not a plain start tag")
+    out = {}
+    for k, v in _ATTR.findall(raw):
+        s = v.decode("utf-8")
+        if "\r" in s or "\n" in s or "\t" in s:
+            s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+        out[k.decode()] = _REF.sub(_ref, s) if "&" in s else s
+    return out
+
+
+def _ref(m) -> str:
+    e = m.group(1)
+    if e[0] == "#":
+        return chr(int(e[2:], 16) if e[1] in "xX" else int(e[1:]))
+    return _NAMED[e]
 
 
 def cell_value(c, shared: list[str], sheet: str = "", part: str = "", book: str | Path = ""):

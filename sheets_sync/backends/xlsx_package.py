@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -66,9 +68,10 @@ def to_xml(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def unzip(data: bytes, book: str | Path) -> tuple[list[zipfile.ZipInfo], dict[str, bytes], bytes]:
-    """The zip's entries, its parts inflated (name -> bytes) and its comment; a file that
-    is not an .xlsx, a zip bomb, a part named twice or an encrypted part is refused."""
+def unzip(data: bytes, book: str | Path) -> tuple[list[zipfile.ZipInfo], Parts, bytes]:
+    """The zip's entries, its parts (name -> bytes, inflated when first read: see
+    :class:`Parts`) and its comment; a file that is not an .xlsx, a zip bomb, a part named
+    twice or an encrypted part is refused at once, from the zip's directory."""
     if not data:
         raise bad(book, "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)")
     if data.startswith(_OLE_MAGIC):
@@ -107,24 +110,111 @@ def unzip(data: bytes, book: str | Path) -> tuple[list[zipfile.ZipInfo], dict[st
                           f"(a zip bomb?); not inflated")
             if info.flag_bits & 0x1:
                 raise bad(book, f"ส่วน {info.filename} ถูกเข้ารหัส", f"part {info.filename} is encrypted")
-        parts = {i.filename: _inflate(z, i, book) for i in infos}
-    return infos, parts, z.comment
+    return infos, Parts(data, infos, book), z.comment
 
 
-def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, book: str | Path) -> bytes:
+class Parts(MutableMapping):
+    """The package's parts, name -> bytes, each inflated (and its CRC checked) when it is
+    first read: a ministry reading a unit never needs its theme, document properties or
+    archive tab. :meth:`inflate_all` checks every part (before a save, and at open where
+    a workbook may be written: see XlsxWorkbook)."""
+
+    def __init__(self, data: bytes, infos: list[zipfile.ZipInfo], book: str | Path):
+        self._data, self._book = data, book
+        self._packed = {i.filename: i for i in infos}      # not inflated yet
+        self._bytes: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        try:
+            return self._bytes[name]
+        except KeyError:
+            pass
+        data = _inflate(self._data, self._packed[name], self._book)
+        del self._packed[name]
+        self._bytes[name] = data
+        return data
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self._packed.pop(name, None)
+        self._bytes[name] = data
+
+    def __delitem__(self, name: str) -> None:
+        if self._packed.pop(name, None) is None:
+            del self._bytes[name]
+        else:
+            self._bytes.pop(name, None)
+
+    def __contains__(self, name) -> bool:
+        return name in self._bytes or name in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._bytes, *self._packed])
+
+    def __len__(self) -> int:
+        return len(self._bytes) + len(self._packed)
+
+    def inflate_all(self) -> None:
+        """Inflate every part not read yet: a corrupt one is refused here, as at open."""
+        for name in list(self._packed):
+            self[name]
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, book: str | Path) -> bytes:
+    """One part's bytes, inflated from the file's bytes and checked against its CRC and
+    size. A stored or deflated part (all Excel writes) is read here directly: zipfile's
+    reader objects cost more than the inflating of a small part. Anything else goes
+    through zipfile, which says what is wrong or unsupported."""
+    o = info.header_offset
     try:
-        with z.open(info) as fh:
-            data = fh.read(MAX_PART_BYTES + 1)
+        (magic, _, flags, method, _, _, _, _, _, n, m) = _LOCAL_HEADER.unpack_from(data, o)
+    except struct.error:
+        magic = flags = method = n = m = None
+    if magic != b"PK\x03\x04" or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or flags & 0x61 \
+            or info.compress_type != method:
+        return _inflate_zipfile(data, info, book)
+    name = bytes(data[o + 30:o + 30 + n])
+    if name.decode("utf-8" if flags & 0x800 else "cp437", "replace") != info.orig_filename:
+        return _inflate_zipfile(data, info, book)   # zipfile names the mismatch
+    start = o + 30 + n + m
+    raw = memoryview(data)[start:start + info.compress_size]
+    try:
+        if len(raw) < info.compress_size:
+            raise EOFError("the compressed data ends early")
+        if method == zipfile.ZIP_STORED:
+            out = bytes(raw)
+        else:
+            # never more than the size the directory declares (checked against the limits)
+            out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        if len(out) != info.file_size:
+            raise zipfile.BadZipFile(f"inflates to {len(out)} bytes, not the {info.file_size} declared")
+        if zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as e:
+        raise _corrupt(info, book, e) from None
+    return out
+
+
+def _corrupt(info: zipfile.ZipInfo, book: str | Path, e: Exception) -> WorkbookError:
+    return bad(book, f"ส่วน {info.filename} เสีย (ข้อมูลบีบอัดคลายไม่ได้หรือ CRC ไม่ตรง)",
+               f"part {info.filename} is corrupt (its compressed data cannot be inflated "
+               f"or fails its CRC check): {e}")
+
+
+def _inflate_zipfile(data: bytes, info: zipfile.ZipInfo, book: str | Path) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z, z.open(info) as fh:
+            out = fh.read(MAX_PART_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:
-        raise bad(book, f"ส่วน {info.filename} เสีย (ข้อมูลบีบอัดคลายไม่ได้หรือ CRC ไม่ตรง)",
-                  f"part {info.filename} is corrupt (its compressed data cannot be inflated "
-                  f"or fails its CRC check): {e}") from None
+        raise _corrupt(info, book, e) from None
     except (NotImplementedError, RuntimeError) as e:
         raise bad(book, f"ส่วน {info.filename} ใช้วิธีบีบอัด/เข้ารหัสที่ไม่รองรับ",
                   f"part {info.filename} uses an unsupported compression or encryption: {e}") from None
-    if len(data) > MAX_PART_BYTES:
+    if len(out) > MAX_PART_BYTES:
         raise bad(book, f"ส่วน {info.filename} ใหญ่เกินขีดจำกัด", f"part {info.filename} is over the size limit")
-    return data
+    return out
 
 
 def zip_into(fh: BinaryIO, infos: list[zipfile.ZipInfo], parts: dict[str, bytes], comment: bytes) -> None:
