@@ -31,6 +31,12 @@ from .xlsx_package import (MAX_FILE_BYTES, PKG_REL, Q, R_NS, STRICT_NS, WORKSHEE
                            add_worksheet_part, bad, parse_xml, rels_of, remove_calc_chain, to_xml, unzip, zip_into)
 
 
+# A ministry's units are made from one template and a recalc copies the styles part
+# untouched, so most units hold the same styles bytes: their date formats, found once
+# (the bytes were checked well-formed then), per process.
+_DATES_OF_STYLES: dict[bytes, frozenset[int]] = {}
+
+
 @dataclass
 class SheetPart:
     name: str
@@ -193,15 +199,21 @@ class XlsxWorkbook:
         """Indexes into cellXfs whose number format is a date or time."""
         if self._date_styles is None:
             part = "xl/styles.xml"
-            found = None
-            if part not in self.parts:
-                found = set()
-            elif part not in self._trees:   # from the bytes, checked well-formed as a parse would
-                data = self.parts[part]
-                found = date_styles_of(data)
+            if part not in self.parts or part in self._trees:    # a tree: perhaps changed since read
+                self._date_styles = date_styles(self._trees[part]) if part in self.parts else set()
+                return self._date_styles
+            data = self.parts[part]
+            found = _DATES_OF_STYLES.get(data)
+            if found is None:
+                found = date_styles_of(data)     # from the bytes, checked as a parse would
                 if found is not None:
                     well_formed(data, part, self.path)
-            self._date_styles = date_styles(self._xml(part)) if found is None else found
+                else:
+                    found = date_styles(self._xml(part))
+                if len(_DATES_OF_STYLES) >= 64:
+                    _DATES_OF_STYLES.clear()
+                _DATES_OF_STYLES[data] = frozenset(found)
+            self._date_styles = set(found)
         return self._date_styles
 
     # -- writing ------------------------------------------------------------------

@@ -221,12 +221,12 @@ def _dated(custom: dict, xf_formats: list) -> set[int]:
 
 
 _STYLES_ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<styleSheet\b[^>]*>')
-# after the root's start tag: comments, CDATA, single-quoted attributes, DTDs, processing
-# instructions, another default namespace or the main one bound to a prefix
-_STYLES_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
+# after the root's start tag: another default namespace or the main one bound to a prefix;
+# and (see _odd) comments, CDATA, DTDs, processing instructions, single-quoted attributes
+_STYLES_ODD = (b'xmlns="', NS.encode())
 _NUM_FMT = re.compile(rb"<numFmt\b([^>]*?)/?>")
 _CELL_XFS = re.compile(rb"<cellXfs\b([^>]*?)(/?)>")
-_XF = re.compile(rb"<xf\b([^>]*?)/?>")
+_XF_FORMAT = re.compile(rb'<xf\b[^>]*?\snumFmtId="([^"]*)"')
 _START_TAG_ATTRS = re.compile(rb'(?:\s+[\w:.-]+="[^"<]*")*\s*')
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -234,12 +234,12 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 def date_styles_of(data: bytes) -> set[int] | None:
-    """:func:`date_styles` read from the bytes of xl/styles.xml (a tree of the part costs
-    more than the rest of opening a small unit), or None when the part is not in the
-    plain shape Excel, LibreOffice and openpyxl write (read its tree then). Whether the
-    part is well-formed is the caller's to check. Every unprefixed element here is in the
-    main namespace, so ``numFmt`` anywhere (dxfs' too, as ``iter`` finds them) and the
-    ``xf`` children of the one ``cellXfs`` are what the tree reader reads."""
+    """:func:`date_styles` read from the bytes of xl/styles.xml (its tree cost more than
+    the rest of opening a small unit), or None when the part is not in the plain shape
+    Excel, LibreOffice and openpyxl write (read its tree then). Whether the part is
+    well-formed is the caller's to check. Every unprefixed element here is in the main
+    namespace, so ``numFmt`` anywhere (dxfs' too, as ``iter`` finds them) and the ``xf``
+    children of the one ``cellXfs`` are what the tree reader reads."""
     head = _STYLES_ROOT.match(data[:4096])
     if head is None or head.group(0).count(NS.encode()) != 1 or f'xmlns="{NS}"'.encode() not in head.group(0):
         return None
@@ -247,7 +247,7 @@ def date_styles_of(data: bytes) -> set[int] | None:
     if b"encoding=" in decl and b"utf-8" not in decl:
         return None
     end = head.end()
-    if any(data.find(odd, end) != -1 for odd in _STYLES_ODD):
+    if _odd(data, end) or any(data.find(odd, end) != -1 for odd in _STYLES_ODD):
         return None
     try:
         custom = {}
@@ -258,17 +258,33 @@ def date_styles_of(data: bytes) -> set[int] | None:
         ext = data.find(b"<extLst", end)
         if len(found) > 1 or (found and ext != -1 and found[0].start() > ext):
             return None     # not the one direct child the tree reader finds
-        formats = []
+        formats: list = []
         if found and not found[0].group(2):
+            _attrs_of(found[0].group(1))
             close = data.find(b"</cellXfs>", found[0].end())
             body = data[found[0].end():close]
-            if close == -1 or b"<extLst" in body:
+            if close == -1 or b"<extLst" in body or b"&" in body:
                 return None
-            _attrs_of(found[0].group(1))
-            formats = [_attrs_of(m.group(1)).get("numFmtId") for m in _XF.finditer(body)]
+            # without references each numFmtId="..." is read as it stands; an xf without
+            # one so written (Excel always writes it) leaves the part to the tree reader
+            formats = [v.decode() for v in _XF_FORMAT.findall(body)]
+            if len(formats) != body.count(b"<xf"):
+                return None
     except (ValueError, OverflowError):     # an odd tag, or a reference no character has
         return None
     return _dated(custom, formats)
+
+
+def _odd(data: bytes, end: int) -> bool:
+    """Whether "<!", "<?" or "='" occurs from ``end``: each looked for by its rarer second
+    byte (one memchr, where the two-byte search stops at every "<")."""
+    for ch, before in ((b"!", 60), (b"?", 60), (b"'", 61)):     # "<", "<", "="
+        i = data.find(ch, end)
+        while i != -1:
+            if data[i - 1] == before:
+                return True
+            i = data.find(ch, i + 1)
+    return False
 
 
 def _attrs_of(raw: bytes) -> dict[str, str]:

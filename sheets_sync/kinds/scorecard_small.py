@@ -126,9 +126,9 @@ def check_columns(index: list, typed: dict[str, list], cols: dict[str, np.ndarra
 
 
 def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.ndarray], unusable: np.ndarray,
-                invalid: np.ndarray | None, options) -> tuple[pd.DataFrame, dict, tuple]:
-    """core/scoring.compute then rounded, on arrays: (rounded rows, rounded totals, the
-    direction and method arrays: core/scoring.word_arrays, for the notes)."""
+                invalid: np.ndarray | None, options) -> tuple[pd.DataFrame, dict, dict, tuple]:
+    """core/scoring.compute then rounded, on arrays: (rounded rows, their columns as lists,
+    rounded totals, the direction and method arrays: core/scoring.word_arrays, for the notes)."""
     c = [cols[k] for k in CRITERIA]
     r = np.where(unusable, np.nan, cols["result"])
     desc = descending_array(c[0], c[-1], typed["direction"] if "direction" in typed else None)
@@ -141,17 +141,19 @@ def scored_rows(num: pd.DataFrame, typed: dict[str, list], cols: dict[str, np.nd
         status = status.copy()
         status[invalid] = "invalid"
     d = options.decimals
-    rows = pd.DataFrame({"score": round_half_up_array(s, d["score"]),
-                         "percentage": round_half_up_array(s / options.max_score * 100, d["percentage"]),
-                         "weighted_score": round_half_up_array(weighted, d["weighted_score"]),
-                         "status": pd.Series(status, index=num.index, dtype="str")}, index=num.index)
+    shown = {"score": round_half_up_array(s, d["score"]),
+             "percentage": round_half_up_array(s / options.max_score * 100, d["percentage"]),
+             "weighted_score": round_half_up_array(weighted, d["weighted_score"]),
+             "status": pd.array(status, dtype="str")}
+    # arrays, not Series: a Series in the dict is aligned on the index, half the frame's cost
+    rows = pd.DataFrame(shown, index=num.index)
     reported = int(np.count_nonzero(~np.isnan(s)))
     total_weighted = _total(weighted)
     totals = {"weight": round_half_up(_total(cols["weight"]), 2),
               "weighted_score": round_half_up(total_weighted, d["weighted_score"]),
               "percentage": round_half_up(total_weighted / options.max_score * 100, d["percentage"]),
               "reported": reported, "indicators": len(r), "complete": reported == len(r)}
-    return rows, totals, (desc, methods)
+    return rows, {k: v.tolist() for k, v in shown.items()}, totals, (desc, methods)
 
 
 def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.DataFrame, summed: dict,
@@ -167,13 +169,13 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     problems += odd.values()
     unusable = np.array([u or r in odd for u, r in zip(unusable, index)], dtype=bool)
     invalid = unusable | bad["result"] if "invalid" in template.status_levels else None
-    rows, shown, words = scored_rows(num, typed, cols, unusable, invalid, options)
+    rows, columns, shown, words = scored_rows(num, typed, cols, unusable, invalid, options)
 
     desired: dict[Cell, object] = dict(summed)
     names: dict[Cell, str] = dict(summed_names)
     shown_cols = {}
     for key in COMPUTED:
-        values = rows[key].tolist()
+        values = columns[key]
         shown_cols[key] = values if key == "status" else [None if v != v else float(v) for v in values]
         if key in layout.columns:
             col = layout.columns[key]
@@ -184,7 +186,7 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
-        notes = ScoreNotes(num, options, raw["code"], col, words=words)     # as the vectorised path: built when read
+        notes = ScoreNotes(num, options, codes, col, words=words)     # as the vectorised path: built when read
     report = [{"code": code, **{k: shown_cols[k][i] for k in COMPUTED}} for i, code in enumerate(codes)]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
