@@ -175,6 +175,8 @@ def for_the_summary(read: UnitRead) -> UnitRead:
     if read.result is not None:
         read.result = replace(read.result, desired={}, changes={}, other_cells={}, notes={}, report_rows=[],
                               names={}, heights={})
+        for frame in (read.result.inputs, read.result.rows, *(read.result.detail or {}).values()):
+            _share_columns(frame)
     key = str((read.meta or {}).get("template") or "scorecard")
     try:
         if read.template is not None and read.template is load_template(key):
@@ -185,6 +187,22 @@ def for_the_summary(read: UnitRead) -> UnitRead:
 
 
 _RECALCS_OWN = ("computed:", "template:", "notes:", "results:")
+# Units of one template have tables of the same columns: one Index object for them all,
+# so a worker's chunk of reads pickles (and the parent unpickles) each only once.
+_COLUMNS: dict[tuple, object] = {}
+
+
+def _share_columns(frame) -> None:
+    import pandas as pd
+    if not isinstance(frame, pd.DataFrame):
+        return
+    try:
+        key = (tuple(frame.columns), str(frame.columns.dtype))
+        shared = _COLUMNS.setdefault(key, frame.columns) if len(_COLUMNS) < 256 else frame.columns
+    except TypeError:   # a column label that is not hashable: left as it is
+        return
+    if shared is not frame.columns:
+        frame.columns = shared
 
 
 @dataclass(frozen=True)
