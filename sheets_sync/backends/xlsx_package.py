@@ -132,6 +132,8 @@ class Parts(MutableMapping):
         data = _inflate(self._data, self._packed[name], self._book)
         del self._packed[name]
         self._bytes[name] = data
+        if not self._packed:
+            self._data = b""    # every part inflated: the file's bytes are not needed again
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
