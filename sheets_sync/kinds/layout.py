@@ -168,9 +168,24 @@ def _find_rows(values: dict, template: Template, layout: Layout, code_key) -> No
         if r != last:
             last = r
             coded = bool(code_key(values.get((r, code_col))))
+            if coded:
+                filled.add(r)       # its code is a cell that is not empty
+        t = type(v)
+        if coded and not numeric_labels:
+            # an item row: only whether a cell reads as a totals label. Labels hold no
+            # digit, so squash(norm(text)) is the text without its spaces (Thai digits
+            # turned to 0-9 could not make a label): no norm per indicator name
+            if t is str:
+                key = label_of("".join(v.split()))
+            elif t is int or t is float:
+                continue
+            else:
+                key = label_of(_number_text(v))
+            if key is not None:
+                labels.setdefault(r, []).append((c, key))
+            continue
         if not coded:
             others.setdefault(r, {})[c] = v
-        t = type(v)
         if t is str:
             known = seen.get(v) or _seen_text(v, seen)
             if not known[0]:
