@@ -21,7 +21,7 @@ from ..core.grid import Cell, Grid, parse_a1
 from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
 from .xlsx_notes import NOTE_TITLE
 from .xlsx_package import NS, parse_xml
-from .xlsx_text import attrs, decode_refs, element_text, region
+from .xlsx_text import attrs, decode_refs, element_text, region, unescape
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
@@ -46,7 +46,9 @@ _RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _COL = re.compile(rb"<col\b([^>]*?)/?>")
-_DV = re.compile(rb"<dataValidation\b([^>]*?)/?>")
+_NOTE_OR_DV = re.compile(rb'<dataValidation allowBlank="1" showInputMessage="1" promptTitle="'
+                         + re.escape(NOTE_TITLE.encode()) + rb'" prompt="([^"]*)" sqref="([A-Z]{1,3}[0-9]+)"/>'
+                         rb'|<dataValidation\b((?:[^>"]|"[^"]*")*?)/?>')   # a quoted value may hold ">"
 
 
 class _Plain(Exception):
@@ -369,8 +371,16 @@ def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None
     if not (plain_part(data) if plain is None else plain):
         return None
     out = {}
-    for m in _DV.finditer(data, *region(data, b"<dataValidations", b"</dataValidations>")):
-        a = attrs(m.group(1))
+    # the shape sheets-sync writes its notes in is read from two groups; any other
+    # validation through its attributes
+    for prompt, ref, other in _NOTE_OR_DV.findall(data, *region(data, b"<dataValidations", b"</dataValidations>")):
+        if ref:
+            s = prompt.decode("utf-8")
+            if "\t" in s or "\n" in s or "\r" in s:
+                s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+            out[parse_a1(ref.decode())] = unescape(s) if "&" in s else s
+            continue
+        a = attrs(other)
         if a.get("promptTitle") == NOTE_TITLE:
             try:
                 out[parse_a1((a.get("sqref") or "").split()[0].split(":")[0])] = a.get("prompt", "")
