@@ -26,8 +26,9 @@ from .xlsx_text import attrs, decode_refs, element_text, region, unescape
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
 # comments, CDATA, single-quoted attributes, DTDs, processing instructions, another
-# default namespace or the main one bound to a prefix: left to the tree reader
-_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
+# default namespace or the main one bound to a prefix: left to the tree reader ("<!" starts
+# each of a comment, CDATA and a DTD: one search finds them all)
+_ODD = (b"<!", b"='", b"<?", b'xmlns="', NS.encode())
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # a row's start tag, or a whole cell (self-closed, or with its content)
 # (a cell whose only content is a plain <v> has that value as its own group: most cells)
