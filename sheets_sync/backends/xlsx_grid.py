@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.grid import Cell, Grid, a1, parse_a1
 from .xlsx_package import NS, Q, bad
+from .xlsx_text import attrs
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 # Built-in number formats that show a date or time (openpyxl's, plus the East Asian and
@@ -227,10 +228,7 @@ _STYLES_ODD = (b'xmlns="', NS.encode())
 _NUM_FMT = re.compile(rb"<numFmt\b([^>]*?)/?>")
 _CELL_XFS = re.compile(rb"<cellXfs\b([^>]*?)(/?)>")
 _XF_FORMAT = re.compile(rb'<xf\b[^>]*?\snumFmtId="([^"]*)"')
-_START_TAG_ATTRS = re.compile(rb'(?:\s+[\w:.-]+="[^"<]*")*\s*')
-_ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
-_REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_START_TAG_ATTRS = re.compile(rb'(?:\s+[\w:]+="[^"<]*")*\s*')
 
 
 def date_styles_of(data: bytes) -> set[int] | None:
@@ -288,24 +286,11 @@ def _odd(data: bytes, end: int) -> bool:
 
 
 def _attrs_of(raw: bytes) -> dict[str, str]:
-    """A start tag's attributes as lxml gives them (whitespace in a value as spaces,
-    references resolved); ValueError when the tag is not plain name="value" pairs."""
+    """A start tag's attributes as lxml gives them (xlsx_text.attrs); ValueError when the
+    tag is not plain name="value" pairs."""
     if _START_TAG_ATTRS.fullmatch(raw) is None:
         raise ValueError("not a plain start tag")
-    out = {}
-    for k, v in _ATTR.findall(raw):
-        s = v.decode("utf-8")
-        if "\r" in s or "\n" in s or "\t" in s:
-            s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-        out[k.decode()] = _REF.sub(_ref, s) if "&" in s else s
-    return out
-
-
-def _ref(m) -> str:
-    e = m.group(1)
-    if e[0] == "#":
-        return chr(int(e[2:], 16) if e[1] in "xX" else int(e[1:]))
-    return _NAMED[e]
+    return attrs(raw)
 
 
 def cell_value(c, shared: list[str], sheet: str = "", part: str = "", book: str | Path = ""):
