@@ -103,3 +103,30 @@ def test_a_workers_record_keeps_what_the_summary_reads(tmp_path):
         (f.kind, f.sheet, f.totals, f.detail["details"], f.detail["details_sheet"])
     assert r.inputs.equals(f.inputs) and r.rows.equals(f.rows) and r.detail["numbers"].equals(f.detail["numbers"])
     assert [p.to_dict() for p in r.problems] == [p.to_dict() for p in f.problems]
+
+
+def test_a_chunk_of_records_carries_each_tables_columns_once(tmp_path):
+    """Two units' records, as one worker sends them together: each table's columns are
+    one Index for both (pickled once), and every frame reads as the unit's own read."""
+    import pickle
+    import shutil
+
+    import pandas as pd
+    from sheets_sync.ministry.consolidate import for_the_summary, read_unit
+    from sheets_sync.ministry.units import Unit
+    path = tmp_path / "u.xlsx"
+    ss.init(path, indicators=SEED000_CSV, unit="หน่วย")
+    type_results(path, SEED000_RESULTS)
+    ss.recalc(path)
+    shutil.copyfile(path, tmp_path / "v.xlsx")
+    units = [Unit(c, c, str(tmp_path / f), [], path=tmp_path / f) for c, f in (("U", "u.xlsx"), ("V", "v.xlsx"))]
+    full = [read_unit(u, i, None) for i, u in enumerate(units)]
+    sent = [for_the_summary(read_unit(u, i, None)) for i, u in enumerate(units)]
+    frames = [(s.result.inputs, s.result.rows, s.result.detail["numbers"]) for s in sent]
+    assert all(a.columns is b.columns for a, b in zip(*frames))
+    got = pickle.loads(pickle.dumps(sent))
+    assert got[0].result.inputs.columns is got[1].result.inputs.columns
+    for g, f in zip(got, full):
+        pd.testing.assert_frame_equal(g.result.inputs, f.result.inputs)
+        pd.testing.assert_frame_equal(g.result.rows, f.result.rows)
+        pd.testing.assert_frame_equal(g.result.detail["numbers"], f.result.detail["numbers"])
