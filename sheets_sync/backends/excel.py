@@ -2,30 +2,41 @@
 remote engine (``xw.Book(json=...)``), the same code either way."""
 from __future__ import annotations
 
+from operator import itemgetter
+
 from ..core.grid import Cell, Grid
 
 
-def blocks(cells: dict[Cell, object], clean=None) -> list[tuple[int, int, list[list]]]:
+def blocks(cells: dict[Cell, object], clean=None, as_is: frozenset = frozenset()) -> list[tuple[int, int, list[list]]]:
     """Cover the cells with as few filled rectangles as rows allow: runs of consecutive
     rows with the same contiguous column span become one block. ``clean``, if given, is
-    applied to every value on the way (one pass instead of another over the blocks)."""
+    applied on the way to every value whose type is not in ``as_is`` (no second pass)."""
     by_row: dict[int, dict[int, object]] = {}
-    for (r, c), v in cells.items():
-        try:
-            by_row[r][c] = v
-        except KeyError:
-            by_row[r] = {c: v}
+    if clean is None:
+        for (r, c), v in cells.items():
+            try:
+                by_row[r][c] = v
+            except KeyError:
+                by_row[r] = {c: v}
+    else:
+        for (r, c), v in cells.items():
+            if type(v) not in as_is:
+                v = clean(v)
+            try:
+                by_row[r][c] = v
+            except KeyError:
+                by_row[r] = {c: v}
     out: list[tuple[int, int, list[list]]] = []
     open_: dict[tuple[int, int], tuple[int, int, list[list]]] = {}  # (c0, c1) -> block
-    spans_of: dict[tuple, list[tuple[tuple[int, int], tuple[int, ...]]]] = {}
+    spans_of: dict[tuple, list] = {}
     for r in sorted(by_row):
         row = by_row[r]
         keys = tuple(row)
         spans = spans_of.get(keys)
         if spans is None:   # rows mostly share their columns: split each column set once
-            spans_of[keys] = spans = _spans(sorted(keys))
-        for key, cols in spans:
-            values = [row[c] for c in cols] if clean is None else [clean(row[c]) for c in cols]
+            spans_of[keys] = spans = _spans(keys)
+        for key, take in spans:
+            values = list(row.values()) if take is None else take(row)
             block = open_.get(key)
             if block is not None and block[0] + len(block[2]) == r:
                 block[2].append(values)
@@ -37,17 +48,28 @@ def blocks(cells: dict[Cell, object], clean=None) -> list[tuple[int, int, list[l
     return sorted(out, key=lambda b: (b[0], b[1]))
 
 
-def _spans(cols: list[int]) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
-    """Sorted columns as runs of consecutive ones: ((first, last), columns)."""
+def _spans(keys: tuple[int, ...]) -> list[tuple[tuple[int, int], object]]:
+    """A row's columns (in the order its cells came) as runs of consecutive ones: (first,
+    last) and what takes the run's values from the row (None: all of them, in order)."""
+    cols = sorted(keys)
     out = []
     i, n = 0, len(cols)
     while i < n:
         j = i
         while j + 1 < n and cols[j + 1] == cols[j] + 1:
             j += 1
-        out.append(((cols[i], cols[j]), tuple(cols[i:j + 1])))
+        run = tuple(cols[i:j + 1])
+        out.append(((cols[i], cols[j]), None if run == keys else _taker(run)))
         i = j + 1
     return out
+
+
+def _taker(cols: tuple[int, ...]):
+    if len(cols) == 1:
+        col = cols[0]
+        return lambda row: [row[col]]
+    get = itemgetter(*cols)
+    return lambda row: list(get(row))
 
 
 class ExcelBook:
@@ -92,7 +114,7 @@ class ExcelBook:
         for sheet, updates in cells.items():
             ws = self.book.sheets[sheet]
             if hasattr(ws.impl, "append_json_action"):
-                for r, c, rows in blocks(updates, _clean):
+                for r, c, rows in blocks(updates, _clean, _WRITTEN_AS_IS):
                     _remote_set_values(ws, r, c, rows)
                     self.writes += 1
                 continue
@@ -108,7 +130,8 @@ class ExcelBook:
 # with a function call; it writes each range by copying the values several times. At 10,000
 # rows both cost more than the scoring. The values here are the ones those pipelines give.
 
-_READ_AS_IS = (float, int, bool)
+_READ_AS_IS = frozenset({float, int, bool})
+_WRITTEN_AS_IS = frozenset({str, int, bool})   # floats too, but for NaN: _clean sees them
 _MAYBE_CLEANED = "-0123456789#"   # how every text xlwings changes begins: an ISO date or an error
 
 
@@ -125,13 +148,13 @@ def _remote_cells(sheet, rng) -> dict[Cell, object] | None:
     out: dict[Cell, object] = {}
     for r, row in enumerate(impl.api["values"][r0 - 1:r0 - 1 + nrows], r0):
         for c, v in enumerate(row[c0 - 1:c0 - 1 + ncols], c0):
-            t = type(v)
-            if t in _READ_AS_IS or (t is str and v and v[0] not in _MAYBE_CLEANED):
-                out[r, c] = v
-            elif v is not None:
-                v = clean(v)
-                if v is not None and v != "":
+            if v is not None:
+                if type(v) in _READ_AS_IS or (type(v) is str and v and v[0] not in _MAYBE_CLEANED):
                     out[r, c] = v
+                else:
+                    v = clean(v)
+                    if v is not None and v != "":
+                        out[r, c] = v
     return out
 
 
@@ -148,7 +171,8 @@ def _read_cleaner():
 def _clean(v):
     """What xlwings' write pipeline makes of a value (``prepare_xl_data_element``: None and
     NaN empty, numpy numbers floats, dates ISO text), the plain str/int/float/bool cells
-    recalc writes answered without it."""
+    recalc writes answered without it (``blocks`` does not even call it for the
+    ``_WRITTEN_AS_IS`` ones)."""
     t = type(v)
     if t is str or t is float and v == v or t is int or t is bool:
         return v
