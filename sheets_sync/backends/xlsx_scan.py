@@ -21,6 +21,7 @@ from ..core.grid import Cell, Grid, parse_a1
 from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
 from .xlsx_notes import NOTE_TITLE
 from .xlsx_package import NS, parse_xml
+from .xlsx_text import attrs, decode_refs, element_text, region
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
@@ -29,12 +30,15 @@ _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
 _ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # a row's start tag, or a whole cell (self-closed, or with its content)
-_ITEM = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?(?:/>|>(.*?)</c>)'
+# (a cell whose only content is a plain <v> has that value as its own group: most cells)
+_ITEM = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+                   rb'(?:/>|><v>([^<&]*)</v></c>|>(.*?)</c>)'
                    rb'|<row\b([^>]*?)(/?)>|<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _V_ONLY = re.compile(rb"<v>([^<&]*)</v>")
+_ROW_R = re.compile(rb'(?:^|\s)r="([^"]*)"')
+_ROW_HT = re.compile(rb'(?:^|\s)ht="([^"]*)"')
 _IS_ONLY = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
 _COLUMNS: dict[bytes, int] = {}
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _V = re.compile(rb"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.S)
 _F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _IS = re.compile(rb"<is\b[^>]*?(?:/>|>(.*?)</is>)", re.S)
@@ -43,8 +47,6 @@ _T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _COL = re.compile(rb"<col\b([^>]*?)/?>")
 _DV = re.compile(rb"<dataValidation\b([^>]*?)/?>")
-_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 class _Plain(Exception):
@@ -60,44 +62,6 @@ class _F_:
 
     def get(self, key):
         return self.attrs.get(key)
-
-
-def _entity(m) -> str:
-    e = m.group(1)
-    if e[0] == "#":
-        return chr(int(e[2:], 16) if e[1] in "xX" else int(e[1:]))
-    return _NAMED[e]
-
-
-def _text(raw: bytes | None) -> str | None:
-    """Element text as lxml gives it: entities resolved, line ends as \\n, None when empty."""
-    if not raw:
-        return None
-    if b"&#" in raw:
-        # character references (openpyxl writes every Thai letter as one): lxml decodes
-        # them at C speed; the raw text comes from a part already checked well-formed
-        return etree.fromstring(b"<t>" + raw + b"</t>", _TEXT).text or None
-    s = raw.decode("utf-8")
-    if "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _unescape(s) if "&" in s else s
-
-
-def _unescape(s: str) -> str:
-    if "&#" in s:
-        return _ENTITY.sub(_entity, s)
-    # no character references: the five named ones, &amp; last (JSON blobs are full of &quot;)
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
-
-
-def _attrs(raw: bytes) -> dict[str, str]:
-    out = {}
-    for k, v in _ATTR.findall(raw):
-        s = v.decode("utf-8")
-        if "\t" in s or "\n" in s or "\r" in s:
-            s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-        out[k.decode()] = _unescape(s) if "&" in s else s
-    return out
 
 
 def plain_part(data: bytes) -> bool:
@@ -121,7 +85,6 @@ class _Nothing:
         return None
 
 
-_TEXT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _CHECK = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
@@ -160,11 +123,13 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
         end = data.find(b"</sheetData>", sd.end())
         if end == -1:
             raise _Plain
-        r, last_col = 0, 0
+        r, last_col, row_digits = 0, 0, b""
+        is_date: dict[bytes, bool] = {}     # a style's digits -> whether it shows a date
+        refs: list[tuple[Cell, bytes]] = []   # inline texts holding character references
         # findall: one tuple per item, no match objects (unmatched groups are b"")
-        for letters, digits, style, tb, inner, row_attrs, _, gattrs, ginner in _ITEM.findall(data, sd.end(), end):
+        for letters, digits, style, tb, v, inner, row_attrs, _, gattrs, ginner in _ITEM.findall(data, sd.end(), end):
             if letters:     # <c r=.. s=.. t=..>, the shape every writer uses
-                if int(digits) != r:
+                if digits != row_digits and int(digits) != r:
                     raise _Plain
                 col = _COLUMNS.get(letters)
                 if col is None:
@@ -172,7 +137,35 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
                 if not last_col < col <= MAX_COL:
                     raise _Plain
                 last_col = col
-                if not inner:
+                if v and v.isascii():
+                    # a plain <v>: a number, or a shared string's index, read from the bytes
+                    if not tb or tb == b"n":
+                        # _number, inline (110,000 calls a sheet): float reads the bytes as the text
+                        try:
+                            value = float(v)
+                        except ValueError:
+                            value = None
+                        if value is not None and value - value == 0:      # finite
+                            if value.is_integer() and b"." not in v and b"E" not in v and b"e" not in v:
+                                value = int(value)
+                            values[(r, col)] = value
+                            if date_styles:
+                                d = is_date.get(style)
+                                if d is None:
+                                    d = is_date[style] = _int(style or None) in date_styles
+                                if d:
+                                    dates.add((r, col))
+                            continue
+                    elif tb == b"s":
+                        i = _int(v)
+                        if i is None or not 0 <= i < len(shared):
+                            raise _Plain    # the tree reader says which string is missing
+                        if shared[i]:
+                            values[(r, col)] = shared[i]
+                        continue
+                if v:
+                    inner = b"<v>" + v + b"</v>"
+                elif not inner:
                     continue
                 t = tb.decode() if tb else None
                 if t is None or t == "n":
@@ -180,7 +173,11 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
                     value = _number(v.group(1).decode()) if v is not None else None
                 elif t == "inlineStr":
                     v = _IS_ONLY.fullmatch(inner)
-                    value = (_text(v.group(1)) or "") if v is not None else None
+                    if v is not None and b"&#" in v.group(1):
+                        values[(r, col)] = None     # held in place; its text is decoded below
+                        refs.append(((r, col), v.group(1)))
+                        continue
+                    value = (element_text(v.group(1)) or "") if v is not None else None
                 else:
                     v = None
                 if v is None:
@@ -196,22 +193,29 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
                         dates.add((r, col))
                 continue
             if not gattrs:      # a row (a <c> with no attributes at all has no r either)
-                a = _attrs(row_attrs)
-                if "r" not in a:
+                if b"&" in row_attrs:
+                    a = attrs(row_attrs)
+                    raw_r, raw_ht = a.get("r"), a.get("ht")
+                else:   # its r and ht as attrs reads them (no reference to resolve)
+                    m = _ROW_R.search(row_attrs)
+                    raw_r = m.group(1) if m is not None else None
+                    m = _ROW_HT.search(row_attrs)
+                    raw_ht = m.group(1) if m is not None else None
+                if raw_r is None:
                     raise _Plain
-                nr = _int(a["r"])
+                nr = _int(raw_r)
                 if nr is None or not r < nr <= MAX_ROW:
                     raise _Plain    # the tree reader names what is wrong
                 if stop_row and nr > stop_row:
                     break
-                r, last_col = nr, 0
-                if "ht" in a:
+                r, last_col, row_digits = nr, 0, str(nr).encode()
+                if raw_ht is not None:
                     try:
-                        heights[r] = float(a["ht"])
+                        heights[r] = float(raw_ht)
                     except ValueError:
                         pass
                 continue
-            a = _attrs(gattrs)
+            a = attrs(gattrs)
             ref = a.get("r")
             if ref is None or r == 0:
                 raise _Plain
@@ -234,6 +238,7 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
                 if t == "d" or (date_styles and isinstance(value, (int, float)) and not isinstance(value, bool)
                                 and _int(a.get("s")) in date_styles):
                     dates.add((r, col))
+        decode_refs(refs, values)
     g.merges = _merges(data)
     g.dates = dates
     _columns(data, g)
@@ -301,9 +306,9 @@ def _value(inner: bytes, t: str | None, shared: list[str], ref: str):
         if m is None:
             return None
         body = _RPH.sub(b"", m.group(1) or b"")
-        return "".join(_text(x) or "" for x in _T.findall(body))
+        return "".join(element_text(x) or "" for x in _T.findall(body))
     m = _V.search(inner)
-    text = _text(m.group(1)) if m is not None else None
+    text = element_text(m.group(1)) if m is not None else None
     if text is None:
         return None
     if t is None or t == "n":
@@ -321,7 +326,7 @@ def _value(inner: bytes, t: str | None, shared: list[str], ref: str):
 
 
 def _formula_of(m, ref: str, shared: dict) -> str:
-    f = _F_(_attrs(m.group(1)), _text(m.group(2)))
+    f = _F_(attrs(m.group(1)), element_text(m.group(2)))
     text = f.text or ""
     if f.get("t") == "shared" and f.get("si") is not None:
         if text:
@@ -333,8 +338,8 @@ def _formula_of(m, ref: str, shared: dict) -> str:
 
 def _merges(data: bytes) -> list[tuple[int, int, int, int]]:
     out = []
-    for m in _MERGE.finditer(data, *_region(data, b"<mergeCells", b"</mergeCells>")):
-        ref = _attrs(m.group(1)).get("ref") or ""
+    for m in _MERGE.finditer(data, *region(data, b"<mergeCells", b"</mergeCells>")):
+        ref = attrs(m.group(1)).get("ref") or ""
         try:
             ends = [parse_a1(p) for p in ref.split(":")]
         except ValueError:
@@ -345,8 +350,8 @@ def _merges(data: bytes) -> list[tuple[int, int, int, int]]:
 
 
 def _columns(data: bytes, g: Grid) -> None:
-    for m in _COL.finditer(data, *_region(data, b"<cols", b"</cols>")):
-        a = _attrs(m.group(1))
+    for m in _COL.finditer(data, *region(data, b"<cols", b"</cols>")):
+        a = attrs(m.group(1))
         try:
             lo, hi = int(a.get("min")), int(a.get("max"))
             width = float(a["width"]) if a.get("width") is not None else None
@@ -359,23 +364,13 @@ def _columns(data: bytes, g: Grid) -> None:
                 g.hidden_columns.add(c)
 
 
-def _region(data: bytes, start: bytes, end: bytes) -> tuple[int, int]:
-    """Where the element that starts with ``start`` lies (0, 0 when the part has none):
-    a search over it, not over every cell of the sheet."""
-    i = data.find(start)
-    if i == -1:
-        return 0, 0
-    j = data.find(end, i)
-    return i, (len(data) if j == -1 else j)
-
-
 def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None:
     """Our notes in a plain sheet part (see :func:`~.xlsx_notes.read_notes`), or None."""
     if not (plain_part(data) if plain is None else plain):
         return None
     out = {}
-    for m in _DV.finditer(data, *_region(data, b"<dataValidations", b"</dataValidations>")):
-        a = _attrs(m.group(1))
+    for m in _DV.finditer(data, *region(data, b"<dataValidations", b"</dataValidations>")):
+        a = attrs(m.group(1))
         if a.get("promptTitle") == NOTE_TITLE:
             try:
                 out[parse_a1((a.get("sqref") or "").split()[0].split(":")[0])] = a.get("prompt", "")

@@ -21,7 +21,8 @@ from ..core.grid import Cell, a1, column_letter, parse_a1
 from .xlsx_cell_writes import _ILLEGAL_XML, _cell_body, dimension_ref
 from .xlsx_grid import MAX_COL, MAX_ROW
 from .xlsx_notes import NOTE_LIMIT, NOTE_TITLE
-from .xlsx_scan import _COL, _attrs, _region
+from .xlsx_scan import _COL
+from .xlsx_text import attrs as _attrs, region as _region
 
 # a start tag's attributes: each  name="value"  (no single quotes, no spaces around =)
 _A = rb'((?:\s+[\w:]+="[^"]*")*)\s*'

@@ -65,6 +65,10 @@ class Grid:
     def row(self, r: int) -> dict[int, object]:
         return {c: v for (rr, c), v in self.values.items() if rr == r}
 
+    def head_rows(self, n: int) -> dict[int, dict[int, object]]:
+        """The cells of rows 1..n, by row."""
+        return _rows_upto(self.values, n)
+
     @classmethod
     def from_rows(cls, name: str, rows: list[list], formulas: dict[Cell, str] | None = None,
                   first_row: int = 1, first_col: int = 1) -> "Grid":
@@ -84,6 +88,23 @@ def same_value(current, desired) -> bool:
     if isinstance(current, (int, float)) and isinstance(desired, (int, float)):
         return abs(float(current) - float(desired)) < 1e-9
     return current == desired
+
+
+def differing(grid: "Grid", desired: dict[Cell, object]) -> dict[Cell, object]:
+    """The ``desired`` cells the grid does not hold (:func:`same_value`) or holds as a
+    formula, in ``desired``'s order. The usual cell (the same float or text as before) is
+    decided without a call: a recalc compares every computed cell of the sheet."""
+    formulas, get = grid.formulas, grid.values.get
+    out = {}
+    for cell, want in desired.items():
+        have = get(cell)
+        t = type(want)
+        if type(have) is t and ((t is float and -1e-9 < have - want < 1e-9) or (t is str and have == want)):
+            if cell in formulas:
+                out[cell] = want
+        elif cell in formulas or not same_value(have, want):
+            out[cell] = want
+    return out
 
 
 def plain(v):
@@ -131,14 +152,16 @@ class LazyGrid(Grid):
         return self.loaded().max_row
 
     def head_rows(self, n: int) -> dict[int, dict[int, object]]:
-        """The cells of rows 1..n, by row."""
         head = self._head(n) if self._head is not None else None
-        values = head.values if head is not None else self.loaded().values
-        out: dict[int, dict[int, object]] = {}
-        for (r, c), v in values.items():
-            if r <= n:
-                out.setdefault(r, {})[c] = v
-        return out
+        return _rows_upto(head.values if head is not None else self.loaded().values, n)
+
+
+def _rows_upto(values: dict, n: int) -> dict[int, dict[int, object]]:
+    out: dict[int, dict[int, object]] = {}
+    for (r, c), v in values.items():
+        if r <= n:
+            out.setdefault(r, {})[c] = v
+    return out
 
 
 def _through(field_name: str):

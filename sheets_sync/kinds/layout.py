@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.grid import Grid, LazyGrid, a1
+from ..core.grid import Grid, a1
 from ..core.problems import Problem, problem
 from ..core.text import norm, squash
 from .template import Template
@@ -118,30 +118,19 @@ def match_header(r: int, template: Template, texts: dict[int, dict[int, tuple[st
     return found
 
 
-def rows_of(grid: Grid) -> dict[int, dict[int, object]]:
-    """The grid's cells grouped by row, in one pass (a sheet is read once)."""
-    by_row: dict[int, dict[int, object]] = {}
-    for (r, c), v in grid.values.items():
-        by_row.setdefault(r, {})[c] = v
-    return by_row
-
-
 def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
     """The sheet's layout, or None when the sheet holds no table of this template."""
-    # a tab read lazily is asked for its header rows only; the rest is read when a table is there
-    head = grid.head_rows(HEADER_SCAN_ROWS) if isinstance(grid, LazyGrid) else None
-    rows = rows_of(grid) if head is None else head
+    # a tab read lazily reads its header rows only; the rest when a table is there
+    head = grid.head_rows(HEADER_SCAN_ROWS)
     required = template.required
     best, best_n, best_r = None, 0, 0
-    texts = header_texts(rows, HEADER_SCAN_ROWS)
+    texts = header_texts(head, HEADER_SCAN_ROWS)
     for r in sorted(texts):
         found = match_header(r, template, texts)
         if len(found) > best_n:
             best, best_n, best_r = found, len(found), r
     if best is None or sum(k in best for k in required) < min(MIN_REQUIRED_MATCH, len(required)):
         return None
-    if head is not None:
-        rows = rows_of(grid)
     layout = Layout(grid.name, best_r, {k: cols[0] for k, cols in best.items()})
     for key, cols in best.items():
         if len(cols) > 1:
@@ -153,51 +142,79 @@ def discover(grid: Grid, template: Template, code_key=norm) -> Layout | None:
         layout.problems.append(problem("missing_column", grid.name, f"{best_r}:{best_r}",
                                        label=template.field(k).label))
     if not missing:
-        _find_rows(rows, template, layout, code_key)
+        _find_rows(grid.values, template, layout, code_key)
     return layout
 
 
-def _find_rows(rows: dict[int, dict[int, object]], template: Template, layout: Layout, code_key) -> None:
+def _find_rows(values: dict, template: Template, layout: Layout, code_key) -> None:
+    """Item, section, totals and loose rows below the header. One pass over the cells
+    finds the rows holding anything and the cells that read as a totals label; only the
+    few rows that are neither items nor totals have their texts worked out."""
     totals_by_label = {squash(norm(spec["label"])): key for key, spec in template.totals.items()
                        if "label" in spec}
-    code_col = layout.columns["code"]
+    code_col, header = layout.columns["code"], layout.header_row
     marker = template.section_marker
-    dimension = ""
     seen: dict[str, tuple[str, str]] = {}    # a text -> (norm, squashed): labels repeat down a sheet
     # a number's text can be a totals label only when a label holds a digit (or reads nan/inf)
     numeric_labels = any(any(ch.isdigit() for ch in lab) or "nan" in lab or "inf" in lab for lab in totals_by_label)
-    for r in sorted(k for k in rows if k > layout.header_row):
-        row = rows[r]
-        if numeric_labels:
-            cells, squashed = _row_texts(row, seen)
-        else:   # the cells' texts are only needed for rows that are not items: numbers skipped
-            squashed, cells = {}, None
-            for c, v in row.items():
-                if type(v) is str:
-                    known = seen.get(v) or _seen_text(v, seen)
-                    if known[0]:
-                        squashed[c] = known[1]
-                elif type(v) is int or type(v) is float:
-                    squashed[c] = None      # a number: its text is never empty, nor a totals label
-                else:
-                    t = _number_text(v)
-                    if t:
-                        squashed[c] = t
-        if not squashed:
+    filled: set[int] = set()                 # rows with a cell that is not empty text
+    labels: dict[int, list] = {}             # row -> (column, totals key), in the row's order
+    others: dict[int, dict[int, object]] = {}    # the cells of rows without a code
+    last, coded = 0, True
+    label_of = totals_by_label.get
+    for (r, c), v in values.items():
+        if r <= header:
             continue
-        total_keys = [(c, totals_by_label[sq]) for c, sq in squashed.items() if sq in totals_by_label]
+        if r != last:
+            last = r
+            coded = bool(code_key(values.get((r, code_col))))
+            if coded:
+                filled.add(r)       # its code is a cell that is not empty
+        t = type(v)
+        if coded and not numeric_labels:
+            # an item row: only whether a cell reads as a totals label. Labels hold no
+            # digit, so squash(norm(text)) is the text without its spaces (Thai digits
+            # turned to 0-9 could not make a label): no norm per indicator name
+            if t is str:
+                key = label_of("".join(v.split()))
+            elif t is int or t is float:
+                continue
+            else:
+                key = label_of(_number_text(v))
+            if key is not None:
+                labels.setdefault(r, []).append((c, key))
+            continue
+        if not coded:
+            others.setdefault(r, {})[c] = v
+        if t is str:
+            known = seen.get(v) or _seen_text(v, seen)
+            if not known[0]:
+                continue
+            key = label_of(known[1])
+        elif t is int or t is float:
+            key = label_of(_number_text(v)) if numeric_labels else None
+        else:
+            text = _number_text(v)
+            if not text:
+                continue
+            key = label_of(text)
+        filled.add(r)
+        if key is not None:
+            labels.setdefault(r, []).append((c, key))
+    dimension = ""
+    for r in sorted(filled):
+        total_keys = labels.get(r)
         if total_keys:
             for label_col, key in total_keys:
                 col = layout.columns.get(template.totals[key]["column"])
                 if col is not None:
                     layout.totals[key] = (r, col if col != label_col else label_col + 1)
             continue
-        if code_key(rows[r].get(code_col)):
+        if r not in others:
             layout.indicator_rows.append(r)
             layout.dimension_of[r] = dimension
             continue
-        if cells is None:
-            cells, _ = _row_texts(row, seen)
+        cells, _ = _row_texts(others[r], seen)
         texts = [t for t in cells.values() if marker and marker in t]
         if texts and len(cells) <= 2:
             dimension = texts[0]

@@ -3,10 +3,12 @@ a result typed by the unit; score, percentage, weighted score, status and totals
 computed. Evaluation is pure: grids in, desired cells, notes and problems out."""
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import pandas as pd
 
-from ..core.grid import Cell, Grid, a1, plain, same_value
+from ..core.grid import Cell, Grid, a1, differing, plain, same_value
 from ..core.numbers import parse_numbers
 from ..core.problems import Problem, problem
 from ..core.scoring import compute, rounded, word_arrays
@@ -42,7 +44,8 @@ def read_frame(grid: Grid, layout: Layout) -> pd.DataFrame:
         raw["code"] = raw["code"].map(norm)
         raw["dimension"] = []
         return raw
-    data = {key: [get((r, c)) for r in rows] for key, c in cols.items()}
+    # the (row, column) keys made and looked up in C: no Python step per cell
+    data = {key: list(map(get, zip(rows, repeat(c)))) for key, c in cols.items()}
     data["code"] = codes = [norm(v) for v in data["code"]]
     data["dimension"] = dims = [layout.dimension_of.get(r, "") for r in rows]
     # one column per line of the block (its transpose is the frame's own layout: no copy)
@@ -129,9 +132,9 @@ def finish_cells(grid: Grid, layout: Layout, template: Template, options: Scorin
     d = options.decimals     # how each computed cell is shown, for messages that quote it
     decimals = {**d, "total_weight": 2, "total_weighted_score": d.get("weighted_score", 3),
                 "overall_percentage": d.get("percentage", 2)}
-    problems += hand_edits(grid, desired, recorded, names, decimals)
-    changes = {cell: v for cell, v in desired.items()
-               if cell in grid.formulas or not same_value(grid.get(*cell), v)}
+    changes = differing(grid, desired)
+    # a hand edit is among the cells that differ (or hold a formula): only those are looked at
+    problems += hand_edits(grid, changes, recorded, names, decimals)
     return decimals, changes
 
 
@@ -176,20 +179,23 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     names: dict[Cell, str] = dict(summed_names)
     # as lists once: a text Series is iterated element by element through pandas
     index, codes = rows.index.tolist(), raw["code"].tolist()
+    # each computed column as it is shown (None where empty), taken once as a list: a
+    # per-cell pd.isna, or a frame's to_dict, cost more than the scores themselves
+    shown_cols = {key: rows[key].astype(object).where(rows[key].notna(), None).tolist() for key in COMPUTED}
     for key in COMPUTED:
         if key in layout.columns:
             col = layout.columns[key]
             values = [template.status_label(v) for v in rows[key].tolist()] if key == "status" else \
-                [None if pd.isna(v) else float(v) for v in rows[key].tolist()]
-            desired.update({(r, col): v for r, v in zip(index, values)})
+                [None if v is None else float(v) for v in shown_cols[key]]
+            desired.update(zip(zip(index, repeat(col)), values))
             names.update({(r, col): f"{code}|{key}" for r, code in zip(index, codes)})
     decimals, changes = finish_cells(grid, layout, template, options, recorded, shown, desired, names, problems)
     notes = {}
     if "score" in layout.columns:
         col = layout.columns["score"]
         notes = ScoreNotes(num, options, codes, col, words=words)     # built when read, reusing unchanged ones
-    shown_rows = rows[list(COMPUTED)].astype(object).where(rows[list(COMPUTED)].notna(), None)
-    report = [{"code": code, **rec} for code, rec in zip(codes, shown_rows.to_dict("records"))]
+    keys = ("code", *COMPUTED)
+    report = [dict(zip(keys, rec)) for rec in zip(codes, *(shown_cols[k] for k in COMPUTED))]
     totals_out = {k: plain(shown.get(k)) for k in ("weight", "weighted_score", "percentage", "reported", "indicators")}
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,

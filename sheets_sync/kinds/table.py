@@ -7,7 +7,7 @@ from abc import abstractmethod
 
 import pandas as pd
 
-from ..core.grid import Cell, Grid, a1, plain, same_value
+from ..core.grid import Cell, Grid, a1, differing, plain, same_value
 from ..core.problems import Problem, problem
 from .base import Kind, SheetResult
 from .scorecard import hand_edits
@@ -62,8 +62,8 @@ class TableKind(Kind):
             if key in cols and template.field(key).owner == "computed":
                 desired.update({(r, cols[key]): plain(computed.at[r, key]) for r in raw.index})
                 names.update({(r, cols[key]): f"{raw.at[r, 'code']}|{key}" for r in raw.index})
-        problems += hand_edits(grid, desired, None if recorded is None else recorded.get(layout.sheet, {}), names)
-        changes = {c: v for c, v in desired.items() if c in grid.formulas or not same_value(grid.get(*c), v)}
+        changes = differing(grid, desired)
+        problems += hand_edits(grid, changes, None if recorded is None else recorded.get(layout.sheet, {}), names)
         summary = self.summary_rows(template, raw, computed)
         other: dict[str, dict[Cell, object]] = {}
         sheet = template.summary_sheet
