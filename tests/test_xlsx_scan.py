@@ -92,6 +92,17 @@ CORNERS = [
     '<row r="6" ht="oops"><c r="B6"><f t="shared" si="0"></f></c><c r="C6" t="str"><f>"x"&amp;"y"</f><v>xy</v></c></row>',
     # an empty self-closed row, then a later one
     '<row r="8"/><row r="9" spans="1:2"><c r="A9" t="inlineStr"><is><t>after</t></is></c></row>',
+    # numbers as float reads them: Thai digits, spaces, a lower-case exponent, nan, -0, past 2**53,
+    # an underscore; a shared string's index with spaces; row attributes in any order
+    '<row spans="1:9" r="10" ht="20.5"><c r="A10"><v>๑๒</v></c><c r="B10"><v> 5 </v></c><c r="C10"><v>1e3</v></c>'
+    '<c r="D10"><v>nan</v></c><c r="E10" t="n"><v>-0</v></c><c r="F10"><v>12345678901234567890</v></c>'
+    '<c r="G10"><v>1_0</v></c><c r="H10" t="s"><v> 1 </v></c><c r="I10" s="1"><v>45000.5</v></c></row>'
+    '<row r="11" x14ac:dyDescent="0.25" ht="15" customHeight="1" xmlns:x14ac="urn:x"><c r="A11"><v>3</v></c></row>'
+    '<row r="12" ht="&#49;5"><c r="A12"><v>4</v></c></row>',
+    # texts with character references next to others, decoded together; one that is only a space
+    '<row r="13"><c r="A13" t="inlineStr"><is><t>&#3585;&#3586;</t></is></c><c r="B13" t="inlineStr"><is><t>plain</t></is></c>'
+    '<c r="C13" t="inlineStr"><is><t xml:space="preserve">&#32;</t></is></c><c r="D13" t="inlineStr"><is><t>&#3588; &amp; x</t></is></c>'
+    '<c r="E13" t="inlineStr"><is><t>a&#10;b</t></is></c></row>',
 ]
 
 
@@ -117,10 +128,35 @@ def test_xml_corners_read_the_same(rows):
     '<row r="1"><!-- a comment --><c r="A1"><v>1</v></c></row>',
     '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<x>]]></t></is></c></row>',
     '<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c></row>',               # an undefined entity
+    '<row r="11"><c r="A011"><v>1</v></c></row>',                                        # a leading zero in a ref
 ])
 def test_odd_or_bad_parts_are_left_to_the_tree_reader(rows):
     fast, tree = both(sheet(rows), shared=["zero"])
     assert_same(fast, tree)
+
+
+def test_notes_in_every_shape_read_the_same():
+    """Our notes in the shape sheets-sync writes them (read from two groups) and in any other
+    writer's (attributes in another order, the title as character references), next to a
+    validation that is not a note: the scanner reads what the tree reader reads."""
+    from sheets_sync.backends.xlsx_notes import NOTE_TITLE
+    title_refs = "".join(f"&#{ord(ch)};" for ch in NOTE_TITLE)
+    ours = ('<dataValidation allowBlank="1" showInputMessage="1" promptTitle="' + NOTE_TITLE + '" '
+            'prompt="{}" sqref="{}"/>')
+    dvs = ('<dataValidations count="6">'
+           '<dataValidation sqref="L5:L9" type="decimal" promptTitle="ผลการดำเนินงาน" prompt="type a number">'
+           '<formula1>-1</formula1><formula2>1</formula2></dataValidation>'
+           + ours.format("K.1: ผล 5&#10;K.1: 5 &amp; &lt;6&gt; > 4\tok\r\nend", "M5")
+           + ours.format("", "M6")
+           + f'<dataValidation sqref="M7 M8" prompt="from another writer: 5 > 4" promptTitle="{title_refs}" allowBlank="1"/>'
+           + ours.format("replaced below", "M9")
+           + f'<dataValidation promptTitle="{NOTE_TITLE}" sqref="M9" prompt="the later one"/>'
+           '</dataValidations>')
+    data = sheet('<row r="5"><c r="M5"><v>1</v></c></row>', after=dvs)
+    want = read_notes(parse_xml(data, "xl/worksheets/sheet1.xml", "book.xlsx"))
+    assert scan_notes(data) == want
+    assert list(scan_notes(data)) == list(want)
+    assert want[(5, 13)] == "K.1: ผล 5\nK.1: 5 & <6> > 4 ok end"
 
 
 def test_a_prefixed_main_namespace_is_left_to_the_tree_reader():

@@ -21,13 +21,14 @@ from ..core.grid import Cell, Grid, parse_a1
 from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
 from .xlsx_notes import NOTE_TITLE
 from .xlsx_package import NS, parse_xml
-from .xlsx_text import attrs, decode_refs, element_text, region
+from .xlsx_text import attrs, decode_refs, element_text, region, unescape
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
 # comments, CDATA, single-quoted attributes, DTDs, processing instructions, another
-# default namespace or the main one bound to a prefix: left to the tree reader
-_ODD = (b"<!--", b"<![CDATA[", b"='", b"<!DOCTYPE", b"<?", b'xmlns="', NS.encode())
+# default namespace or the main one bound to a prefix: left to the tree reader ("<!" starts
+# each of a comment, CDATA and a DTD: one search finds them all)
+_ODD = (b"<!", b"='", b"<?", b'xmlns="', NS.encode())
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # a row's start tag, or a whole cell (self-closed, or with its content)
 # (a cell whose only content is a plain <v> has that value as its own group: most cells)
@@ -46,7 +47,9 @@ _RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _COL = re.compile(rb"<col\b([^>]*?)/?>")
-_DV = re.compile(rb"<dataValidation\b([^>]*?)/?>")
+_NOTE_OR_DV = re.compile(rb'<dataValidation allowBlank="1" showInputMessage="1" promptTitle="'
+                         + re.escape(NOTE_TITLE.encode()) + rb'" prompt="([^"]*)" sqref="([A-Z]{1,3}[0-9]+)"/>'
+                         rb'|<dataValidation\b((?:[^>"]|"[^"]*")*?)/?>')   # a quoted value may hold ">"
 
 
 class _Plain(Exception):
@@ -369,8 +372,16 @@ def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None
     if not (plain_part(data) if plain is None else plain):
         return None
     out = {}
-    for m in _DV.finditer(data, *region(data, b"<dataValidations", b"</dataValidations>")):
-        a = attrs(m.group(1))
+    # the shape sheets-sync writes its notes in is read from two groups; any other
+    # validation through its attributes
+    for prompt, ref, other in _NOTE_OR_DV.findall(data, *region(data, b"<dataValidations", b"</dataValidations>")):
+        if ref:
+            s = prompt.decode("utf-8")
+            if "\t" in s or "\n" in s or "\r" in s:
+                s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+            out[parse_a1(ref.decode())] = unescape(s) if "&" in s else s
+            continue
+        a = attrs(other)
         if a.get("promptTitle") == NOTE_TITLE:
             try:
                 out[parse_a1((a.get("sqref") or "").split()[0].split(":")[0])] = a.get("prompt", "")
