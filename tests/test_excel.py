@@ -1,6 +1,7 @@
 """Excel: the Recalculate path through real xlwings objects (remote engine), the FastAPI
 remote-interpreter endpoint, and the ribbon add-in."""
 import copy
+import json
 import threading
 import time
 import zipfile
@@ -148,6 +149,19 @@ def test_endpoint_turns_errors_into_alerts_not_500(client):
     r = client.post("/xlwings/recalculate", json=empty, headers={"Authorization": TOKEN})
     alert = r.json()["actions"][0]
     assert alert["func"] == "alert" and "no scorecard sheet found" in alert["args"][0]
+
+
+def test_the_collector_runs_again_after_every_request_even_concurrent_or_failing(client, payload):
+    """Requests are answered with the cyclic collector off (a process-wide switch): whatever
+    they do, together or failing, it is on again once they are answered."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+    bodies = [json.dumps(payload).encode(), b"{not json", json.dumps({**payload, "version": "0.0.1"}).encode()] * 4
+    post = lambda body: client.post("/xlwings/recalculate", content=body, headers={"Authorization": TOKEN})  # noqa: E731
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(post, bodies))
+    assert [r.json()["actions"][0]["func"] for r in answers] == ["setValues", "alert", "alert"] * 4
+    assert gc.isenabled()
 
 
 def test_endpoint_over_a_real_socket(payload, monkeypatch):

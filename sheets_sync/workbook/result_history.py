@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from ..core.grid import Cell, a1, plain, same_value
+from ..core.grid import Cell, column_letter, plain, same_value
 from ..core.thai_time import thai_datetime
 from ..kinds.meta import AUDIT_SHEET, META_SHEET
 
@@ -24,26 +24,39 @@ def result_changes(ev, now: datetime | None = None) -> tuple[dict[str, dict[Cell
     cells: dict[Cell, object] = {}
     record: dict[str, str] = {}
     nxt = audit.max_row + 1
+    labels = {k: ev.template.field(k).label for k in keys}
     for res in ev.results:
         if "code" not in res.inputs:
             continue    # no table read (a required column is missing: its problem says so)
         cols = res.layout.columns
         fields = [k for k in keys if k in cols]
-        rows = {code: r for r, code in res.inputs["code"].items()}
-        column = {k: dict(zip(res.inputs.index, res.inputs[k].tolist())) for k in fields}   # not .at per cell
-        held = {f"{code}|{k}": plain(column[k][r]) for code, r in rows.items() for k in fields}
+        codes = res.inputs["code"].tolist()
+        rows = dict(zip(codes, res.inputs.index.tolist()))
+        held = {}    # by row, a row's fields in order; a code twice: its first place, its last values
+        for code, *values in zip(codes, *(res.inputs[k].tolist() for k in fields)):
+            for k, v in zip(fields, values):    # whole columns, not .at per cell
+                t = type(v)
+                held[f"{code}|{k}"] = v if t is str or t is int else (v if v == v else None) if t is float else plain(v)
         blob = ev.meta.get(f"results:{res.sheet}")
         try:
             before = json.loads(blob) if isinstance(blob, str) else None
         except ValueError:
             before = None
+        letters = {k: column_letter(cols[k]) for k in fields}
         for name, value in (held.items() if isinstance(before, dict) else ()):
             old = before.get(name)
-            if same_value(old, value):
-                continue
+            if (type(old) is type(value) and old == value) or same_value(old, value):
+                continue    # the first test: most results did not change, and are equal as they are
             code, key = name.rsplit("|", 1)
-            row = [stamp, res.sheet, a1(rows[code], cols[key]), code, ev.template.field(key).label, value, old, WHAT]
-            cells.update({(nxt, j): v for j, v in enumerate(row, 1) if v is not None})
+            cells[nxt, 1], cells[nxt, 2], cells[nxt, 3] = stamp, res.sheet, f"{letters[key]}{rows[code]}"
+            cells[nxt, 4] = code
+            if labels[key] is not None:
+                cells[nxt, 5] = labels[key]
+            if value is not None:
+                cells[nxt, 6] = value
+            if old is not None:
+                cells[nxt, 7] = old
+            cells[nxt, 8] = WHAT    # the row: time, tab, cell, code, field, after, before (none: empty), what
             nxt += 1
         record[f"results:{res.sheet}"] = json.dumps(held, ensure_ascii=False, separators=(",", ":"), default=str)
     return ({AUDIT_SHEET: cells} if cells else {}), record
