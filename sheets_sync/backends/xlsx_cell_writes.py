@@ -92,6 +92,11 @@ def _append_rows(sheet_data, cells: list[tuple[Cell, object]], col_styles, name:
 
 def _cell_body(value, ref: str, name: str, book) -> str:
     """The rest of a new ``<c>`` holding ``value``, as put_value writes it."""
+    if type(value) is str and value:
+        # the usual text first; one a printable check clears holds no character XML refuses
+        text = value if value.isprintable() else _ILLEGAL_XML.sub("\ufffd", value)
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
     if isinstance(value, float) and not math.isfinite(value) or (
             isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300):
         cell = etree.Element(f"{Q}c", r=ref)
