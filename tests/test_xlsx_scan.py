@@ -229,3 +229,15 @@ def test_a_recalc_reads_the_history_tab_only_for_its_last_row(seed000_typed, tmp
     assert not sheets_sync.recalc(path).written
     assert AUDIT_SHEET not in read, "nothing to write: the history tab is not read whole"
     assert read, "the scorecard tab is read whole"
+
+
+@pytest.mark.parametrize("value", [
+    "&#3585;&#3586; / plain", "a&#10;b", "tab\there", "cr\r\nlf", "lone\rcr", "&#9;kept&#13;", "&amp;&lt;&gt;&quot;&apos;&#x0E01;",
+    "มี > และ &#38;", "", "   spaced   ", "&#x1F600; emoji"])
+def test_attribute_values_read_as_the_tree_reads_them(value):
+    """What the scanner and the splicer take an attribute to hold is what lxml gives, for
+    values with character references (resolved at C speed) and without (resolved by hand)."""
+    from lxml import etree
+    from sheets_sync.backends.xlsx_text import attrs
+    raw = f'prompt="{value}" sqref="M5"'.encode()
+    assert attrs(raw) == dict(etree.fromstring(b"<a " + raw + b"/>").attrib)

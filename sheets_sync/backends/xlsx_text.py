@@ -47,6 +47,11 @@ def unescape(s: str) -> str:
 def attrs(raw: bytes) -> dict[str, str]:
     out = {}
     for k, v in ATTR.findall(raw):
+        if b"&#" in v:
+            # character references (openpyxl writes every Thai letter of a note as one):
+            # lxml resolves and normalises the value at C speed, exactly as the tree reads it
+            out[k.decode()] = etree.fromstring(b'<a v="' + v + b'"/>', TEXT_PARSER).get("v")
+            continue
         s = v.decode("utf-8")
         if "\t" in s or "\n" in s or "\r" in s:
             s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
