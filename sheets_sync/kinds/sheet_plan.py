@@ -258,7 +258,8 @@ def helper_sheets(template: Template) -> list[SheetPlan]:
         s = SheetPlan(name, freeze=(1, 0), printed=False, hidden=True)
         for c, text in enumerate(cols, 1):
             s.put((1, c), text, "header")
-            s.widths[c] = max(12, min(40, visible_length(text) * 0.9))
+            s.widths[c] = max(18 if c == 1 else 12, min(40, visible_length(text) * 0.9))   # A: a time stamp
+        s.fit_rows(template.font_size)      # its wrapped two-line labels, whole, when unhidden
         out.append(s)
     return out
 
