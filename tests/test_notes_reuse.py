@@ -152,6 +152,13 @@ def _previous_keys(r, cc, desc, interp, codes, cells, options, limit=255):
         return h ^ (h >> np.uint64(31))
 
 
+def _written(frame, codes, options=None) -> tuple[ScoreNotes, dict, str]:
+    """What a first recalc leaves: its notes, the notes the sheet then holds, the record."""
+    fresh = ScoreNotes(frame, options or ScoringOptions(), codes, 13)
+    held = dict(fresh)
+    return fresh, held, notes_record(fresh.keys_of_rows(), held.values())
+
+
 def _reused(frame, codes, held, record, options=None):
     o = options or ScoringOptions()
     again = ScoreNotes(frame, o, codes, 13)
@@ -180,11 +187,10 @@ def test_minus_zero_is_not_taken_for_zero():
     f = _frame(4)
     f.loc[11, "result"] = 0.0
     codes = [f"K.{i}" for i in range(4)]
-    fresh = ScoreNotes(f, o, codes, 13)
-    held = dict(fresh)
+    _, held, record = _written(f, codes, o)
     g = f.copy()
     g.loc[11, "result"] = -0.0
-    again, got = _reused(g, codes, held, notes_record(fresh.keys_of_rows(), held.values()))
+    again, got = _reused(g, codes, held, record)
     assert again.built == 1
     assert got[(11, 13)] == trace("K.1", g.loc[11], o).note() != held[(11, 13)]
     assert "ผล -0 " in got[(11, 13)]
@@ -194,10 +200,9 @@ def test_a_retyped_code_is_in_its_note():
     o = ScoringOptions()
     f = _frame(5)
     codes = [f"K.{i}" for i in range(5)]
-    fresh = ScoreNotes(f, o, codes, 13)
-    held = dict(fresh)
+    _, held, record = _written(f, codes, o)
     renamed = ["K.0", "K.1", "K.2b", "K.3", "K.4"]
-    _, got = _reused(f, renamed, held, notes_record(fresh.keys_of_rows(), held.values()))
+    _, got = _reused(f, renamed, held, record)
     assert list(got.values()) == notes(f, o, renamed)
     assert got[(12, 13)].startswith("K.2b: ")
 
@@ -218,9 +223,7 @@ def test_held_notes_in_another_order_or_elsewhere_are_looked_up_by_cell():
     o = ScoringOptions()
     f = _frame(4)
     codes = [f"K.{i}" for i in range(4)]
-    fresh = ScoreNotes(f, o, codes, 13)
-    written = dict(fresh)
-    record = notes_record(fresh.keys_of_rows(), written.values())
+    fresh, written, record = _written(f, codes, o)
     shuffled = {c: written[c] for c in reversed(fresh.cells)}
     again, got = _reused(f, codes, shuffled, record)
     assert again.built == 0 and got == written and list(got) == fresh.cells
