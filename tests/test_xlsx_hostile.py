@@ -3,6 +3,7 @@ the file (and the part, sheet and cell where there is one) and is left byte for 
 every odd-but-valid file is read and recalculated correctly."""
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHEET
-from hostile import CASES, SHEET_PART, Case
+from hostile import CASES, SHEET_PART, Case, with_comment
 
 COMPUTED_COLS = (13, 14, 15, 17)  # score, percentage, weighted score, status
 
@@ -59,9 +60,21 @@ def assert_clean_output(res):
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
 
 
+def record_of(path: Path) -> bytes:
+    """The zip comment a sheets-sync save leaves (backends/xlsx_vouched), vouching for every
+    part of ``path`` as it is: a hostile file made from it keeps the record for the parts
+    it did not change, and must be read exactly as without it."""
+    with zipfile.ZipFile(path) as z:
+        entries = {i.filename: [i.CRC, i.file_size] for i in z.infolist()}
+    return b"sheets-sync well-formed " + json.dumps(entries).encode()
+
+
+@pytest.mark.parametrize("vouched", [False, True], ids=["plain", "with-record"])
 @pytest.mark.parametrize("c", CASES, ids=[c.name for c in CASES])
-def test_corpus(c: Case, base, reference, tmp_path):
+def test_corpus(c: Case, vouched: bool, base, reference, tmp_path):
     path = c.build(base, tmp_path)
+    if vouched and path.is_file():
+        path.write_bytes(with_comment(path.read_bytes(), record_of(base)))
     before = snapshot(path)
     res = run_recalc(path)
     assert_clean_output(res)

@@ -25,6 +25,7 @@ from .xlsx_grid import cell_text, date_styles, date_styles_of, number_cells, rea
 from .xlsx_notes import read_notes, write_notes
 from .xlsx_scan import plain_part, scan_grid, scan_head, scan_last_row, scan_notes, well_formed
 from .xlsx_splice import splice_cells, splice_heights, splice_notes
+from .xlsx_vouched import vouched
 # PKG_REL, Q and parse_xml are re-exported for callers that import them from here;
 # MAX_FILE_BYTES is looked up here when a file is read (tests lower it on this module).
 from .xlsx_package import (MAX_FILE_BYTES, PKG_REL, Q, R_NS, STRICT_NS, WORKSHEET_REL,  # noqa: F401
@@ -66,6 +67,9 @@ class XlsxWorkbook:
         except OSError as e:
             raise WorkbookError(f"อ่านไฟล์ {path} ไม่ได้: {e.strerror}", f"cannot read {path}: {e.strerror}") from None
         self.infos, self.parts, self.comment = unzip(data, self.path)
+        # parts this file's record says sheets-sync wrote, and the bytes known well-formed
+        self._vouched = vouched(self.comment, self.infos)
+        self._good: dict[str, bytes] = {}
         if every_part:
             self.parts.inflate_all()
         for required in ("xl/workbook.xml", "[Content_Types].xml"):
@@ -88,8 +92,20 @@ class XlsxWorkbook:
     # -- reading ------------------------------------------------------------------
     def _xml(self, part: str):
         if part not in self._trees:
-            self._trees[part] = parse_xml(self.parts[part], part, self.path)
+            data = self.parts[part]
+            self._trees[part] = parse_xml(data, part, self.path)
+            self._good[part] = data
         return self._trees[part]
+
+    def _checked(self, part: str) -> bytes:
+        """The part's bytes, checked well-formed once (unless sheets-sync wrote them: see
+        :mod:`.xlsx_vouched`)."""
+        data = self.parts[part]
+        if self._good.get(part) is not data:
+            if not (part in self._vouched and self.parts.from_file(part)):
+                well_formed(data, part, self.path)
+            self._good[part] = data
+        return data
 
     def _sheet_parts(self) -> list[SheetPart]:
         wb = self._xml("xl/workbook.xml")
@@ -148,15 +164,14 @@ class XlsxWorkbook:
         number_cells(self._xml(part), name, part, self.path)
         self._indexed.add(part)
 
-    def grid(self, name: str, checked: bytes | None = None) -> Grid:
+    def grid(self, name: str) -> Grid:
         """The sheet's values and formulas. Also set on the Grid: ``merges`` (merged
         ranges as (row0, col0, row1, col1)) and ``dates`` (cells whose number format shows
         a date or time, or typed as ISO dates: a number there is a date serial)."""
         part = self.sheet(name).part
-        if part not in self._trees:     # read from the bytes; the tree only when it is written
-            data = self.parts[part]
-            grid = scan_grid(data, name, part, self.shared, self._dates(), self.path,
-                             plain=self._plain(part), checked=checked is data)
+        if part not in self._trees and self._plain(part):   # from the bytes; the tree only to write
+            grid = scan_grid(self._checked(part), name, part, self.shared, self._dates(), self.path,
+                             plain=True, checked=True)
             if grid is not None:
                 # the scan checked what number_cells checks (every row and cell has its r, in
                 # order): the tree parsed from the same bytes for a write needs no numbering
@@ -174,9 +189,8 @@ class XlsxWorkbook:
         part = self.sheet(name).part
         if part in self._trees or not self._plain(part):
             return self.grid(name)
-        data = self.parts[part]
-        well_formed(data, part, self.path)
-        grid = LazyGrid(name, lambda: self.grid(name, checked=data),
+        data = self._checked(part)
+        grid = LazyGrid(name, lambda: self.grid(name),
                         head=lambda n: scan_head(data, name, self.shared, self._dates(), n),
                         last_row=lambda: scan_last_row(data, name, self.shared, self._dates()))
         self._lazy[part] = grid
@@ -204,10 +218,12 @@ class XlsxWorkbook:
                 return self._date_styles
             data = self.parts[part]
             found = _DATES_OF_STYLES.get(data)
-            if found is None:
+            if found is not None:
+                self._good[part] = data     # these bytes were checked when first met
+            else:
                 found = date_styles_of(data)     # from the bytes, checked as a parse would
                 if found is not None:
-                    well_formed(data, part, self.path)
+                    self._checked(part)
                 else:
                     found = date_styles(self._xml(part))
                 if len(_DATES_OF_STYLES) >= 64:
@@ -237,6 +253,8 @@ class XlsxWorkbook:
         return part in self._scanned and part not in self._trees
 
     def _spliced(self, part: str, data: bytes) -> None:
+        if self._good.get(part) is self.parts[part]:
+            self._good[part] = data     # well-formed cells spliced into well-formed XML
         self.parts[part] = data
         self._plains.pop(part, None)    # read again, the new bytes are checked anew
 
@@ -309,10 +327,11 @@ class XlsxWorkbook:
             refuse_if_open(self.path, self.force)
         self.parts.inflate_all()    # a damaged part never read is refused, not written
         for part in self._dirty:
-            self.parts[part] = to_xml(self._trees[part])
+            self.parts[part] = self._good[part] = to_xml(self._trees[part])
         if drop_calc_chain:
             remove_calc_chain(self.parts, self.path)
-        write_atomic(path, lambda fh: zip_into(fh, self.infos, self.parts, self.comment),
+        good = {part for part, data in self._good.items() if part in self.parts and self.parts[part] is data}
+        write_atomic(path, lambda fh: zip_into(fh, self.infos, self.parts, self.comment, good),
                      expect=self.fingerprint if same else None)
         if same:
             self.fingerprint = Fingerprint.of_file(self.path)

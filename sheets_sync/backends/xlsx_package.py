@@ -123,6 +123,11 @@ class Parts(MutableMapping):
         self._data, self._book = data, book
         self._packed = {i.filename: i for i in infos}      # not inflated yet
         self._bytes: dict[str, bytes] = {}
+        self._replaced: set[str] = set()    # set since read: no longer the file's bytes
+
+    def from_file(self, name: str) -> bool:
+        """Whether the part still holds the bytes of the file read (never replaced)."""
+        return name in self and name not in self._replaced
 
     def __getitem__(self, name: str) -> bytes:
         try:
@@ -138,6 +143,7 @@ class Parts(MutableMapping):
 
     def __setitem__(self, name: str, data: bytes) -> None:
         self._packed.pop(name, None)
+        self._replaced.add(name)
         self._bytes[name] = data
 
     def __delitem__(self, name: str) -> None:
@@ -219,15 +225,17 @@ def _inflate_zipfile(data: bytes, info: zipfile.ZipInfo, book: str | Path) -> by
     return out
 
 
-def zip_into(fh: BinaryIO, infos: list[zipfile.ZipInfo], parts: dict[str, bytes], comment: bytes) -> None:
+def zip_into(fh: BinaryIO, infos: list[zipfile.ZipInfo], parts: dict[str, bytes], comment: bytes,
+             good: set[str] = frozenset()) -> None:
     """Write the package into ``fh``: the entries in their order (a part dropped from
-    ``parts`` is left out), and the zip comment."""
+    ``parts`` is left out), and the zip comment: the record of the ``good`` parts (known
+    well-formed: see :mod:`.xlsx_vouched`), or somebody else's comment as it was."""
+    from .xlsx_vouched import record
     with zipfile.ZipFile(fh, "w") as z:
         for info in infos:
             if info.filename in parts:
                 z.writestr(info, parts[info.filename])
-        if comment:
-            z.comment = comment
+        z.comment = record(comment, z.infolist(), good)
 
 
 def rels_of(parts: dict[str, bytes], part: str, book: str | Path) -> tuple[str, dict[str, tuple[str, str]]]:

@@ -66,6 +66,14 @@ def raw_zip(entries: list[Entry], comment: bytes = b"") -> bytes:
     return bytes(out)
 
 
+def with_comment(data: bytes, comment: bytes) -> bytes:
+    """A zip's bytes with its comment replaced (bytes with no end record come back as they were)."""
+    end = data.rfind(b"PK\x05\x06")
+    if end == -1 or len(data) < end + 22:
+        return data
+    return data[:end + 20] + struct.pack("<H", len(comment)) + comment
+
+
 def entries_of(path: Path) -> list[Entry]:
     with zipfile.ZipFile(path) as z:
         return [Entry(i.filename, z.read(i.filename)) for i in z.infolist()]
