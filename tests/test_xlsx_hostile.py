@@ -90,6 +90,28 @@ def test_corpus(c: Case, vouched: bool, base, reference, tmp_path):
     # written; a case whose input is wrong at a cell (a date or INF as a result) exits 1
     assert res.exit_code in ((0, 1) if c.mentions or {"date", "merge"} & set(c.tags) else (0,)), res.output
     check_written(path, c, reference)
+    assert_record_true(path, before)
+
+
+def assert_record_true(path: Path, before: bytes):
+    """Every part the written file's record vouches for is the part as it is, and parses
+    (a file that came with somebody else's zip comment keeps it and gets no record)."""
+    import io
+    from lxml import etree
+    prefix = b"sheets-sync well-formed "
+    with zipfile.ZipFile(io.BytesIO(before)) as z:
+        foreign = z.comment if z.comment and not z.comment.startswith(prefix) else None
+    with zipfile.ZipFile(path) as z:
+        if foreign is not None:
+            assert z.comment == foreign
+            return
+        assert z.comment.startswith(prefix), z.comment[:60]
+        rec = json.loads(z.comment[len(prefix):])
+        assert any(n.startswith("xl/worksheets/") for n in rec), rec
+        for name, (crc, size) in rec.items():
+            info = z.getinfo(name)
+            assert (info.CRC, info.file_size) == (crc, size), name
+            etree.fromstring(z.read(name), etree.XMLParser(huge_tree=True, resolve_entities=False))
 
 
 def check_written(path: Path, c: Case, reference: dict):

@@ -100,7 +100,9 @@ CORNERS = [
     # an underscore; a shared string's index with spaces; row attributes in any order
     '<row spans="1:9" r="10" ht="20.5"><c r="A10"><v>๑๒</v></c><c r="B10"><v> 5 </v></c><c r="C10"><v>1e3</v></c>'
     '<c r="D10"><v>nan</v></c><c r="E10" t="n"><v>-0</v></c><c r="F10"><v>12345678901234567890</v></c>'
-    '<c r="G10"><v>1_0</v></c><c r="H10" t="s"><v> 1 </v></c><c r="I10" s="1"><v>45000.5</v></c></row>'
+    '<c r="G10"><v>1_0</v></c><c r="H10" t="s"><v> 1 </v></c><c r="I10" s="1"><v>45000.5</v></c>'
+    # whole numbers with leading zeros, at 15 digits and at 16 (float no longer exact there)
+    '<c r="J10"><v>007</v></c><c r="K10"><v>999999999999999</v></c><c r="L10"><v>9007199254740993</v></c></row>'
     '<row r="11" x14ac:dyDescent="0.25" ht="15" customHeight="1" xmlns:x14ac="urn:x"><c r="A11"><v>3</v></c></row>'
     '<row r="12" ht="&#49;5"><c r="A12"><v>4</v></c></row>',
     # texts with character references next to others, decoded together; one that is only a space

@@ -231,11 +231,9 @@ def zip_into(fh: BinaryIO, infos: list[zipfile.ZipInfo], parts: dict[str, bytes]
     ``parts`` is left out), and the zip comment: the record of the ``good`` parts (known
     well-formed: see :mod:`.xlsx_vouched`), or somebody else's comment as it was."""
     from .xlsx_vouched import record
-    with zipfile.ZipFile(fh, "w") as z:
-        for info in infos:
-            if info.filename in parts:
-                z.writestr(info, parts[info.filename])
-        z.comment = record(comment, z.infolist(), good)
+    from .xlsx_zip import write_zip
+    write_zip(fh, [(info, parts[info.filename]) for info in infos if info.filename in parts],
+              lambda written: record(comment, written, good))
 
 
 def rels_of(parts: dict[str, bytes], part: str, book: str | Path) -> tuple[str, dict[str, tuple[str, str]]]:

@@ -143,14 +143,21 @@ def _scan(data: bytes, name: str, shared: list[str], date_styles: set[int], stop
                 if v and v.isascii():
                     # a plain <v>: a number, or a shared string's index, read from the bytes
                     if not tb or tb == b"n":
-                        # _number, inline (110,000 calls a sheet): float reads the bytes as the text
-                        try:
-                            value = float(v)
-                        except ValueError:
-                            value = None
-                        if value is not None and value - value == 0:      # finite
-                            if value.is_integer() and b"." not in v and b"E" not in v and b"e" not in v:
-                                value = int(value)
+                        # _number, inline (110,000 calls a sheet): most are whole numbers, read
+                        # as such (15 digits or fewer: what float would give exactly)
+                        if len(v) < 16 and v.isdigit():
+                            value = int(v)
+                        else:
+                            try:
+                                value = float(v)    # float reads the bytes as the text
+                            except ValueError:
+                                value = None
+                            if value is not None and value - value == 0:      # finite
+                                if value.is_integer() and b"." not in v and b"E" not in v and b"e" not in v:
+                                    value = int(value)
+                            else:
+                                value = None
+                        if value is not None:
                             values[(r, col)] = value
                             if date_styles:
                                 d = is_date.get(style)
