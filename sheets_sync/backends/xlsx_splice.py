@@ -124,6 +124,20 @@ def _new_cell(r: int, c: int, value, style: str | None, name: str, book) -> str:
     return head + _body(value, ref, name, book)
 
 
+def _new_row(r: int, cells: list, heads: dict[int, tuple[str, str]], col_styles, name: str, book) -> str:
+    """The cells of a row the part does not have (history rows: 70,000 cells in a first
+    recalc), each column's letters and style worked out once per write."""
+    out = []
+    for (_, c), v in cells:
+        head = heads.get(c)
+        if head is None:
+            style = _style(None, c, col_styles)
+            head = heads[c] = (column_letter(c), f' s="{_esc_attr(style)}"' if style else "")
+        ref = f"{head[0]}{r}"
+        out.append(f'<c r="{ref}"{head[1]}' + _body(v, ref, name, book))
+    return "".join(out)
+
+
 def _body(value, ref: str, name: str, book) -> str:
     """_cell_body, with the common case (a finite float) first."""
     if type(value) is float and value - value == 0.0:
@@ -196,6 +210,7 @@ def _splice_cells(data: bytes, updates: dict, name: str, book) -> tuple[bytes, i
             raise _Decline      # the tree writer names the cell
     numbers, spans = _rows(data, sd.end(), end)
     col_styles = _col_styles(data)
+    heads: dict[int, tuple[str, str]] = {}      # column -> its letters and style, for new rows
     pieces, pos, dropped = [], 0, 0
     i, n = 0, len(ordered)
     while i < n:
@@ -213,7 +228,7 @@ def _splice_cells(data: bytes, updates: dict, name: str, book) -> tuple[bytes, i
             pos = e
         else:       # a new row, before the next one there is (or last in sheetData)
             at = spans[k][0] if k < len(numbers) else end
-            row = "".join([_new_cell(r, c, v, _style(None, c, col_styles), name, book) for (_, c), v in cells])
+            row = _new_row(r, cells, heads, col_styles, name, book)
             pieces += [data[pos:at], f'<row r="{r}">{row}</row>'.encode("utf-8")]
             pos = at
         i = j
