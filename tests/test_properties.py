@@ -44,3 +44,40 @@ def test_percentage_is_score_over_five_times_hundred(c, result, opts, weight):
     s = rows["score"].iloc[0]
     assert np.isclose(rows["percentage"].iloc[0], s / 5 * 100)
     assert np.isclose(rows["weighted_score"].iloc[0], weight * s / 100)
+
+
+# -- rows grown for wrapped text (kinds/sheet_plan.rows_to_grow) ------------------------
+_TEXT = st.text(alphabet="กขคงจฉชซญฎรลวศสหอฮะาำเแโใไ่้๊๋ัิีึืุู็์ํ abcXYZ0189.:-\n", max_size=60)
+
+
+def _grow_reference(grid, rows, font_size, computed):
+    """Every text cell measured, the tallest per row; a row grows when it is lower than that."""
+    from sheets_sync.kinds.sheet_plan import LINE_POINTS, lines_for, row_height
+    merged = {(r, c) for r1, c1, r2, c2 in grid.merges if (r1, c1) != (r2, c2)
+              for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    lines = {}
+    for (r, c), v in grid.values.items():
+        if isinstance(v, str) and r in rows and c not in grid.hidden_columns and (r, c) not in computed \
+                and (r, c) not in merged:
+            lines[r] = max(lines.get(r, 1), lines_for(v, grid.widths.get(c, 8.43), font_size))
+    return {r: row_height(n, font_size) for r, n in lines.items()
+            if grid.heights.get(r, LINE_POINTS) < row_height(n, font_size) - 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.dictionaries(st.tuples(st.integers(1, 6), st.integers(1, 4)), st.one_of(_TEXT, st.integers(0, 99)),
+                             max_size=20),
+       widths=st.dictionaries(st.integers(1, 4), st.sampled_from([1.0, 3.0, 8.43, 10.0, 13.5, 40.0]), max_size=4),
+       heights=st.dictionaries(st.integers(1, 6), st.sampled_from([15.0, 24.0, 30.0, 53.0, 54.0, 55.0, 78.0, 300.0]),
+                               max_size=6),
+       hidden=st.sets(st.integers(1, 4), max_size=1), font_size=st.sampled_from([14, 16, 18]),
+       computed=st.sets(st.tuples(st.integers(1, 6), st.integers(1, 4)), max_size=3),
+       merge=st.booleans())
+def test_rows_grow_as_every_text_measured_says(cells, widths, heights, hidden, font_size, computed, merge):
+    """The shortcuts (short texts, texts whose bound fits the row) change no row's height."""
+    from sheets_sync.core.grid import Grid
+    from sheets_sync.kinds.sheet_plan import rows_to_grow
+    grid = Grid("s", values=dict(sorted(cells.items())), widths=widths, heights=heights, hidden_columns=hidden,
+                merges=[(2, 1, 2, 3)] if merge else [])
+    rows = [1, 2, 3, 5, 6]
+    assert rows_to_grow(grid, rows, font_size, computed) == _grow_reference(grid, set(rows), font_size, computed)

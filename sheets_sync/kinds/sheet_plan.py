@@ -148,7 +148,7 @@ def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()
     char = EM_PER_CHAR * font_size * 1.08
     fits: dict[int, float] = {}      # column -> characters that surely fit on one line there
     wrapped: dict[tuple[int, str], int] = {}     # (column, text) -> its lines: texts repeat down a sheet
-    hidden = grid.hidden_columns
+    hidden, heights = grid.hidden_columns, grid.heights
     for (r, c), v in grid.values.items():
         if not isinstance(v, str):
             continue
@@ -157,14 +157,21 @@ def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()
         room = fits.get(c)
         if room is None:
             room = fits[c] = max(grid.widths.get(c, 8.43) * POINTS_PER_WIDTH - 6, char) / char
-        # most cells are short: no wider than their column even counting every mark, one line
-        if len(v) + 1e-6 <= room and "\n" not in v:
-            lines.setdefault(r, 1)
-        else:
-            n = wrapped.get((c, v))
-            if n is None:
-                n = wrapped[(c, v)] = lines_for(v, grid.widths.get(c, 8.43), font_size)
-            lines[r] = max(lines.get(r, 1), n)
+        if "\n" not in v:
+            # most cells are short: no wider than their column even counting every mark, one line
+            if len(v) + 1e-6 <= room:
+                lines.setdefault(r, 1)
+                continue
+            # nor measured when even every mark counted as a character (a bound on the lines;
+            # the tiny factor covers rounding) needs no more than the row has: a code
+            # wrapping to two lines of a row three lines tall
+            if row_height(math.ceil(len(v) / room * (1 + 1e-9)), font_size) <= heights.get(r, LINE_POINTS) + 1:
+                lines.setdefault(r, 1)
+                continue
+        n = wrapped.get((c, v))
+        if n is None:
+            n = wrapped[(c, v)] = lines_for(v, grid.widths.get(c, 8.43), font_size)
+        lines[r] = max(lines.get(r, 1), n)
     out = {}
     for r, n in lines.items():
         need = row_height(n, font_size)
