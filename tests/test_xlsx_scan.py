@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hostile import CASES, SHEET_PART, edit
 from sheets_sync.core.errors import WorkbookError
@@ -232,3 +234,17 @@ def test_attribute_values_read_as_the_tree_reads_them(value):
     from sheets_sync.backends.xlsx_text import attrs
     raw = f'prompt="{value}" sqref="M5"'.encode()
     assert attrs(raw) == dict(etree.fromstring(b"<a " + raw + b"/>").attrib)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([b"<", b">", b"/", b"c", b"</c>", b"<c>", b"x", b"\n", b"</c", b"<<", b"/c>"]),
+                max_size=30).map(b"".join))
+def test_content_until_matches_as_a_lazy_dot_does(text):
+    """xlsx_text.content_until(b"c") finds what (.*?)</c> with re.S finds, at every start."""
+    import re
+    from sheets_sync.backends.xlsx_text import content_until
+    lazy, runs = re.compile(rb"<c>(.*?)</c>", re.S), re.compile(rb"<c>" + content_until(b"c"))
+    assert lazy.findall(text) == runs.findall(text)
+    for i in range(len(text) + 1):
+        a, b = lazy.match(text, i), runs.match(text, i)
+        assert (a and a.span()) == (b and b.span())

@@ -21,7 +21,7 @@ from ..core.grid import Cell, Grid, parse_a1
 from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
 from .xlsx_notes import NOTE_TITLE
 from .xlsx_package import NS, parse_xml
-from .xlsx_text import attrs, decode_refs, element_text, region, unescape
+from .xlsx_text import attrs, content_until, decode_refs, element_text, region, unescape
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
@@ -33,8 +33,8 @@ _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # a row's start tag, or a whole cell (self-closed, or with its content)
 # (a cell whose only content is a plain <v> has that value as its own group: most cells)
 _ITEM = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-                   rb'(?:/>|><v>([^<&]*)</v></c>|>(.*?)</c>)'
-                   rb'|<row\b([^>]*?)(/?)>|<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+                   rb'(?:/>|><v>([^<&]*)</v></c>|>' + content_until(b"c") + rb')'
+                   rb'|<row\b([^>]*?)(/?)>|<c\b([^>]*?)(?:/>|>' + content_until(b"c") + rb')')
 _V_ONLY = re.compile(rb"<v>([^<&]*)</v>")
 _ROW_R = re.compile(rb'(?:^|\s)r="([^"]*)"')
 _ROW_HT = re.compile(rb'(?:^|\s)ht="([^"]*)"')

@@ -22,13 +22,13 @@ from .xlsx_cell_writes import _ILLEGAL_XML, _cell_body, dimension_ref
 from .xlsx_grid import MAX_COL, MAX_ROW
 from .xlsx_notes import NOTE_LIMIT, NOTE_TITLE
 from .xlsx_scan import _COL
-from .xlsx_text import attrs as _attrs, region as _region
+from .xlsx_text import attrs as _attrs, content_until as _until, region as _region
 
 # a start tag's attributes: each  name="value"  (no single quotes, no spaces around =)
 _A = rb'((?:\s+[\w:]+="[^"]*")*)\s*'
 _ROW = re.compile(rb"<row\b" + _A + rb"(/?)>")
 _ROW_R = re.compile(rb'\s+r="([0-9]+)"')
-_CELL = re.compile(rb"<c\b" + _A + rb"(?:/>|>(.*?)</c>)", re.S)
+_CELL = re.compile(rb"<c\b" + _A + rb"(?:/>|>" + _until(b"c") + rb")")
 _RST = re.compile(rb' r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?( t="[a-zA-Z]+")?')
 _TOK = re.compile(rb'(\s+)([\w:]+)="([^"]*)"')
 # the cell contents whose rewrite by put_value is known exactly (its fast in-place path
@@ -39,7 +39,7 @@ _F_ATTRS = re.compile(rb"<f\b([^>]*?)/?>")
 _DIMENSION = re.compile(rb"<dimension\b" + _A + rb"(/>|></dimension>)")
 _SHEET_DATA = re.compile(rb"<sheetData\b" + _A + rb">")
 _DVS = re.compile(rb"<dataValidations\b" + _A + rb"(/?)>")
-_DV = re.compile(rb"<dataValidation\b" + _A + rb"(?:/>|>(.*?)</dataValidation>)", re.S)
+_DV = re.compile(rb"<dataValidation\b" + _A + rb"(?:/>|>" + _until(b"dataValidation") + rb")")
 
 
 class _Decline(Exception):

@@ -13,6 +13,13 @@ ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
+def content_until(tag: bytes) -> bytes:
+    """A pattern group of an element's content up to its first end tag ``</tag>``, as
+    ``(.*?)</tag>`` with re.S matches, in runs: a lazy ``.*?`` tries the end tag at every
+    byte (the 32,000-character texts of the metadata tab read 14x slower)."""
+    return rb"([^<]*+(?:<(?!/" + tag + rb">)[^<]*+)*+)</" + tag + rb">"
+
+
 TEXT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
