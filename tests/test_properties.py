@@ -81,3 +81,23 @@ def test_rows_grow_as_every_text_measured_says(cells, widths, heights, hidden, f
                 merges=[(2, 1, 2, 3)] if merge else [])
     rows = [1, 2, 3, 5, 6]
     assert rows_to_grow(grid, rows, font_size, computed) == _grow_reference(grid, set(rows), font_size, computed)
+
+
+# near neighbours, so that a cell and its desired value often differ by a little
+_CELL_VALUE = st.sampled_from([None, "", True, False, 0, 5, -3, 0.0, -0.0, 1e-10, 5.0, 5.0000000001, 5.001, 4.999,
+                               -3.0, 0.333, "บรรลุ", "5", "x"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(have=st.dictionaries(st.tuples(st.integers(1, 4), st.integers(1, 3)), _CELL_VALUE, max_size=12),
+       want=st.dictionaries(st.tuples(st.integers(1, 4), st.integers(1, 3)), _CELL_VALUE, max_size=12),
+       formulas=st.sets(st.tuples(st.integers(1, 4), st.integers(1, 3)), max_size=2))
+def test_differing_is_every_cell_same_value_tells_apart(have, want, formulas):
+    """core/grid.differing's shortcuts (the same float, an int read back for a whole float,
+    the same text) decide as same_value does, in desired's order."""
+    from sheets_sync.core.grid import Grid, differing, same_value
+    grid = Grid("s", values={k: v for k, v in have.items() if v is not None and v != ""},
+                formulas={c: "=1" for c in formulas})
+    expect = {c: w for c, w in want.items() if c in grid.formulas or not same_value(grid.get(*c), w)}
+    got = differing(grid, want)
+    assert got == expect and list(got) == list(expect)

@@ -98,8 +98,10 @@ def differing(grid: "Grid", desired: dict[Cell, object]) -> dict[Cell, object]:
     out = {}
     for cell, want in desired.items():
         have = get(cell)
-        t = type(want)
-        if type(have) is t and ((t is float and -1e-9 < have - want < 1e-9) or (t is str and have == want)):
+        t, th = type(want), type(have)
+        # a whole number reads back as an int (5 for the 5.0 written): compared as a float is
+        if (t is float and (th is float or th is int) and -1e-9 < have - want < 1e-9) or (t is str and th is str
+                                                                                         and have == want):
             if cell in formulas:
                 out[cell] = want
         elif cell in formulas or not same_value(have, want):
