@@ -17,7 +17,8 @@ from sheets_sync.backends.xlsx import XlsxWorkbook
 from sheets_sync.backends.xlsx_grid import read_grid
 from sheets_sync.backends.xlsx_notes import read_notes
 from sheets_sync.backends.xlsx_package import NS, parse_xml
-from sheets_sync.backends.xlsx_scan import scan_grid, scan_notes
+from sheets_sync.backends.xlsx_notes import scan_notes
+from sheets_sync.backends.xlsx_scan import scan_grid
 
 
 def as_dict(g) -> dict:
@@ -159,7 +160,10 @@ def test_notes_in_every_shape_read_the_same():
            + f'<dataValidation sqref="M7 M8" prompt="from another writer: 5 > 4" promptTitle="{title_refs}" allowBlank="1"/>'
            + ours.format("replaced below", "M9")
            + f'<dataValidation promptTitle="{NOTE_TITLE}" sqref="M9" prompt="the later one"/>'
-           '</dataValidations>')
+           # a cell noted twice in our own shape: the later note is read, with or without references
+           + ours.format("first &amp; with a reference", "M10") + ours.format("then plain", "M10")
+           + ours.format("first plain", "M11") + ours.format("then &lt;a reference&gt;", "M11")
+           + '</dataValidations>')
     data = sheet('<row r="5"><c r="M5"><v>1</v></c></row>', after=dvs)
     want = read_notes(parse_xml(data, "xl/worksheets/sheet1.xml", "book.xlsx"))
     assert scan_notes(data) == want

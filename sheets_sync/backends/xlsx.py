@@ -22,8 +22,8 @@ from ..core.grid import Cell, Grid, LazyGrid
 from .files import Fingerprint, clean_stale_temps, read_stable, refuse_if_open, write_atomic
 from .xlsx_cell_writes import write_cells
 from .xlsx_grid import cell_text, date_styles, date_styles_of, number_cells, read_grid
-from .xlsx_notes import read_notes, write_notes
-from .xlsx_scan import plain_part, scan_grid, scan_head, scan_last_row, scan_notes, well_formed
+from .xlsx_notes import read_notes, scan_notes, write_notes
+from .xlsx_scan import plain_part, scan_grid, scan_head, scan_last_row, well_formed
 from .xlsx_splice import splice_cells, splice_heights, splice_notes
 from .xlsx_vouched import vouched
 # PKG_REL, Q and parse_xml are re-exported for callers that import them from here;

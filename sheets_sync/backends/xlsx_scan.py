@@ -19,9 +19,8 @@ from lxml import etree
 
 from ..core.grid import Cell, Grid, parse_a1
 from .xlsx_grid import MAX_COL, MAX_ROW, _int, _number, shared_formula_at
-from .xlsx_notes import NOTE_TITLE
 from .xlsx_package import NS, parse_xml
-from .xlsx_text import attrs, content_until, decode_refs, element_text, region, unescape
+from .xlsx_text import attrs, content_until, decode_refs, element_text, region
 
 _MAIN = f'xmlns="{NS}"'.encode()
 _ROOT = re.compile(rb'^\s*(?:<\?xml[^>]*\?>)?\s*<worksheet\b[^>]*>')
@@ -47,9 +46,15 @@ _RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _COL = re.compile(rb"<col\b([^>]*?)/?>")
-_NOTE_OR_DV = re.compile(rb'<dataValidation allowBlank="1" showInputMessage="1" promptTitle="'
-                         + re.escape(NOTE_TITLE.encode()) + rb'" prompt="([^"]*)" sqref="([A-Z]{1,3}[0-9]+)"/>'
-                         rb'|<dataValidation\b((?:[^>"]|"[^"]*")*?)/?>')   # a quoted value may hold ">"
+
+
+
+def column_number(letters: bytes) -> int:
+    """A column's number from its letters (b"AB" -> 28), remembered: a sheet names few columns."""
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _COLUMNS[letters] = parse_a1(letters.decode() + "1")[1]
+    return col
 
 
 class _Plain(Exception):
@@ -372,26 +377,3 @@ def _columns(data: bytes, g: Grid) -> None:
                 g.widths[c] = width
             if a.get("hidden") in ("1", "true"):
                 g.hidden_columns.add(c)
-
-
-def scan_notes(data: bytes, plain: bool | None = None) -> dict[Cell, str] | None:
-    """Our notes in a plain sheet part (see :func:`~.xlsx_notes.read_notes`), or None."""
-    if not (plain_part(data) if plain is None else plain):
-        return None
-    out = {}
-    # the shape sheets-sync writes its notes in is read from two groups; any other
-    # validation through its attributes
-    for prompt, ref, other in _NOTE_OR_DV.findall(data, *region(data, b"<dataValidations", b"</dataValidations>")):
-        if ref:
-            s = prompt.decode("utf-8")
-            if "\t" in s or "\n" in s or "\r" in s:
-                s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-            out[parse_a1(ref.decode())] = unescape(s) if "&" in s else s
-            continue
-        a = attrs(other)
-        if a.get("promptTitle") == NOTE_TITLE:
-            try:
-                out[parse_a1((a.get("sqref") or "").split()[0].split(":")[0])] = a.get("prompt", "")
-            except (ValueError, IndexError):
-                continue
-    return out

@@ -45,6 +45,10 @@ def element_text(raw: bytes | None) -> str | None:
 
 
 def unescape(s: str) -> str:
+    if "&#10;" in s:    # a line end in a note: no other reference ends in it or holds it
+        s = s.replace("&#10;", "\n")
+        if "&" not in s:
+            return s
     if "&#" in s:
         return ENTITY.sub(_entity, s)
     # no character references: the five named ones, &amp; last (JSON blobs are full of &quot;)
