@@ -48,7 +48,6 @@ _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _COL = re.compile(rb"<col\b([^>]*?)/?>")
 
 
-
 def column_number(letters: bytes) -> int:
     """A column's number from its letters (b"AB" -> 28), remembered: a sheet names few columns."""
     col = _COLUMNS.get(letters)

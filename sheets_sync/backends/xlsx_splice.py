@@ -120,8 +120,12 @@ def _style(row_attrs: dict | None, c: int, col_styles) -> str | None:
 
 def _new_cell(r: int, c: int, value, style: str | None, name: str, book) -> str:
     ref = f"{column_letter(c)}{r}"
-    head = f'<c r="{ref}"' + (f' s="{_esc_attr(style)}"' if style else "")
+    head = f'<c r="{ref}"' + _style_attr(style)
     return head + _body(value, ref, name, book)
+
+
+def _style_attr(style: str | None) -> str:
+    return f' s="{_esc_attr(style)}"' if style else ""
 
 
 def _new_row(r: int, cells: list, heads: dict[int, tuple[str, str]], col_styles, name: str, book) -> str:
@@ -131,8 +135,7 @@ def _new_row(r: int, cells: list, heads: dict[int, tuple[str, str]], col_styles,
     for (_, c), v in cells:
         head = heads.get(c)
         if head is None:
-            style = _style(None, c, col_styles)
-            head = heads[c] = (column_letter(c), f' s="{_esc_attr(style)}"' if style else "")
+            head = heads[c] = (column_letter(c), _style_attr(_style(None, c, col_styles)))
         ref = f"{head[0]}{r}"
         out.append(f'<c r="{ref}"{head[1]}' + _body(v, ref, name, book))
     return "".join(out)
