@@ -151,10 +151,14 @@ def _round_scaled(a: np.ndarray, decimals: int) -> np.ndarray:
         return _round_fast(a, decimals)
     scale = float(10 ** decimals)
     y = a * scale
-    fl = np.floor(y)
-    out = np.floor(y + 0.5)
+    out = y + 0.5
+    np.floor(out, out=out)
+    # |y - floor(y + 0.5)| is 0.5 away from y's fraction: the same "within eps of a half"
+    # test as |frac(y) - 0.5| < eps, both differences exact, with two fewer temporaries
+    d = np.subtract(y, out, out=y)
+    np.abs(d, out=d)
+    near = d > (0.5 - (2e-9 * scale + 1e-4))
     out /= scale
-    near = np.abs(y - fl - 0.5) < (2e-9 * scale + 1e-4)
     if near.any():
         idx = np.flatnonzero(near)
         out[idx] = _round_fast(a[idx], decimals)
@@ -185,7 +189,7 @@ def round_half_up_array(values, decimals: int) -> np.ndarray:
         if slow.any():
             idx = np.flatnonzero(slow)
             out[idx] = [round_half_up(v, decimals) for v in x[idx].tolist()]
-    return np.copysign(out, x).reshape(shape)   # -0.0001 -> -0.0, like Decimal('-0.000')
+    return np.copysign(out, x, out=out).reshape(shape)   # -0.0001 -> -0.0, like Decimal('-0.000')
 
 
 def format_fixed_array(values, decimals: int) -> list[str]:
