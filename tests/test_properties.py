@@ -83,6 +83,19 @@ def test_rows_grow_as_every_text_measured_says(cells, widths, heights, hidden, f
     assert rows_to_grow(grid, rows, font_size, computed) == _grow_reference(grid, set(rows), font_size, computed)
 
 
+def test_rows_grow_only_where_the_read_tells_row_heights():
+    """Excel's posted values and Google's read carry no row heights: nothing measured, nothing
+    grown; a sheet with heights (an .xlsx) grows as rows_to_grow says."""
+    from sheets_sync.core.grid import Grid
+    from sheets_sync.kinds.sheet_plan import grown_rows, rows_to_grow
+    long = "ผลการดำเนินงานตามแผนปฏิบัติราชการที่ยาวมากจนต้องขึ้นบรรทัดใหม่หลายบรรทัด " * 4
+    bare = Grid("s", values={(5, 2): long, (6, 2): "สั้น"}, widths={2: 10.0})
+    assert rows_to_grow(bare, [5, 6]), "the text is long enough to need a taller row"
+    assert grown_rows(bare, [5, 6]) == {}
+    told = Grid("s", values=bare.values, widths=bare.widths, heights={6: 24.0})
+    assert grown_rows(told, [5, 6]) == rows_to_grow(told, [5, 6]) != {}
+
+
 # near neighbours, so that a cell and its desired value often differ by a little
 _CELL_VALUE = st.sampled_from([None, "", True, False, 0, 5, -3, 0.0, -0.0, 1e-10, 5.0, 5.0000000001, 5.001, 4.999,
                                -3.0, 0.333, "บรรลุ", "5", "x"])

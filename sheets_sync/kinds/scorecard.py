@@ -21,7 +21,7 @@ from .quarters import quarters_upto, sum_quarters
 from .round_tabs import first_per_round, same_round
 from .scorecard_checks import check_inputs
 from .scorecard_small import SMALL_ROWS, evaluate_small
-from .sheet_plan import rows_to_grow
+from .sheet_plan import grown_rows
 from .template import CRITERIA, ScoringOptions, Template
 
 NUMERIC = ("weight", "target", *CRITERIA, "result")
@@ -200,7 +200,7 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
                        notes=notes, report_rows=report, names=names,
-                       heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired),
+                       heights=grown_rows(grid, layout.indicator_rows, template.font_size, desired),
                        decimals=decimals, detail={"numbers": num, "options": options})
 
 

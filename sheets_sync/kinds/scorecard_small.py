@@ -19,7 +19,7 @@ from ..core.scoring import (_HIGHER, _LOWER, _method_code, _method_word, _status
                             method_codes, score_arrays)
 from ..core.trace import ScoreNotes
 from .base import SheetResult
-from .sheet_plan import rows_to_grow
+from .sheet_plan import grown_rows
 from .template import CRITERIA, Template
 
 # Up to this many indicator rows the plain path is faster (a ministry's 7 to 30).
@@ -192,5 +192,5 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     totals_out["complete"] = bool(shown.get("complete", False))
     return SheetResult("scorecard", grid.name, layout, raw, rows, totals_out, desired, problems, changes,
                        notes=notes, report_rows=report, names=names,
-                       heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired),
+                       heights=grown_rows(grid, layout.indicator_rows, template.font_size, desired),
                        decimals=decimals, detail={"numbers": num, "options": options})

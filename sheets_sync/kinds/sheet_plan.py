@@ -136,6 +136,14 @@ def row_height(lines: int, font_size: float = 16) -> float:
     return min(lines, 30) * LINE_POINTS * font_size / 16 + 6
 
 
+def grown_rows(grid: Grid, rows: list[int], font_size: float = 16, computed=()) -> dict[int, float]:
+    """:func:`rows_to_grow` of a sheet whose backend tells row heights (an .xlsx). A grid read
+    without them (the values Excel posts, Google's read) gets none: nothing applies them
+    there (recalc writes heights only where the read had some), and measuring 20,000 texts
+    of a 10,000-row sheet was a sixth of Excel's recalculate."""
+    return rows_to_grow(grid, rows, font_size, computed) if grid.heights else {}
+
+
 def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()) -> dict[int, float]:
     """Rows whose text needs more height than the sheet gives them (a unit typed a long
     narrative after init): the height each needs. Rows only ever grow. ``computed``

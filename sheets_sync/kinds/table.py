@@ -13,7 +13,7 @@ from .base import Kind, SheetResult
 from .scorecard import hand_edits
 from .layout import Layout, find_tables
 from .meta import ARCHIVE_SHEET, AUDIT_SHEET, META_SHEET
-from .sheet_plan import BookPlan, SheetPlan, header_rows, helper_sheets, rows_to_grow, title_row
+from .sheet_plan import BookPlan, SheetPlan, grown_rows, header_rows, helper_sheets, title_row
 from .template import Template
 
 
@@ -80,7 +80,7 @@ class TableKind(Kind):
         return [SheetResult(self.name, layout.sheet, layout, raw, computed,
                             self.table_totals(raw, computed, summary), desired, problems, changes,
                             other_cells=other, report_rows=report, names=names,
-                            heights=rows_to_grow(grid, layout.indicator_rows, template.font_size, desired))]
+                            heights=grown_rows(grid, layout.indicator_rows, template.font_size, desired))]
 
     def lay_out(self, template, rows, *, unit, period):
         return lay_out_table(template, rows, unit=unit, period=period)
