@@ -89,3 +89,43 @@ def test_a_past_years_plan_is_judged_on_its_own_year_not_today(tmp_path):
     assert judged_on("2571", date(2026, 12, 1))[1] == 0                        # not begun: nothing due
     assert judged_on("2570", date(2026, 12, 1)) == (date(2026, 12, 1), None)   # running: today
     assert judged_on(None, date(2026, 12, 1)) == (date(2026, 12, 1), None)
+
+
+def _rounds(db):
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        return conn.execute(sa.text("select period from rounds")).all()
+
+
+def test_a_summary_that_cannot_be_written_leaves_no_round_and_no_history_copy(tmp_path, cli):
+    """The error says nothing was written: the history database keeps no round for the
+    summary that was not written, and no copy of the old summary is made beside it."""
+    import os
+    ss.demo(tmp_path / "demo")
+    folder = tmp_path / "demo"
+    out = tmp_path / "summary.xlsx"
+    cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567")
+    db = tmp_path / "summary.history.sqlite"
+    before, rounds_before = out.read_bytes(), _rounds(db)
+    history_before = sorted((tmp_path / "summary-history").iterdir()) if (tmp_path / "summary-history").exists() else []
+    os.chmod(out, 0o444)                                     # read-only: sheets-sync will not replace it
+    res = cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567", code=2)
+    assert "read-only" in res.output and "nothing was written" in res.output and "Traceback" not in res.output
+    assert out.read_bytes() == before
+    assert _rounds(db) == rounds_before == [("2/2567",)]
+    assert (sorted((tmp_path / "summary-history").iterdir()) if (tmp_path / "summary-history").exists() else []) \
+        == history_before
+
+
+def test_a_first_summary_that_cannot_be_written_leaves_no_database(tmp_path, cli):
+    import os
+    ss.demo(tmp_path / "demo")
+    folder = tmp_path / "demo"
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    out = ro / "summary.xlsx"
+    out.write_bytes(b"")                                     # a read-only placeholder where the summary goes
+    os.chmod(out, 0o444)
+    res = cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567", code=2)
+    assert "nothing was written" in res.output
+    assert sorted(p.name for p in ro.iterdir()) == ["summary.xlsx"] and out.read_bytes() == b""

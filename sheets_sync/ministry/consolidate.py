@@ -137,18 +137,27 @@ def _consolidate(units, out, period, publish, credentials, workers, quotas, prog
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             reads = list(pool.map(one, enumerate(units)))
     summary = build_summary(same_period(same_kind(reads), period), template_of(reads), period)
+    recorded = None
     if period:   # kept before the summary is written, so its round-over-round sheets include it
-        from .history_db import history_url, record
+        from .history_db import history_url, record, sqlite_file_missing
         from .round_over_round import change_table, trend_table
         url = history_url(out, history_db)
-        record(url, summary, period, summary_ref=str(out))
+        made = sqlite_file_missing(url)
+        recorded = (url, record(url, summary, period, summary_ref=str(out)), made)
         summary.changes, summary.trend = change_table(url, period), trend_table(url, period)
-    if str(out).lower().endswith(".xlsx"):
-        from .summary_out import write_summary_xlsx
-        history = write_summary_xlsx(summary, Path(out))
-    else:
-        from .summary_out import write_summary_google
-        history = write_summary_google(summary, out, accounts.client(0))
+    try:
+        if str(out).lower().endswith(".xlsx"):
+            from .summary_out import write_summary_xlsx
+            history = write_summary_xlsx(summary, Path(out))
+        else:
+            from .summary_out import write_summary_google
+            history = write_summary_google(summary, out, accounts.client(0))
+    except BaseException:
+        # the summary was not written: neither is its round (the error says nothing was)
+        if recorded:
+            from .history_db import forget
+            forget(recorded[0], recorded[1], created=recorded[2])
+        raise
     published = publish_overview(summary, units, accounts) if publish else []
     return ConsolidateResult(summary, str(out), published, history)
 

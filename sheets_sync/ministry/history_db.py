@@ -193,6 +193,28 @@ def record(db_url: str, summary, period: Period | str, *, states: dict[str, str]
     return rid
 
 
+def forget(db_url: str, round_id: int, *, created: bool = False) -> None:
+    """Take back the round :func:`record` stored (the summary it was for could not be
+    written): its unit rows and itself. ``created``: the database file was made for it, and
+    goes too (SQLite), so a consolidation that failed leaves nothing behind."""
+    engine = _engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for table in (unit_results, unit_totals):
+                conn.execute(table.delete().where(table.c.round_id == round_id))
+            conn.execute(rounds.delete().where(rounds.c.id == round_id))
+            left = conn.execute(select(func.count()).select_from(rounds)).scalar()
+    finally:
+        engine.dispose()
+    if created and not left and db_url.startswith("sqlite:///"):
+        Path(db_url[len("sqlite:///"):]).unlink(missing_ok=True)
+
+
+def sqlite_file_missing(db_url: str) -> bool:
+    """Whether ``db_url`` names an SQLite file that does not exist yet (record makes it)."""
+    return db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).exists()
+
+
 def _result_rows(result, base: dict) -> list[dict]:
     inputs, rows = result.inputs, result.rows
     out = []

@@ -18,12 +18,23 @@ def write_summary_xlsx(summary: Summary, path: Path) -> str:
     history = ""
     if path.exists():
         hist_dir = path.parent / f"{path.stem}-history"
+        made_dir = not hist_dir.exists()
         hist_dir.mkdir(exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         history = str(hist_dir / f"{path.stem}-{stamp}{path.suffix}")
         write_atomic(history, path.read_bytes())   # a full disk leaves no truncated copy
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    try:
+        write_atomic(path, data)
+    except BaseException:
+        if history:   # the summary stays as it was: so does its history folder
+            Path(history).unlink(missing_ok=True)
+            if made_dir:
+                try:
+                    Path(history).parent.rmdir()
+                except OSError:
+                    pass
+        raise
     return history
 
 
