@@ -148,6 +148,29 @@ def test_push_template_updates_all_units_and_keeps_what_they_typed(ministry, cli
     assert {u: p.read_bytes() for u, p in paths.items()} == again
 
 
+def test_an_older_definition_is_refused_unless_asked_for(ministry, cli):
+    """A stale ministry.yaml (version 1 after units reached 2) would roll every unit back:
+    refused per unit, in Thai and English, nothing written; --allow-older does it."""
+    tmp_path, units, paths = ministry
+    v1 = tmp_path / "ministry_v1.yaml"
+    ss.push_template(units, write_canonical(tmp_path, 2, v2))
+    snapshot = {u: p.read_bytes() for u, p in paths.items()}
+    res = cli("push-template", "--units", units, "--template", v1, "--json", code=2)
+    out = json.loads(res.stdout)["units"]
+    assert [u["status"] for u in out] == ["failed"] * 3
+    assert all("version 2, newer than the 1" in u["error"] and "รุ่น 2" in u["error"]
+               and "nothing was written" in u["error"] for u in out)
+    assert {u: p.read_bytes() for u, p in paths.items()} == snapshot
+    dry = cli("push-template", "--units", units, "--template", v1, "--dry-run", code=2).stdout
+    assert "--allow-older" in dry
+    back = json.loads(cli("push-template", "--units", units, "--template", v1, "--allow-older", "--json").stdout)
+    assert [u["status"] for u in back["units"]] == ["updated"] * 3
+    ws = openpyxl.load_workbook(paths["A"])[SHEET]
+    assert ws.cell(row_of(ws, "ศปท.7"), 5).value == 5                      # version 1's weight again
+    # the same version again is no rollback: pushed as always
+    assert [o.status for o in ss.push_template(units, v1)] == ["unchanged"] * 3
+
+
 def test_validate_reports_an_older_template_version(ministry, cli):
     tmp_path, units, paths = ministry
     canon = write_canonical(tmp_path, 2, v2)

@@ -58,10 +58,13 @@ def push_template(units: Path = typer.Option(..., "--units", help="units.yaml"),
                   dry_run: bool = typer.Option(False, "--dry-run", help="show the per-unit diff, write nothing"),
                   as_json: bool = typer.Option(False, "--json", help="print the per-unit outcome and diff as JSON"),
                   force: bool = FORCE,
+                  allow_older: bool = typer.Option(False, "--allow-older",
+                                                   help="push even onto sheets at a newer template version"),
                   credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
                   allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Bring every unit sheet to the canonical template; unit-owned cells never change."""
     out = _over_units(ss.push_template, units, template=template, dry_run=dry_run, force=force,
+                      allow_older=allow_older,
                       **_google(credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json({"dry_run": dry_run, "units": [o.to_dict() for o in out]})

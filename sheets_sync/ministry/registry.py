@@ -66,7 +66,7 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
                      template=canon.template, version=canon.version, meta=u.meta)
                 out.append(UnitOutcome(u, "created", str(u.path)))
         except SheetsSyncError as e:
-            out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+            out.append(UnitOutcome(u, "failed", u.target, error=_said(e)))
         except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
             out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out
@@ -89,11 +89,36 @@ def _record_new(u: Unit, url: str) -> UnitOutcome:
     return UnitOutcome(u, "created", url, details={"note": f"key {key} written into {u.source.name}"})
 
 
+def _said(e: SheetsSyncError) -> str:
+    return e.en if e.en == e.th else f"{e.th} / {e.en}"
+
+
+def _version(v) -> int | None:
+    try:
+        return int(str(v).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def refuse_older(plan: PushPlan) -> None:
+    """A sheet already at a newer version than the definition pushed: a stale ministry.yaml
+    would roll its weights and indicators back (and archive the newer ones)."""
+    have, want = _version(plan.version_from), _version(plan.version_to)
+    if have is not None and want is not None and want < have:
+        raise SheetsSyncError(
+            f"แผ่นงานใช้แม่แบบรุ่น {have} ใหม่กว่ารุ่น {want} ที่จะส่งไป (ไฟล์นิยามเก่า?) จึงไม่ได้ส่ง "
+            f"ใช้ --allow-older ถ้าตั้งใจย้อนกลับ ไม่ได้เขียนอะไร",
+            f"the sheet is at template version {have}, newer than the {want} being pushed (an old "
+            f"definition file?): not pushed; use --allow-older to roll it back on purpose; nothing was written")
+
+
 def push_template(units: str | Path | list[Unit], template: str | Path | Canonical, *, dry_run: bool = False,
-                  force: bool = False, progress: Callable | None = None, **google) -> list[UnitOutcome]:
+                  force: bool = False, allow_older: bool = False, progress: Callable | None = None,
+                  **google) -> list[UnitOutcome]:
     """Rewrite template-owned cells of every unit sheet to the canonical definition, add new
     indicators, archive retired ones, recalculate; one batched write per unit sheet.
-    ``force`` writes an .xlsx unit even though its lock file says it is open."""
+    ``force`` writes an .xlsx unit even though its lock file says it is open; a sheet at a
+    newer template version than the definition is refused unless ``allow_older``."""
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
     from ..backends.files import retry_on_change
@@ -102,6 +127,8 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
         book = open_book(u.target, **(google if u.is_google else {"force": force}))
         grids = book.grids()
         plan = plan_push(grids, canon)
+        if not allow_older:
+            refuse_older(plan)
         if u.meta and META_SHEET in grids:     # what units.yaml says of the unit (its target)
             extra = meta_cells(grids[META_SHEET], u.meta)
             if extra:
@@ -120,7 +147,7 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
         except RoundLocked as e:       # submitted / approved / earlier rounds: never written
             out.append(UnitOutcome(u, "locked", u.target, details={"note": e.en}))
         except SheetsSyncError as e:
-            out.append(UnitOutcome(u, "failed", u.target, error=e.en))
+            out.append(UnitOutcome(u, "failed", u.target, error=_said(e)))
         except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
             out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out
