@@ -33,6 +33,7 @@ def test_clean_workbook_validates_with_exit_zero(seed_book, cli):
 @pytest.mark.parametrize("cells,expected", [
     ({"E5": 20}, ("weight_sum", "E15")),
     ({"E5": "สิบห้า"}, ("weight_not_number", "E5")),
+    ({"E6": None}, ("weight_missing", "E6")),
     ({"H7": None}, ("criteria_missing", "H7")),
     ({"I7": 74}, ("criteria_not_monotonic", "G7:K7")),
     ({"L9": "N/A"}, ("result_not_number", "L9")),
@@ -49,6 +50,20 @@ def test_each_input_problem_is_an_error_at_its_cell(seed_book, cli, cells, expec
     p = next(p for p in report["problems"] if (p["kind"], p["cell"]) == expected)
     assert p["sheet"] == SHEET and p["severity"] == "error"
     assert p["message_th"] and p["message_en"] and p["message_th"] != p["message_en"]
+
+
+def test_an_empty_cell_is_named_empty_not_none(seed_book, cli):
+    """A weight or threshold deleted: the row is named at the cell it lost, and an empty
+    cell reads as ว่าง / empty in the message, never as Python's None."""
+    cli("recalc", seed_book)
+    edit(seed_book, E6=None, H7=None)
+    report = problems(cli, seed_book, code=1)
+    weight = next(p for p in report["problems"] if p["kind"] == "weight_missing")
+    assert weight["cell"] == "E6" and weight["code"] == "ศปท.2" and "ศปท.2 has no weight" in weight["message_en"]
+    assert "ศปท.2 ไม่มีน้ำหนัก" in weight["message_th"]
+    crit = next(p for p in report["problems"] if p["kind"] == "criteria_missing")
+    assert crit["message_en"].endswith("(empty)") and crit["message_th"].endswith("(ว่าง)")
+    assert not any("None" in p["message_en"] + p["message_th"] for p in report["problems"])
 
 
 def test_computed_cell_overwritten_by_hand(seed_book, cli):

@@ -25,6 +25,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "milestone indicator {code}: result {value} should be a whole step 0-5"),
     "weight_not_number": (ERROR,
         "น้ำหนัก {value!r} ไม่ใช่ตัวเลข", "weight {value!r} is not a number"),
+    "weight_missing": (ERROR,
+        "ตัวชี้วัด {code} ไม่มีน้ำหนัก คะแนนถ่วงน้ำหนักจึงว่างและไม่นับในยอดรวม",
+        "indicator {code} has no weight, so its weighted score is empty and left out of the total"),
     "weight_sum": (ERROR,
         "น้ำหนักรวม {total} ไม่เท่ากับ {expected}", "weights sum to {total}, not {expected}"),
     "criteria_missing": (ERROR,
@@ -82,6 +85,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 }
 
 
+class _Empty(str):
+    """An empty cell's value in a message: the word, with ``!r`` too."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
 class Problem:
     kind: str
@@ -94,16 +104,17 @@ class Problem:
     def severity(self) -> str:
         return CATALOGUE[self.kind][0]
 
-    def _fill(self, text: str) -> str:
-        return text.format(**dict(self.args))
+    def _fill(self, text: str, empty: str) -> str:
+        # a cell left empty reads as the word for it, not as Python's None
+        return text.format(**{k: _Empty(empty) if v is None else v for k, v in self.args})
 
     @property
     def message_th(self) -> str:
-        return self._fill(CATALOGUE[self.kind][1])
+        return self._fill(CATALOGUE[self.kind][1], "ว่าง")
 
     @property
     def message_en(self) -> str:
-        return self._fill(CATALOGUE[self.kind][2])
+        return self._fill(CATALOGUE[self.kind][2], "empty")
 
     @property
     def where(self) -> str:

@@ -33,6 +33,8 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
 
     for r in num.index[bad["weight"]]:
         out.append(problem("weight_not_number", sheet, at(r, "weight"), raw.at[r, "code"], value=raw.at[r, "weight"]))
+    for r in (num.index[num["weight"].isna() & ~bad["weight"]] if "weight" in layout.columns else ()):
+        out.append(problem("weight_missing", sheet, at(r, "weight"), raw.at[r, "code"]))
 
     # Rows are looked at one by one only where a check fails (a sheet of 10,000 good rows
     # costs a few array operations).

@@ -72,6 +72,8 @@ def check_columns(index: list, typed: dict[str, list], cols: dict[str, np.ndarra
             first_row[code] = r
     for i in np.flatnonzero(bad["weight"]).tolist():
         out.append(problem("weight_not_number", sheet, at(index[i], "weight"), codes[i], value=typed["weight"][i]))
+    for i in (np.flatnonzero(np.isnan(cols["weight"]) & ~bad["weight"]).tolist() if "weight" in where else ()):
+        out.append(problem("weight_missing", sheet, at(index[i], "weight"), codes[i]))
 
     crit = [[cols[k][i].item() for k in CRITERIA] for i in range(n)]
     words = [str(v or "").strip().lower() for v in typed["direction"]] if "direction" in typed else None
