@@ -125,7 +125,7 @@ def test_status_submitted_late_not_started(registry):
     assert before["ค"].state == NOT_STARTED and before["ง"].state == NOT_STARTED   # other round / no file
     after = {s.code: s for s in status(units, "2/2567", today=date(2024, 4, 11))}
     assert after["ก"].label == "submitted"
-    assert after["ข"].late and after["ข"].label == "late"
+    assert after["ข"].late and after["ข"].label == "draft, late"
     assert after["ง"].late and after["ง"].label == "not started, late"
 
 

@@ -74,11 +74,14 @@ def test_status_in_thai_with_the_deadline_a_chosen_today_and_a_missing_file(tmp_
     assert "กค กองคลัง: ร่าง / draft, กำหนดส่ง / due 10 เม.ย. 2567" in early
     assert "กษ กองเกษตร: ยังไม่เริ่ม / not started" in early and "ไม่พบไฟล์ / no workbook yet" in early
     late = cli("status", "--units", units, "--period", "2/2567", "--today", "2024-04-11").output
-    assert "กค กองคลัง: ร่าง ล่าช้า / late" in late
+    assert "กค กองคลัง: ร่าง ล่าช้า / draft, late" in late
     data = json.loads(cli("status", "--units", units, "--period", "2/2567", "--json").stdout)
     assert [s["missing"] for s in data] == [False, False, False, True]
+    # the year as Thai people write it (พ.ศ.), Thai digits too: the same day
+    assert cli("status", "--units", units, "--period", "2/2567", "--today", "2567-04-11").output == late
+    assert cli("status", "--units", units, "--period", "2/2567", "--today", "๒๕๖๗-๐๔-๐๑").output == early
     bad = cli("status", "--units", units, "--period", "2/2567", "--today", "11/4/2567", code=2).output
-    assert "YYYY-MM-DD" in bad and "Traceback" not in bad
+    assert "YYYY-MM-DD" in bad and "พ.ศ." in bad and "Traceback" not in bad
 
 
 def test_new_round_in_files_then_in_tabs_makes_the_round_once(tmp_path, cli):

@@ -123,7 +123,7 @@ def test_the_round_flow_on_google(registry, emulator, google_opts):
     assert states["ก"].state == APPROVED and states["ข"].state == "ร่าง" and states["ง"].state == "ยังไม่เริ่ม"
     assert status(units, "2/2567", **opts)[0].state not in (SUBMITTED, APPROVED)
     late = {s.code: s for s in status(units, "3/2567", today=date(2024, 7, 11), **opts)}   # deadline 10 July
-    assert late["ข"].label == "late" and late["ก"].label == "approved" and late["ง"].label == "not started, late"
+    assert late["ข"].label == "draft, late" and late["ก"].label == "approved" and late["ง"].label == "not started, late"
     # the history tab keeps every result change of the round: ศปท.5 carried, ศปท.7 typed
     history = gspread_client(emulator, emulator.ministry).open_by_key(key).worksheet(AUDIT_SHEET).get_all_values()
     changes = [(r[3], r[5], r[6]) for r in history[1:] if r[1] == NEW_TAB]

@@ -1,7 +1,6 @@
 """Commands over every unit: demo, provision, push-template, consolidate, watch."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -206,17 +205,16 @@ def _transition(change, done: str) -> None:
 def status(units: Path = typer.Option(..., "--units", help="units.yaml"), period: str = PERIOD,
            as_json: bool = typer.Option(False, "--json", help="print the statuses as JSON"),
            today: Optional[str] = typer.Option(None, "--today", help="judge lateness as of this date "
-                                               "(YYYY-MM-DD, Gregorian; default: today in Bangkok)"),
+                                               "(YYYY-MM-DD, the year ค.ศ. or พ.ศ.; default: today in Bangkok)"),
            credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
            allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Who has submitted the round, who is late (deadline: day 10 of the month after), who has not started."""
-    from ..core.thai_time import thai_date
+    from ..core.thai_time import ThaiDateError, iso_day, thai_date
     from ..ministry.rounds import RoundError, status as run
     try:
-        day = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise RoundError(f"--today ต้องเป็นวันที่แบบ YYYY-MM-DD ไม่ใช่ {today!r}",
-                         f"--today must be a date as YYYY-MM-DD, not {today!r}") from None
+        day = iso_day(today) if today else None
+    except ThaiDateError as e:
+        raise RoundError(f"--today {e.th}", f"--today {e.en}") from None
     out = run(units, period, today=day, **_google(credentials, endpoint, allow_remote_endpoint))
     if as_json:
         _print_json([s.to_dict() for s in out])

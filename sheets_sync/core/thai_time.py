@@ -27,6 +27,23 @@ class ThaiDateError(SheetsSyncError):
     """A text that is not a date people write."""
 
 
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+
+
+def iso_day(text: str) -> date:
+    """A day typed as YYYY-MM-DD, its year Gregorian (2024) or Buddhist Era (2567: a year of
+    2400 or more is พ.ศ., as Thai people write it; 29 Feb 2567 is 29 Feb 2024)."""
+    m = _ISO_DAY.fullmatch(str(text).translate(THAI_DIGITS))
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        try:
+            return date(year - BE_OFFSET if year >= 2400 else year, month, day)
+        except ValueError:
+            pass
+    raise ThaiDateError(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ปี ค.ศ. หรือ พ.ศ.) ไม่ใช่ {text!r}",
+                        f"must be a date as YYYY-MM-DD (a Gregorian or Buddhist Era year), not {text!r}")
+
+
 def _short_pattern(short: str) -> str:
     # "ม.ค." also written "ม.ค", "มค." or "มค": each dot optional, spaces allowed after one
     return r"\.?\s?".join(re.escape(p) for p in short.rstrip(".").split(".")) + r"\.?"

@@ -214,13 +214,13 @@ class UnitStatus:
 
     @property
     def label(self) -> str:
-        """submitted / approved / submitted late / late / draft / not started / unreadable"""
+        """submitted / approved / submitted late / draft, late / draft / not started / unreadable"""
         if self.error:
             return "unreadable"
         if self.state in (SUBMITTED, APPROVED):
             return f"{STATE_EN[self.state]} late" if self.late else STATE_EN[self.state]
         if self.late:
-            return "late" if self.state == DRAFT else "not started, late"
+            return "draft, late" if self.state == DRAFT else "not started, late"   # as the Thai label
         return STATE_EN[self.state]
 
     @property
