@@ -72,6 +72,7 @@ def test_computed_cell_overwritten_by_hand(seed_book, cli):
     report = problems(cli, seed_book, code=1)
     p = next(p for p in report["problems"] if p["kind"] == "computed_overwritten")
     assert p["cell"] == "M5" and "5" in p["message_en"] and "2.000" in p["message_en"]
+    assert p["code"] == "ศปท.1"                               # the indicator of row 5, for --json readers
     # recalc restores the computed value and keeps the typed one in its report
     out = json.loads(cli("recalc", seed_book, "--json").stdout)
     replaced = [p for p in out["sheets"][0]["problems"] if p["kind"] == "computed_replaced"]

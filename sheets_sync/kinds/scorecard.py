@@ -78,6 +78,11 @@ def reported_text(totals: dict) -> str:
     return f"รายงานแล้ว {n}/{total} ตัวชี้วัด (ยังไม่ครบ / incomplete)"
 
 
+def _code_of(names: dict[Cell, str], cell: Cell) -> str | None:
+    """The indicator a computed cell belongs to, from its stable name ``code|key`` (a total: none)."""
+    return names.get(cell, "").rpartition("|")[0] or None
+
+
 def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
                names: dict[Cell, str], decimals: dict[str, int] | None = None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
@@ -86,7 +91,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
     formulas, get = grid.formulas, grid.values.get
     for cell, want in desired.items():
         if cell in formulas:
-            out.append(problem("computed_formula", grid.name, a1(*cell), value=formulas[cell]))
+            out.append(problem("computed_formula", grid.name, a1(*cell), _code_of(names, cell), value=formulas[cell]))
             continue
         if recorded is None:
             continue
@@ -96,7 +101,7 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
         ref = a1(*cell)
         key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if key not in recorded or not same_value(have, recorded[key]):
-            out.append(problem("computed_overwritten", grid.name, ref, value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
+            out.append(problem("computed_overwritten", grid.name, ref, _code_of(names, cell), value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
     return out
 
 

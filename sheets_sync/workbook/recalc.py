@@ -222,7 +222,8 @@ def stale(res: SheetResult, grid) -> list[Problem]:
     """Computed cells that do not hold what recalc would write, and that no other
     problem explains (a hand edit, a formula): the sheet shows out-of-date figures."""
     told = {p.cell for p in res.problems}
-    return [problem("computed_stale", res.sheet, a1(*cell), value=grid.get(*cell), expected=show(want, places(res, cell)))
+    return [problem("computed_stale", res.sheet, a1(*cell), res.names.get(cell, "").rpartition("|")[0] or None,
+                    value=grid.get(*cell), expected=show(want, places(res, cell)))
             for cell, want in sorted(res.changes.items()) if a1(*cell) not in told]
 
 
