@@ -112,8 +112,10 @@ def test_hand_written_formula_in_a_computed_cell_is_replaced_and_reported(seed_b
     wb[SHEET]["M5"] = "=L5*1"
     wb.save(seed_book)
     # recalc puts it right (the value replaces the formula) and says what it replaced
-    assert any(p["kind"] == "computed_replaced" and p["cell"] == "M5" and "=L5*1" in p["message_en"]
-               for p in recalc_json(cli, seed_book)["sheets"][0]["problems"])
+    replaced = [p for p in recalc_json(cli, seed_book)["sheets"][0]["problems"] if p["kind"] == "computed_replaced"]
+    assert [p["cell"] for p in replaced] == ["M5"] and "=L5*1" in replaced[0]["message_en"]
+    assert "replaced by 2.000" in replaced[0]["message_en"] and "แทนด้วย 2.000" in replaced[0]["message_th"]
+    assert replaced[0]["code"] == "ศปท.1"
     wb = openpyxl.load_workbook(seed_book)
     assert wb[SHEET]["M5"].value == 2.0
     with zipfile.ZipFile(seed_book) as z:

@@ -83,6 +83,11 @@ def _code_of(names: dict[Cell, str], cell: Cell) -> str | None:
     return names.get(cell, "").rpartition("|")[0] or None
 
 
+def _shown_at(want, names: dict[Cell, str], cell: Cell, decimals: dict[str, int] | None) -> str:
+    """The computed value as its cell shows it, to its column's decimals."""
+    return show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))
+
+
 def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
                names: dict[Cell, str], decimals: dict[str, int] | None = None) -> list[Problem]:
     """Computed cells a person changed: a formula, or a value sheets-sync did not write.
@@ -91,7 +96,8 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
     formulas, get = grid.formulas, grid.values.get
     for cell, want in desired.items():
         if cell in formulas:
-            out.append(problem("computed_formula", grid.name, a1(*cell), _code_of(names, cell), value=formulas[cell]))
+            out.append(problem("computed_formula", grid.name, a1(*cell), _code_of(names, cell), value=formulas[cell],
+                               expected=_shown_at(want, names, cell, decimals)))
             continue
         if recorded is None:
             continue
@@ -101,7 +107,8 @@ def hand_edits(grid: Grid, desired: dict[Cell, object], recorded: dict | None,
         ref = a1(*cell)
         key = names.get(cell) if recorded and names.get(cell) in recorded else ref
         if key not in recorded or not same_value(have, recorded[key]):
-            out.append(problem("computed_overwritten", grid.name, ref, _code_of(names, cell), value=have, expected=show(want, (decimals or {}).get(names.get(cell, "").rpartition("|")[2], 3))))
+            out.append(problem("computed_overwritten", grid.name, ref, _code_of(names, cell), value=have,
+                               expected=_shown_at(want, names, cell, decimals)))
     return out
 
 
