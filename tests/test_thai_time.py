@@ -23,3 +23,10 @@ def test_iso_day_refuses_what_is_not_a_day_in_both_languages(text):
     with pytest.raises(ThaiDateError) as e:
         iso_day(text)
     assert "YYYY-MM-DD" in e.value.th and "YYYY-MM-DD" in e.value.en and "พ.ศ." in e.value.th
+
+
+def test_recorded_stamps_are_shown_in_bangkok_time_and_the_buddhist_era():
+    from sheets_sync.core.thai_time import shown_time
+    assert shown_time("2026-12-02 11:27 UTC") == "2 ธ.ค. 2569 18:27"       # a local unit's file time
+    assert shown_time("2026-12-02T17:30:00.000Z") == "3 ธ.ค. 2569 00:30"   # Drive's modifiedTime
+    assert shown_time("เมื่อวาน") == "เมื่อวาน" and shown_time(None) is None and shown_time("") == ""

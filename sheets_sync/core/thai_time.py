@@ -37,7 +37,7 @@ def iso_day(text: str) -> date:
     if m:
         year, month, day = (int(g) for g in m.groups())
         try:
-            return date(year - BE_OFFSET if year >= 2400 else year, month, day)
+            return date(_year_ce(year), month, day)
         except ValueError:
             pass
     raise ThaiDateError(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ปี ค.ศ. หรือ พ.ศ.) ไม่ใช่ {text!r}",
@@ -87,6 +87,17 @@ def thai_datetime(dt: datetime | str, full: bool = False) -> str:
         dt = parse_stamp(dt)
     local = to_bangkok(dt)
     return f"{thai_date(local.date(), full)} {local:%H:%M}"
+
+
+def shown_time(value):
+    """A time stamp sheets-sync recorded ('2026-12-02 11:27 UTC', Drive's ISO 8601) as people
+    read it, '2 ธ.ค. 2569 18:27' (Bangkok, Buddhist Era); anything else as it is."""
+    if isinstance(value, str) and value:
+        try:
+            return thai_datetime(value)
+        except ThaiDateError:
+            return value
+    return value
 
 
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?\s*(UTC|Z|[+-]\d\d:?\d\d)?")

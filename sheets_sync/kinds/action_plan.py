@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from ..core.plan_months import budget_totals, marks_from_text, plan_status
+from ..core.thai_time import shown_time
 from .base import SummaryPart, Total, register
 from .meta import META_SHEET, read_meta
 from .definitions import table_rows
@@ -94,7 +95,7 @@ class ActionPlan(TableKind):
                          "ล่าช้า": int(s.get(st["late"], 0)), "ยังไม่ถึงกำหนด": int(s.get(st["not_started"], 0)),
                          "งบประมาณรวม": None if budget is None else float(budget["sum"].sum()),
                          "กิจกรรมที่ล่าช้า": ", ".join(res.inputs["code"][res.rows["status"] == st["late"]]),
-                         "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": u.modified, "จำนวนปัญหา": len(res.problems)})
+                         "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": shown_time(u.modified), "จำนวนปัญหา": len(res.problems)})
         overview = rank(pd.DataFrame(rows, columns=["รหัสหน่วยงาน", "หน่วยงาน", "กิจกรรม", "เสร็จแล้ว", "ตามแผน",
                                                     "ล่าช้า", "ยังไม่ถึงกำหนด", "งบประมาณรวม", "กิจกรรมที่ล่าช้า",
                                                     "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]), "ล่าช้า", ascending=True)

@@ -15,6 +15,7 @@ from ..core.grid import a1
 from ..core.ita_scores import indicator_summary, measure_level, overall, row_code, tool_scores
 from ..core.numbers import parse_numbers, round_half_up
 from ..core.problems import problem
+from ..core.thai_time import shown_time
 from .base import SummaryPart, Total, register
 from .definitions import table_rows
 from .meta import META_SHEET, read_meta
@@ -180,7 +181,7 @@ class Ita(TableKind):
                          "ผ่านเกณฑ์": None if total is None else total >= spec.get("pass_score", 85),
                          "ข้อที่มีคะแนน": int(items["score"].notna().sum()), "ข้อทั้งหมด": len(items),
                          "แก้ไขเร่งด่วน": int((res.rows["level"] == spec["levels"]["below"]).sum()),
-                         "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": u.modified, "จำนวนปัญหา": len(res.problems)})
+                         "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": shown_time(u.modified), "จำนวนปัญหา": len(res.problems)})
         overview = rank(pd.DataFrame(rows, columns=["รหัสหน่วยงาน", "หน่วยงาน", "คะแนนรวมถ่วงน้ำหนัก", "ระดับ",
                                                     "ผ่านเกณฑ์", "ข้อที่มีคะแนน", "ข้อทั้งหมด", "แก้ไขเร่งด่วน",
                                                     "รุ่นแม่แบบ", "แก้ไขล่าสุด", "จำนวนปัญหา"]), "คะแนนรวมถ่วงน้ำหนัก")

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pandas as pd
 
+from ..core.thai_time import shown_time
 from .base import SummaryPart, UnitRead
 from .template import Template
 
@@ -42,7 +43,7 @@ def summarise(reads: list[UnitRead], template: Template) -> SummaryPart:
                      "เขียว": int(counts.get("green", 0)), "เหลือง": int(counts.get("yellow", 0)),
                      "แดง": int(counts.get("red", 0)), "เทา": int(counts.get("grey", 0)),
                      "ไม่ถูกต้อง": int(counts.get("invalid", 0)),
-                     "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": u.modified, "จำนวนปัญหา": len(u.result.problems)})
+                     "รุ่นแม่แบบ": u.version, "แก้ไขล่าสุด": shown_time(u.modified), "จำนวนปัญหา": len(u.result.problems)})
     overview = rank(pd.DataFrame(rows, columns=OVERVIEW_COLUMNS), "คะแนนถ่วงน้ำหนักรวม")
 
     # One matrix row per indicator code, in dimension order of first appearance.
