@@ -54,8 +54,9 @@ def refuse_if_open(path: str | Path, force: bool = False) -> None:
         return
     who = _lock_owner(lock)
     by_th, by_en = (f" โดย {who}", f" by {who}") if who else ("", "")
+    app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
     raise WorkbookOpen(
-        f"สมุดงาน {path} เปิดอยู่ใน Excel{by_th} (มีไฟล์ล็อก {lock.name}): ปิดไฟล์แล้วลองใหม่ "
+        f"สมุดงาน {path} เปิดอยู่ใน {app}{by_th} (มีไฟล์ล็อก {lock.name}): ปิดไฟล์แล้วลองใหม่ "
         f"หรือใช้ --force ถ้าแน่ใจว่าไม่มีใครเปิดอยู่ ยังไม่ได้เขียนอะไร",
-        f"workbook {path} is open in Excel{by_en} (lock file {lock.name} is present): close it and try "
+        f"workbook {path} is open in {app}{by_en} (lock file {lock.name} is present): close it and try "
         f"again, or pass --force if you are sure nobody has it open; nothing was written")
