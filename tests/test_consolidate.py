@@ -1,4 +1,5 @@
 """consolidate: unit sheets into the ministry summary, on .xlsx and Google."""
+import zipfile
 
 import openpyxl
 import pytest
@@ -70,6 +71,16 @@ def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
     assert r["เฉลี่ย"] == pytest.approx((2 + 4 + 4) / 3)
     assert matrix["ศปท.1"]["D"] is None  # D did not report it
     assert wb[OVERVIEW]._charts and wb[MATRIX]._charts
+    # the chart's level lines (3 and 5 on every row) are hidden columns the chart still draws,
+    # and the short matrix prints on one page with its chart
+    head = [c.value for c in wb[MATRIX][2]]
+    levels = [i + 1 for i, v in enumerate(head) if v in ("ระดับ 3", "ระดับ 5")]
+    from openpyxl.utils import get_column_letter
+    assert len(levels) == 2 and all(wb[MATRIX].column_dimensions[get_column_letter(c)].hidden for c in levels)
+    with zipfile.ZipFile(tmp_path / "summary.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert sum('plotVisOnly val="0"' in c for c in charts) == 1      # the matrix's; the overview's plots what shows
+    assert wb[MATRIX].page_setup.fitToHeight == 1 and wb[MATRIX].sheet_properties.pageSetUpPr.fitToPage
     assert wb[OVERVIEW]["A3"].font.name == "TH SarabunPSK"
     assert table(wb[MISSING]) == []
 
@@ -176,6 +187,9 @@ def test_google_units_and_summary_with_request_counts(tmp_path, emulator, google
                 for v in row.get("values", []):
                     assert "formulaValue" not in v.get("userEnteredValue", {})
     assert len(ids[OVERVIEW].charts) == 1 and len(ids[MATRIX].charts) == 1
+    # the matrix chart's level lines sit in hidden columns: Google is told to draw them anyway
+    assert ids[MATRIX].charts[0]["spec"]["hiddenDimensionStrategy"] == "SHOW_ALL"
+    assert "hiddenDimensionStrategy" not in ids[OVERVIEW].charts[0]["spec"]
     # a reader opens the summary on its overview, not on the spreadsheet's empty first tab
     assert min(emulator.state.spreadsheets[summary.id].sheets, key=lambda s: s.index).title == OVERVIEW
     published = emulator.state.values_get(keys["GA"], STAFF, "'สรุปภาพรวม'!A2:C3", "UNFORMATTED_VALUE")["values"]

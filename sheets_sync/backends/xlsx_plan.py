@@ -168,4 +168,5 @@ def _chart(ws, spec: Chart):
         for s in spec.lines:
             lines.add_data(_ref(ws, s), titles_from_data=True)
         bars += lines
+    bars.visible_cells_only = not spec.plots_hidden
     return bars

@@ -53,6 +53,7 @@ class Chart:
     anchor: Cell = (1, 1)
     value_range: tuple = (None, None)
     by_rows: bool = False               # each series is a row (its first cell its name)
+    plots_hidden: bool = False          # series in hidden columns still drawn (reference levels)
 
 
 @dataclass

@@ -73,6 +73,7 @@ def tables(summary: Summary) -> list[tuple[str, pd.DataFrame]]:
             (PROBLEMS, summary.problems), (MISSING, summary.missing)]
 
 
+ONE_PAGE_ROWS = 22   # a table this short prints with its chart on one landscape page
 TEXT_WIDTH, MAX_ROW_POINTS = 60, 409     # Excel's tallest row: 409 points; longer text scrolls in the cell
 
 
@@ -142,16 +143,22 @@ def summary_plan(summary: Summary) -> BookPlan:
             sheet.put((2, k + i), label, "header")
             for r in range(3, m + 3):
                 sheet.put((r, k + i), value, "text")
+            # the chart's level lines, not a reading: hidden (they printed as a 3 and a 5 a row)
+            sheet.hidden_columns.add(k + i)
         mean = mcols.index("เฉลี่ย") + 1
         sheet.charts.append(Chart(
             "combo", "คะแนนเฉลี่ยรายตัวชี้วัด / mean score by indicator", categories=(3, 2, m + 2, 2),
             series=[(2, mean, m + 2, mean)],
-            lines=[(2, k + i, m + 2, k + i) for i in range(1, len(part.matrix_levels) + 1)], anchor=(m + 4, 2)))
+            lines=[(2, k + i, m + 2, k + i) for i in range(1, len(part.matrix_levels) + 1)], anchor=(m + 4, 2),
+            plots_hidden=True))
     if summary.trend is not None and len(summary.trend):
         sheet, n, k = book.sheet(TREND), len(summary.trend), len(summary.trend.columns)
         sheet.charts.append(Chart("line", "ร้อยละรายรอบ / percentage by round", categories=(2, 3, 2, k),
                                   series=[(r, 2, r, k) for r in range(3, n + 3)], anchor=(n + 4, 2),
                                   value_range=(0, 100), by_rows=True))
+    for sheet in book.sheets:   # a short table and its chart print on one page, not the chart alone on the next
+        if sheet.charts and max((r for r, _ in sheet.values), default=0) <= ONE_PAGE_ROWS:
+            sheet.pages_tall = 1
     return book
 
 

@@ -173,7 +173,8 @@ def _chart(spec: Chart, sid: int) -> dict:
     kind = {"bar": "BAR", "line": "LINE"}.get(spec.kind, "COLUMN")
     series = [{"series": src(s, 1), "type": kind} for s in spec.series]
     series += [{"series": src(s, 1), "type": "LINE"} for s in spec.lines]
-    return {"addChart": {"chart": {"spec": {"title": spec.title, "basicChart": {
+    return {"addChart": {"chart": {"spec": {"title": spec.title, **(
+        {"hiddenDimensionStrategy": "SHOW_ALL"} if spec.plots_hidden else {}), "basicChart": {
         "chartType": {"bar": "BAR", "line": "LINE"}.get(spec.kind, "COMBO"), "legendPosition": "BOTTOM_LEGEND",
         "domains": [{"domain": src(spec.categories)}], "series": series}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sid, "rowIndex": spec.anchor[0] - 1,
