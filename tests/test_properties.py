@@ -96,6 +96,20 @@ def test_rows_grow_only_where_the_read_tells_row_heights():
     assert grown_rows(told, [5, 6]) == rows_to_grow(told, [5, 6]) != {}
 
 
+def test_a_number_never_makes_its_row_taller():
+    """Numbers do not wrap: a summary's unrounded mean (2.666666666666667, shown 2.667) in a
+    narrow column leaves the row as tall as its text needs."""
+    from sheets_sync.kinds.sheet_plan import SheetPlan, lines_for, row_height
+    sheet = SheetPlan("s")
+    text = "ร้อยละของข้าราชการที่เข้าร่วมการฝึกอบรม"
+    sheet.widths = {1: 30.0, 2: 10.5}
+    sheet.put((3, 1), text, "text")
+    sheet.put((3, 2), 8 / 3, "text", "0.000")
+    sheet.fit_rows(16)
+    assert lines_for(8 / 3, 10.5, 16) > lines_for(text, 30.0, 16)       # as its digits it would be taller
+    assert sheet.heights[3] == row_height(lines_for(text, 30.0, 16), 16)
+
+
 # near neighbours, so that a cell and its desired value often differ by a little
 _CELL_VALUE = st.sampled_from([None, "", True, False, 0, 5, -3, 0.0, -0.0, 1e-10, 5.0, 5.0000000001, 5.001, 4.999,
                                -3.0, 0.333, "บรรลุ", "5", "x"])

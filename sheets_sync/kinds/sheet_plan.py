@@ -111,13 +111,12 @@ class SheetPlan:
         measured: dict[tuple[str, float], int] = {}     # a summary repeats each indicator's text per unit
         for (r, c), v in self.values.items():
             width = spans.get((r, c), self.widths.get(c, 10))
-            if width != -1 and c not in self.hidden_columns:
-                if type(v) is str:
-                    n = measured.get((v, width))
-                    if n is None:
-                        n = measured[(v, width)] = lines_for(v, width, font_size)
-                else:
-                    n = lines_for(v, width, font_size)
+            # a number never wraps (a summary's mean 2.666666666666667 shows as 2.667; measured
+            # as its 17 digits it made the row four lines tall)
+            if width != -1 and c not in self.hidden_columns and isinstance(v, str):
+                n = measured.get((v, width))
+                if n is None:
+                    n = measured[(v, width)] = lines_for(v, width, font_size)
                 lines[r] = max(lines.get(r, 1), n)
         self.heights.update({r: row_height(n, font_size) for r, n in lines.items()})
 
