@@ -171,6 +171,12 @@ def test_an_older_definition_is_refused_unless_asked_for(ministry, cli):
     assert [o.status for o in ss.push_template(units, v1)] == ["unchanged"] * 3
 
 
+def test_a_recorded_version_reads_as_a_number_however_it_was_saved():
+    from sheets_sync.kinds.canonical import version_number
+    assert [version_number(v) for v in (2, 2.0, "2", " 3 ")] == [2, 2, 2, 3]
+    assert [version_number(v) for v in (None, "", "v2", 2.5, float("nan"))] == [None] * 5
+
+
 def test_validate_reports_an_older_template_version(ministry, cli):
     tmp_path, units, paths = ministry
     canon = write_canonical(tmp_path, 2, v2)
@@ -237,4 +243,10 @@ def test_push_template_on_google_is_one_batched_write(tmp_path, emulator, google
 
     emulator.state.reset_stats()
     assert ss.push_template(units, canon, **google_opts)[0].status == "unchanged"
+    assert emulator.state.stats().get("sheets.write", 0) == 0
+
+    # on Google too, a stale version-1 definition is refused before anything is written
+    emulator.state.reset_stats()
+    stale = ss.push_template(units, v1, **google_opts)[0]
+    assert stale.status == "failed" and "version 2, newer than the 1" in stale.error
     assert emulator.state.stats().get("sheets.write", 0) == 0

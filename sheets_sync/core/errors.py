@@ -12,6 +12,11 @@ class SheetsSyncError(Exception):
         self.en = en or th
         super().__init__(f"{self.th} / {self.en}" if en else th)
 
+    @property
+    def said(self) -> str:
+        """Both sentences as a person reads them in a table cell or a note (one when they are the same)."""
+        return self.en if self.en == self.th else f"{self.th} / {self.en}"
+
 
 class TemplateError(SheetsSyncError):
     """A template definition or an indicator list is malformed."""

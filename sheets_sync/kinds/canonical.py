@@ -30,6 +30,16 @@ class Canonical:
         return kind_of(self.template)
 
 
+def version_number(value) -> int | None:
+    """A sheet's recorded template version as a number (None: missing or not a whole one):
+    held as 2, 2.0 or '2' depending on who saved the sheet last."""
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
 def read_list(path: Path, what_th: str = "ไฟล์รายการ", what_en: str = "list") -> pd.DataFrame:
     """A CSV or YAML list of items as text, columns as the file names them."""
     if not path.is_file():

@@ -81,7 +81,7 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
         read.result.problems.extend(p for p in changed_after_lock(ev) if p.sheet == read.result.sheet)
         read.meta = ev.meta
     except SheetsSyncError as e:
-        read.error = e.en if e.en == e.th else f"{e.th} / {e.en}"
+        read.error = e.said
     except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
         read.error = f"{type(e).__name__}: {e}"
     return read

@@ -104,9 +104,15 @@ def history_url(out: str | Path | None = None, db: str | None = None) -> str:
     return f"sqlite:///{Path('sheets-sync-history.sqlite').resolve()}"
 
 
+def _sqlite_file(db_url: str) -> Path | None:
+    """The file an SQLite URL names (None: another database)."""
+    return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
+
+
 def _engine(db_url: str):
-    if db_url.startswith("sqlite:///"):
-        Path(db_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    file = _sqlite_file(db_url)
+    if file:
+        file.parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(db_url)
         metadata.create_all(engine)
@@ -206,13 +212,15 @@ def forget(db_url: str, round_id: int, *, created: bool = False) -> None:
             left = conn.execute(select(func.count()).select_from(rounds)).scalar()
     finally:
         engine.dispose()
-    if created and not left and db_url.startswith("sqlite:///"):
-        Path(db_url[len("sqlite:///"):]).unlink(missing_ok=True)
+    file = _sqlite_file(db_url)
+    if created and not left and file:
+        file.unlink(missing_ok=True)
 
 
 def sqlite_file_missing(db_url: str) -> bool:
     """Whether ``db_url`` names an SQLite file that does not exist yet (record makes it)."""
-    return db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).exists()
+    file = _sqlite_file(db_url)
+    return file is not None and not file.exists()
 
 
 def _result_rows(result, base: dict) -> list[dict]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..backends.open import open_book
-from ..kinds.canonical import Canonical, load_canonical
+from ..kinds.canonical import Canonical, load_canonical, version_number
 from ..kinds.meta import META_SHEET, meta_cells
 from ..kinds.round_tabs import RoundLocked
 from ..core.errors import SheetsSyncError
@@ -66,7 +66,7 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
                      template=canon.template, version=canon.version, meta=u.meta)
                 out.append(UnitOutcome(u, "created", str(u.path)))
         except SheetsSyncError as e:
-            out.append(UnitOutcome(u, "failed", u.target, error=_said(e)))
+            out.append(UnitOutcome(u, "failed", u.target, error=e.said))
         except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
             out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out
@@ -89,21 +89,10 @@ def _record_new(u: Unit, url: str) -> UnitOutcome:
     return UnitOutcome(u, "created", url, details={"note": f"key {key} written into {u.source.name}"})
 
 
-def _said(e: SheetsSyncError) -> str:
-    return e.en if e.en == e.th else f"{e.th} / {e.en}"
-
-
-def _version(v) -> int | None:
-    try:
-        return int(str(v).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 def refuse_older(plan: PushPlan) -> None:
     """A sheet already at a newer version than the definition pushed: a stale ministry.yaml
     would roll its weights and indicators back (and archive the newer ones)."""
-    have, want = _version(plan.version_from), _version(plan.version_to)
+    have, want = version_number(plan.version_from), version_number(plan.version_to)
     if have is not None and want is not None and want < have:
         raise SheetsSyncError(
             f"แผ่นงานใช้แม่แบบรุ่น {have} ใหม่กว่ารุ่น {want} ที่จะส่งไป (ไฟล์นิยามเก่า?) จึงไม่ได้ส่ง "
@@ -147,7 +136,7 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
         except RoundLocked as e:       # submitted / approved / earlier rounds: never written
             out.append(UnitOutcome(u, "locked", u.target, details={"note": e.en}))
         except SheetsSyncError as e:
-            out.append(UnitOutcome(u, "failed", u.target, error=_said(e)))
+            out.append(UnitOutcome(u, "failed", u.target, error=e.said))
         except Exception as e:  # noqa: BLE001 - one broken unit must not stop the others
             out.append(UnitOutcome(u, "failed", u.target, error=f"{type(e).__name__}: {e}"))
     return out

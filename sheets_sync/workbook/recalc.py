@@ -201,13 +201,11 @@ def validate(target, *, template: str | Template | None = None, options: Scoring
     from .locked_rounds import changed_after_lock
     after_lock = changed_after_lock(ev)
     if canonical is not None:
-        from ..kinds.canonical import load_canonical
+        from ..kinds.canonical import load_canonical, version_number
         want = load_canonical(canonical).version
         have = ev.meta.get("template_version")
-        try:
-            outdated = have is None or int(have) < want
-        except (TypeError, ValueError):
-            outdated = True
+        number = version_number(have)
+        outdated = number is None or number < want
         if outdated:
             extra.append(problem("template_outdated", META_SHEET, "B4", have=have if have is not None else "?",
                                  want=want))
