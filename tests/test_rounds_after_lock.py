@@ -99,3 +99,33 @@ def test_consolidate_table_shows_each_units_problem_count(tmp_path, cli):
     row = next(line for line in out.splitlines() if "กบค" in line)
     assert row.rstrip("│ ").split("│")[-1].strip() == "1"        # กบค has one problem (ศปท.4 unreported)
     assert "UTC" not in out.split("สรุปอยู่ที่")[0]
+
+
+def _overview(summary, unit):
+    row = summary.overview.set_index("รหัสหน่วยงาน").loc[unit]
+    return row.to_dict()
+
+
+def test_the_summary_counts_the_approved_figure_not_an_edit_after_the_lock(tmp_path, cli):
+    """A newcomer typed over an approved result and consolidated: the summary and the
+    history database took the edit. The approved figure is what counts; the edit is listed."""
+    units, _, book = _demo(tmp_path)
+    row, was = _result_cell(book, "ศปท.1")
+    cli("submit", book, "--period", "2/2567", "--by", "kpi", "--password", "pw")
+    cli("approve", book, "--period", "2/2567", "--by", "director")
+    approved = ss.consolidate(units, out=tmp_path / "a.xlsx", period="2/2567")
+    at_approval = _overview(approved.summary, "กค")
+    wb = openpyxl.load_workbook(book)
+    wb[SHEET].cell(row, 12).value = was + 2          # a higher result, after the lock
+    wb.save(book)
+    edited = ss.consolidate(units, out=tmp_path / "s.xlsx", period="2/2567")
+    after = _overview(edited.summary, "กค")
+    score_columns = [k for k in at_approval if "คะแนน" in k or "ร้อยละ" in k]
+    assert score_columns and {k: after[k] for k in score_columns} == {k: at_approval[k] for k in score_columns}
+    kinds = [p.kind for u in edited.summary.units if u.code == "กค" for p in u.result.problems]
+    assert kinds.count("changed_after_lock") == 1
+    from sheets_sync.ministry import history_db
+    stored = history_db.results(history_db.history_url(tmp_path / "s.xlsx"), "2/2567", unit="กค")
+    assert stored.set_index("indicator").loc["ศปท.1", "result"] == str(was)   # stored as typed text
+    # the workbook itself still holds what the person typed: nothing of theirs is undone
+    assert _result_cell(book, "ศปท.1") == (row, was + 2)

@@ -59,7 +59,7 @@ UNKNOWN_MODIFIED = "ไม่ทราบ / unknown"
 
 
 def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False, period: str = "") -> UnitRead:
-    from ..workbook.locked_rounds import changed_after_lock
+    from ..workbook.locked_rounds import LockedFigures, changed_after_lock
     from ..workbook.recalc import evaluate_book
     read = UnitRead(unit.code, unit.name)
     try:
@@ -76,9 +76,13 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             book = XlsxUnitRead(unit.path)     # not its hidden archive and edit history
             read.modified = datetime.fromtimestamp(unit.path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         ev = evaluate_book(book, period=period or None)   # that round's tab in a multi-round workbook
+        # a locked round's figure typed over after the lock is an error the ministry sees,
+        # and the summary counts the figure as submitted and approved, not the edit
+        changed = [p for p in changed_after_lock(ev) if p.sheet == ev.results[0].sheet]
+        if changed:
+            ev = evaluate_book(LockedFigures(book.name, ev.grids, changed), period=period or None)
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
-        # a locked round's figure typed over after the lock is an error the ministry sees
-        read.result.problems.extend(p for p in changed_after_lock(ev) if p.sheet == read.result.sheet)
+        read.result.problems.extend(changed)
         read.meta = ev.meta
     except SheetsSyncError as e:
         read.error = e.said

@@ -49,3 +49,25 @@ def changed_after_lock(ev) -> list[Problem]:
                     out.append(problem("changed_after_lock", res.sheet, a1(r, cols[k]), code, why=why,
                                        why_th=why_thai(why), old=before[name], new=plain(value)))
     return out
+
+
+class LockedFigures:
+    """A unit's workbook as it stood at the lock: every typed number changed after the lock
+    holds its locked value again (the ministry sums what was submitted and approved, and
+    lists the change as an error). ``grids()`` is all an evaluation reads."""
+
+    def __init__(self, name: str, grids: dict, changed: list[Problem]):
+        import copy
+        from ..core.grid import LazyGrid, parse_a1
+        self.name = name
+        self._grids = dict(grids)
+        for sheet in {p.sheet for p in changed}:
+            g = self._grids[sheet]
+            g = copy.copy(g.loaded() if isinstance(g, LazyGrid) else g)
+            g.values = dict(g.values)       # the read workbook's own grid stays as it was read
+            self._grids[sheet] = g
+        for p in changed:
+            self._grids[p.sheet].values[parse_a1(p.cell)] = dict(p.args)["old"]
+
+    def grids(self) -> dict:
+        return self._grids
