@@ -159,13 +159,16 @@ def v_update(rows):
 
 
 def v_add(rows):
+    # the ministry gives the new indicator weight taken from another: still 100 in all
+    rows = [{**r, "weight": "20.00"} if r["code"] == "ศปท.2" else r for r in rows]
     return rows + [{**rows[0], "dimension": "มิติด้านคุณภาพการให้บริการ", "code": "ศปท.8",
                     "indicator": "ร้อยละของเรื่องร้องเรียนที่แก้ไขได้", "weight": "5.00", "target": "80",
                     "c1": "60", "c2": "65", "c3": "70", "c4": "75", "c5": "80"}]
 
 
 def v_retire(rows):
-    return [r for r in rows if r["code"] != "ศปท.4"]
+    # ศปท.4's weight (15) goes to ศปท.5: still 100 in all
+    return [{**r, "weight": "30.00"} if r["code"] == "ศปท.5" else r for r in rows if r["code"] != "ศปท.4"]
 
 
 PUSHES = {"update": v_update, "add": v_add, "retire": v_retire}

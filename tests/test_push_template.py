@@ -250,3 +250,20 @@ def test_push_template_on_google_is_one_batched_write(tmp_path, emulator, google
     stale = ss.push_template(units, v1, **google_opts)[0]
     assert stale.status == "failed" and "version 2, newer than the 1" in stale.error
     assert emulator.state.stats().get("sheets.write", 0) == 0
+
+
+def test_a_definition_whose_weights_do_not_add_up_is_refused_before_any_unit(ministry, cli, tmp_path):
+    """A newcomer pushed weights adding up to 95 to every unit without a word."""
+    _, units, paths = ministry
+    before = {u: p.read_bytes() for u, p in paths.items()}
+    short = write_canonical(tmp_path, 2, lambda rows: [{**r, "weight": "10.00"} if r["code"] == "ศปท.1" else r
+                                                       for r in rows])     # 15 -> 10: 95 in all
+    out = cli("push-template", "--units", units, "--template", short, code=2).output
+    assert "weights add up to 95.00, not 100.00" in out and "น้ำหนักรวมของตัวชี้วัดเป็น 95.00" in out
+    assert "ministry_v2.yaml" in out and "nothing was written" in out and "Traceback" not in out
+    assert {u: p.read_bytes() for u, p in paths.items()} == before
+    (tmp_path / "units" / "D.xlsx").unlink(missing_ok=True)
+    units.write_text(units.read_text(encoding="utf-8") + "  - {code: D, name: กองง, sheet: units/D.xlsx}\n",
+                     encoding="utf-8")
+    again = cli("provision", "--units", units, "--template", short, code=2).output
+    assert "not provisioned" in again and not (tmp_path / "units" / "D.xlsx").exists()

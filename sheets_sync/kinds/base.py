@@ -125,6 +125,11 @@ class Kind(ABC):
         from .definitions import table_rows
         return table_rows(frame, template, source)
 
+    def unfit_to_send(self, items: pd.DataFrame, template: Template) -> list[tuple[str, str]]:
+        """Why a checked item list must not go out to every unit (Thai, English): each
+        row can be right and the whole still wrong, such as weights that do not add up."""
+        return []
+
     def linked_tables(self, grids: dict[str, Grid], template: Template) -> list[tuple[Template, Layout]]:
         """Other tables of the workbook keyed by the same codes (a scorecard's details tab),
         as (their template, their layout): push-template keeps them in line too."""

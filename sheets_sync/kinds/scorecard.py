@@ -263,6 +263,15 @@ class Scorecard(Kind):
         from .indicators import normalise_indicators
         return normalise_indicators(frame, template, source=source)
 
+    def unfit_to_send(self, items, template):
+        from ..core.numbers import format_fixed
+        weights = pd.to_numeric(items.get("weight", pd.Series(dtype=object)), errors="coerce")
+        total, want = float(weights.sum()), template.scoring.weight_total
+        if len(items) and abs(total - want) > 1e-6:
+            return [(f"น้ำหนักรวมของตัวชี้วัดเป็น {format_fixed(total, 2)} ไม่ใช่ {format_fixed(want, 2)}",
+                     f"the indicators' weights add up to {format_fixed(total, 2)}, not {format_fixed(want, 2)}")]
+        return []
+
     def examples(self, template):
         from .indicators import example_indicators
         return example_indicators(template)

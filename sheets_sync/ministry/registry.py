@@ -9,7 +9,7 @@ from ..backends.open import open_book
 from ..kinds.canonical import Canonical, load_canonical, version_number
 from ..kinds.meta import META_SHEET, meta_cells
 from ..kinds.round_tabs import RoundLocked
-from ..core.errors import SheetsSyncError
+from ..core.errors import SheetsSyncError, TemplateError
 from .sync import PushPlan, plan_push
 from .units import Unit, load_units, record_sheet
 
@@ -47,6 +47,7 @@ def provision(units: str | Path | list[Unit], template: str | Path | Canonical, 
     from ..workbook.init import init
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
+    refuse_unfit(canon, "สร้างแผ่นงานของหน่วยงาน", "provisioned")
     out = []
     for u in _each(units, progress):
         try:
@@ -89,6 +90,17 @@ def _record_new(u: Unit, url: str) -> UnitOutcome:
     return UnitOutcome(u, "created", url, details={"note": f"key {key} written into {u.source.name}"})
 
 
+def refuse_unfit(canon: Canonical, doing_th: str, doing_en: str) -> None:
+    """A definition wrong as a whole (weights adding up to 95) is refused before any unit
+    is touched: sent out, it would be wrong in every unit's sheet at once."""
+    why = canon.kind.unfit_to_send(canon.indicators, canon.template)
+    if why:
+        raise TemplateError(
+            f"{canon.source}: {'; '.join(th for th, _ in why)} จึงไม่ได้{doing_th} แก้ไฟล์นิยามก่อน ไม่ได้เขียนอะไร",
+            f"{canon.source}: {'; '.join(en for _, en in why)}: not {doing_en}; fix the definition first; "
+            f"nothing was written")
+
+
 def refuse_older(plan: PushPlan) -> None:
     """A sheet already at a newer version than the definition pushed: a stale ministry.yaml
     would roll its weights and indicators back (and archive the newer ones)."""
@@ -110,6 +122,7 @@ def push_template(units: str | Path | list[Unit], template: str | Path | Canonic
     newer template version than the definition is refused unless ``allow_older``."""
     units = load_units(units) if not isinstance(units, list) else units
     canon = template if isinstance(template, Canonical) else load_canonical(template)
+    refuse_unfit(canon, "ส่งไปยังหน่วยงาน", "pushed")
     from ..backends.files import retry_on_change
 
     def push_one(u: Unit) -> UnitOutcome:
