@@ -276,3 +276,20 @@ def test_plain_metadata_records_of_an_older_spreadsheet_still_read(google_seed, 
     again = ss.recalc(google_seed, dry_run=True, **google_opts)
     assert again.changed_cells == 0 and not [p for p in again.problems if "computed" in p.kind]
     assert again.sheets[0].totals == report.sheets[0].totals
+
+
+def test_a_value_typed_over_a_computed_cell_is_kept_in_the_history_tab(google_seed, emulator, google_opts):
+    """A newcomer typed 5 over a score: recalc put the score back and only the terminal
+    kept the 5. The history tab keeps it, beside the computed value; a typed formula
+    is kept as text (a formula would compute to 2 in the history tab)."""
+    key, audit = sheet_key(google_seed), "ประวัติการแก้ไข"
+    ss.recalc(google_seed, **google_opts)
+    emulator.state.values_update(key, STAFF, f"'{TITLE}'!M5", [["5"]], "USER_ENTERED")
+    emulator.state.values_update(key, STAFF, f"'{TITLE}'!O6", [["=1+1"]], "USER_ENTERED")
+    ss.recalc(google_seed, **google_opts)
+    got = emulator.state.values_get(key, STAFF, f"'{audit}'!A2:H200", "UNFORMATTED_VALUE")["values"]
+    kept = {row[2]: row[1:7] for row in got if len(row) > 7 and "typed over a computed cell" in row[7]}
+    assert kept == {"M5": [TITLE, "M5", "ศปท.1", "ค่าคะแนนที่ได้", 5, "2.000"],
+                    "O6": [TITLE, "O6", "ศปท.2", "คะแนนถ่วงน้ำหนัก", "=1+1", "1.000"]}, got
+    main = emulator.state.values_get(key, STAFF, f"'{TITLE}'!M5:O6", "UNFORMATTED_VALUE")["values"]
+    assert main[0][0] == 2 and main[1][2] == 1

@@ -77,8 +77,13 @@ def test_computed_cell_overwritten_by_hand(seed_book, cli):
     out = json.loads(cli("recalc", seed_book, "--json").stdout)
     replaced = [p for p in out["sheets"][0]["problems"] if p["kind"] == "computed_replaced"]
     assert replaced and replaced[0]["cell"] == "M5" and "5" in replaced[0]["message_en"]
-    assert openpyxl.load_workbook(seed_book)[SHEET]["M5"].value == 2.0
+    wb = openpyxl.load_workbook(seed_book)
+    assert wb[SHEET]["M5"].value == 2.0
     assert problems(cli, seed_book, code=0)["errors"] == 0
+    # what the person typed is kept in the workbook too, not only in the terminal
+    kept = [[c.value for c in row] for row in wb["ประวัติการแก้ไข"].iter_rows(min_row=2) if row[2].value == "M5"]
+    assert len(kept) == 1 and kept[0][1:7] == [SHEET, "M5", "ศปท.1", "ค่าคะแนนที่ได้", 5, "2.000"], kept
+    assert "typed over a computed cell" in kept[0][7] and "ช่องคำนวณ" in kept[0][7]
 
 
 def test_stale_computed_cells_after_a_new_result_are_not_hand_edits(seed_book, cli):

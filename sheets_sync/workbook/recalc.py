@@ -144,7 +144,10 @@ def _recalc_once(target, template, options, dry_run: bool, book_options: dict) -
     _reuse_notes(ev, held)
     notes = {res.sheet: _plain(res.notes) for res in ev.results if res.notes} if book.keeps_notes else {}
     notes_changed = notes != {s: n for s, n in held.items() if s in notes}
-    history, results_now = result_changes(ev)
+    # what a person typed over a computed cell goes into the history sheet as it is replaced
+    replaced = [] if dry_run else [p for res in ev.results for p in res.problems
+                                   if p.kind in ("computed_overwritten", "computed_formula")]
+    history, results_now = result_changes(ev, replaced=replaced)
     for sheet, rows in history.items():
         cells.setdefault(sheet, {}).update(rows)
     if META_SHEET in ev.grids and (cells or notes_changed):

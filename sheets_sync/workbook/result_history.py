@@ -11,10 +11,13 @@ from ..core.thai_time import thai_datetime
 from ..kinds.meta import AUDIT_SHEET, META_SHEET
 
 WHAT = "เปลี่ยนผล / result changed"
+REPLACED = "ค่าที่พิมพ์ทับช่องคำนวณถูกแทนด้วยค่าที่คำนวณ / typed over a computed cell, replaced by the computed value"
 
 
-def result_changes(ev, now: datetime | None = None) -> tuple[dict[str, dict[Cell, object]], dict[str, str]]:
+def result_changes(ev, now: datetime | None = None, replaced=()) -> tuple[dict[str, dict[Cell, object]], dict[str, str]]:
     """(rows to append to the history sheet, metadata values recording the results now).
+    ``replaced``: problems of computed cells a person typed over that this write puts
+    right; what they typed is kept in the history sheet, beside what replaced it.
     A workbook without a history or metadata sheet records nothing."""
     audit = ev.grids.get(AUDIT_SHEET)
     if audit is None or META_SHEET not in ev.grids:
@@ -59,4 +62,19 @@ def result_changes(ev, now: datetime | None = None) -> tuple[dict[str, dict[Cell
             cells[nxt, 8] = WHAT    # the row: time, tab, cell, code, field, after, before (none: empty), what
             nxt += 1
         record[f"results:{res.sheet}"] = json.dumps(held, ensure_ascii=False, separators=(",", ":"), default=str)
+    for p in replaced:
+        nxt = _typed_over(cells, nxt, stamp, p, ev)
     return ({AUDIT_SHEET: cells} if cells else {}), record
+
+
+def _typed_over(cells: dict, nxt: int, stamp: str, p, ev) -> int:
+    """One history row for a value typed over a computed cell: time, tab, cell, code,
+    the column's label, what the person typed, the computed value, what happened."""
+    from ..core.grid import parse_a1
+    res = next((r for r in ev.results if r.sheet == p.sheet), None)
+    key = res.names.get(parse_a1(p.cell), "").rpartition("|")[2] if res is not None else ""
+    args = dict(p.args)
+    label = ev.template.field(key).label if key and key in {f.key for f in ev.template.fields} else None
+    row = [stamp, p.sheet, p.cell, p.code or None, label, plain(args.get("value")), args.get("expected"), REPLACED]
+    cells.update({(nxt, j): v for j, v in enumerate(row, 1) if v is not None})
+    return nxt + 1
