@@ -217,3 +217,24 @@ def test_ministry_document_every_unit_in_order_each_on_its_own_page(tmp_path):
     units_in_body = [p.text for p in doc.paragraphs if p.text in names]
     assert units_in_body == [names[0], names[2]]
     assert [t.rows[1].cells[4].text for t in doc.tables if t.cell(0, 0).text == "ตัวชี้วัด"] == ["0.1000", "0.0600"]
+
+
+def test_without_a_details_tab_the_scorecards_narrative_is_the_explanation(seed000_typed, tmp_path, cli):
+    """A newcomer typed the narrative in the scorecard (column รายละเอียดการดำเนินงาน, as
+    seed 000 does): consolidate's details showed it, report printed "-"."""
+    import openpyxl
+    book = tmp_path / "unit.xlsx"
+    shutil.copy(seed000_typed, book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["ตัวชี้วัด"]
+    header = next(c for c in range(1, ws.max_column + 1) if ws.cell(2, c).value == "รายละเอียดการดำเนินงาน")
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "ศปท.1")
+    ws.cell(row, header).value = "  (ร่าง) การประเมินความเสี่ยงการทุจริต ประจำปีงบประมาณ พ.ศ. 2567 "
+    wb.save(book)
+    cli("report", book, "--code", "ศปท.1", "--out", tmp_path / "out")
+    doc = docx.Document(next((tmp_path / "out").glob("*.docx")))
+    texts = [p.text for p in doc.paragraphs]
+    at = next(i for i, t in enumerate(texts) if t.startswith("คำชี้แจงการปฏิบัติงาน"))
+    assert texts[at + 1] == "(ร่าง) การประเมินความเสี่ยงการทุจริต ประจำปีงบประมาณ พ.ศ. 2567"
+    reps = reports_of(book, {})
+    assert find_report(reps, "ศปท.2").details == IndicatorDetails("ศปท.2")    # nothing typed: still empty

@@ -135,10 +135,20 @@ def indicator_reports(result: SheetResult, details: dict[str, IndicatorDetails],
             score=_float(rows.at[r, "score"]),
             weighted_score=_float(rows.at[r, "weighted_score"]) if "weighted_score" in rows.columns else None,
             level=_level(res, thresholds, direction), decimals=decimals,
-            details=details.get(code) or IndicatorDetails(code),
+            details=_with_narrative(details.get(code) or IndicatorDetails(code), inputs, r),
             criteria=tuple(plain_number(inputs.at[r, c]) if c in inputs.columns else "" for c in CRITERIA),
             typed={k: plain_number(inputs.at[r, k]) for k in ("weight", "result")}))
     return out
+
+
+def _with_narrative(d: IndicatorDetails, inputs, r) -> IndicatorDetails:
+    """The details tab's explanation, or else the scorecard's รายละเอียดการดำเนินงาน
+    (seed 000 has no details tab: its narratives are there), as the summary does."""
+    from dataclasses import replace
+    typed = inputs.at[r, "details"] if "details" in inputs.columns else None
+    if d.explanation or typed is None or not str(typed).strip():
+        return d
+    return replace(d, explanation=str(typed).strip())
 
 
 def find_report(reports: list[IndicatorReport], code: str) -> IndicatorReport | None:
