@@ -103,6 +103,22 @@ def test_milestone_result_must_be_a_whole_step(seed_book, cli):
     assert ("milestone_not_step", "L5") in kinds(problems(cli, seed_book, code=0))
 
 
+@pytest.mark.parametrize("typed", ["๘๐%", "80", "-1", "5.5"])
+def test_a_milestone_result_outside_its_steps_is_an_error_and_not_scored(seed_book, cli, typed):
+    """A newcomer typed ๘๐% on a milestone (steps 1-5): it scored 5.000, green, with a warning."""
+    type_results(seed_book, {"ศปท.1": typed})
+    report = problems(cli, seed_book, code=1)
+    found = [p for p in report["problems"] if p["cell"] == "L5"]
+    assert [p["kind"] for p in found] == ["milestone_out_of_range"], found
+    assert "not a step 0-5" in found[0]["message_en"] and "ไม่ใช่ขั้นที่ทำสำเร็จ 0-5" in found[0]["message_th"]
+    out = json.loads(cli("recalc", seed_book, "--json", code=1).stdout)
+    row = next(r for r in out["sheets"][0]["rows"] if r["code"] == "ศปท.1")
+    assert row["score"] is None
+    # seed 000 without ศปท.1's 0.300: the rest still add up, the total says it is incomplete
+    assert out["sheets"][0]["totals"]["weighted_score"] == 2.75 and not out["sheets"][0]["totals"]["complete"]
+    assert openpyxl.load_workbook(seed_book)[SHEET]["M5"].value is None
+
+
 def test_result_typed_in_a_row_without_code(seed_book, cli):
     edit(seed_book, L17="99")
     assert ("result_without_code", "L17") in kinds(problems(cli, seed_book, code=0))

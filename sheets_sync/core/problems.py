@@ -20,6 +20,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "result_not_reported": (WARNING,
         "ตัวชี้วัด {code} ยังไม่รายงานผล ยอดรวมจึงยังไม่ครบ",
         "indicator {code} has no result yet; totals are incomplete"),
+    "milestone_out_of_range": (ERROR,
+        "ตัวชี้วัดระดับความสำเร็จ {code}: ผล {value} ไม่ใช่ขั้นที่ทำสำเร็จ 0-5 (พิมพ์ร้อยละหรือจำนวนแทนขั้น?) "
+        "จึงยังไม่ให้คะแนน",
+        "milestone indicator {code}: result {value} is not a step 0-5 (a percentage or a count typed instead "
+        "of the step?); not scored"),
     "milestone_not_step": (WARNING,
         "ตัวชี้วัดระดับความสำเร็จ {code}: ผล {value} ควรเป็นขั้นที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
         "milestone indicator {code}: result {value} should be a whole step 0-5"),

@@ -89,7 +89,13 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
     # Milestone indicators (thresholds exactly 1..5) take the whole step completed.
     milestone = (num[list(CRITERIA)].to_numpy() == np.arange(1, 6)).all(axis=1)
     res = num["result"].to_numpy()
-    odd = milestone & ~np.isnan(res) & ((res != np.round(res)) | (res < 0) | (res > 5))
+    # outside 0..5 it is no step at all (80% typed on a milestone scored 5): an error, not scored
+    outside = milestone & ~np.isnan(res) & ((res < 0) | (res > 5))
+    for r in num.index[outside]:
+        out.append(problem("milestone_out_of_range", sheet, at(r, "result"), raw.at[r, "code"],
+                           value=raw.at[r, "result"]))
+        unusable[r] = True
+    odd = milestone & ~np.isnan(res) & ~outside & (res != np.round(res))
     for r in num.index[odd]:
         out.append(problem("milestone_not_step", sheet, at(r, "result"), raw.at[r, "code"], value=raw.at[r, "result"]))
 

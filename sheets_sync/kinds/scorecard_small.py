@@ -114,7 +114,13 @@ def check_columns(index: list, typed: dict[str, list], cols: dict[str, np.ndarra
             out.append(problem("result_not_reported", sheet, at(index[i], "result"), codes[i]))
     for i in range(n):   # milestone indicators (thresholds exactly 1..5) take whole steps
         x = result[i]
-        if crit[i] == [1, 2, 3, 4, 5] and not math.isnan(x) and (not x.is_integer() or x < 0 or x > 5):
+        if crit[i] != [1, 2, 3, 4, 5] or math.isnan(x):
+            continue
+        if x < 0 or x > 5:      # no step at all (80% typed on a milestone): an error, not scored
+            out.append(problem("milestone_out_of_range", sheet, at(index[i], "result"), codes[i],
+                               value=typed["result"][i]))
+            unusable[i] = True
+        elif not x.is_integer():
             out.append(problem("milestone_not_step", sheet, at(index[i], "result"), codes[i],
                                value=typed["result"][i]))
 
