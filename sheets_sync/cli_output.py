@@ -41,10 +41,11 @@ def show_demo(units, summary, out: Path, console) -> None:
 
 
 def problems_table(problems) -> Table:
+    from .core.problems import folded_stale
     t = Table(title="ปัญหา / problems", show_lines=False)
-    for col in ("ระดับ", "ตำแหน่ง / where", "รายละเอียด", "detail"):
+    for col in ("ระดับ / level", "ตำแหน่ง / where", "รายละเอียด (ไทย)", "detail (English)"):
         t.add_column(col, overflow="fold")
-    for p in problems:
+    for p in folded_stale(list(problems)):
         sev = "[red]error[/]" if p.severity == ERROR else "[yellow]warning[/]"
         t.add_row(sev, p.where, p.message_th, p.message_en)
     return t

@@ -129,3 +129,21 @@ def test_the_summary_counts_the_approved_figure_not_an_edit_after_the_lock(tmp_p
     assert stored.set_index("indicator").loc["ศปท.1", "result"] == str(was)   # stored as typed text
     # the workbook itself still holds what the person typed: nothing of theirs is undone
     assert _result_cell(book, "ศปท.1") == (row, was + 2)
+
+
+def test_a_unit_edited_but_not_recalculated_is_a_problem_in_the_summary(tmp_path):
+    """A newcomer changed a result and consolidated without recalculating: the summary
+    listed no problem while the unit's own sheet still showed the old figures."""
+    units, _, book = _demo(tmp_path)
+    clean = ss.consolidate(units, out=tmp_path / "a.xlsx")
+    assert not [p for u in clean.summary.units for p in u.result.problems if "stale" in p.kind]
+    row, was = _result_cell(book, "ศปท.1")
+    wb = openpyxl.load_workbook(book)
+    wb[SHEET].cell(row, 12).value = was + 1
+    wb.save(book)
+    edited = ss.consolidate(units, out=tmp_path / "s.xlsx")
+    found = [p for u in edited.summary.units if u.code == "กค" for p in u.result.problems if "stale" in p.kind]
+    assert len(found) == 1 and found[0].kind == "computed_stale_cells" and found[0].cell == f"M{row}"
+    assert "sheet shows out-of-date figures" in found[0].message_en
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["ปัญหา"]
+    assert any("ค่าคำนวณไม่เป็นปัจจุบัน" in str(r[5]) and r[0] == "กค" for r in sheet.iter_rows(values_only=True))

@@ -175,6 +175,19 @@ def test_stale_scores_are_a_finding_named_at_each_cell(seed_book, cli):
     assert problems(cli, seed_book, code=0)["problems"] == []
 
 
+def test_the_terminal_folds_a_sheets_stale_cells_into_one_line(seed_book, cli):
+    """A newcomer changed two results and validate printed a warning per computed cell
+    (25 lines); --json still names each cell (above), the terminal says it once."""
+    cli("recalc", seed_book)
+    edit(seed_book, L14=90, L5=5)
+    out = cli("validate", seed_book).output
+    # ศปท.1's score, percentage, weighted score and status, ศปท.7's three, the two totals
+    assert "9 computed cells are" in out and "ค่าคำนวณไม่เป็นปัจจุบัน 9" in out, out
+    assert out.count("warning") == 1 and "should be" not in out
+    cells = [p["cell"] for p in problems(cli, seed_book, code=0)["problems"] if p["kind"] == "computed_stale"]
+    assert cells == ["M5", "N5", "O5", "Q5", "M14", "N14", "O14", "O15", "O16"]     # --json: each cell
+
+
 def test_unusable_results_get_their_own_status_not_not_reported(seed_book, cli):
     type_results(seed_book, {"ศปท.1": "72,5", "ศปท.2": "-", "ศปท.4": None})
     rows = {r["code"]: r["status"] for r in json.loads(cli("recalc", seed_book, "--json", code=1).stdout)["sheets"][0]["rows"]}

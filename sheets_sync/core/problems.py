@@ -65,6 +65,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "computed_stale": (WARNING,
         "ค่าคำนวณไม่เป็นปัจจุบัน: ช่องนี้มี {value!r} แต่ควรเป็น {expected} (กด คำนวณใหม่ หรือสั่ง sheets-sync recalc)",
         "computed value is stale: the cell holds {value!r} where it should be {expected} (click Recalculate or run sheets-sync recalc)"),
+    "computed_stale_cells": (WARNING,
+        "ค่าคำนวณไม่เป็นปัจจุบัน {count} ช่อง ({cells}): แผ่นงานแสดงตัวเลขเก่า "
+        "(กด คำนวณใหม่ หรือสั่ง sheets-sync recalc)",
+        "{count} computed cells are stale ({cells}): the sheet shows out-of-date figures "
+        "(click Recalculate or run sheets-sync recalc)"),
     "computed_replaced": (WARNING,
         "ค่าที่พิมพ์ทับช่องคำนวณ {value!r} ถูกแทนด้วย {expected} (ค่าเดิมบันทึกไว้ที่นี่)",
         "value {value!r} typed over a computed cell was replaced by {expected} (kept here for the record)"),
@@ -140,3 +145,23 @@ def problem(kind: str, sheet: str, cell: str = "", code: str | None = None, **ar
         raise KeyError(kind)
     args.setdefault("code", code or "")
     return Problem(kind, sheet, cell, tuple(sorted(args.items())), code)
+
+
+def folded_stale(problems: list[Problem], at_most: int = 3) -> list[Problem]:
+    """The stale computed cells of each sheet as one problem once there are more than
+    ``at_most`` (one new result makes a row's score and the totals stale: listing every
+    cell buries the findings that need a person); the others as they are, in order."""
+    by_sheet: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.kind == "computed_stale":
+            by_sheet.setdefault(p.sheet, []).append(p)
+    out, done = [], set()
+    for p in problems:
+        cells = by_sheet.get(p.sheet) if p.kind == "computed_stale" else None
+        if cells is None or len(cells) <= at_most:
+            out.append(p)
+        elif p.sheet not in done:
+            done.add(p.sheet)
+            shown = ", ".join(c.cell for c in cells[:6]) + (", ..." if len(cells) > 6 else "")
+            out.append(problem("computed_stale_cells", p.sheet, cells[0].cell, count=len(cells), cells=shown))
+    return out

@@ -60,7 +60,8 @@ UNKNOWN_MODIFIED = "ไม่ทราบ / unknown"
 
 def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool = False, period: str = "") -> UnitRead:
     from ..workbook.locked_rounds import LockedFigures, changed_after_lock
-    from ..workbook.recalc import evaluate_book
+    from ..core.problems import folded_stale
+    from ..workbook.recalc import evaluate_book, stale
     read = UnitRead(unit.code, unit.name)
     try:
         if unit.is_google:
@@ -83,6 +84,8 @@ def read_unit(unit: Unit, index: int, accounts: Accounts | None, publish: bool =
             ev = evaluate_book(LockedFigures(book.name, ev.grids, changed), period=period or None)
         read.result, read.version, read.template = ev.results[0], ev.meta.get("template_version"), ev.template
         read.result.problems.extend(changed)
+        # edited but not recalculated: the unit's sheet shows other figures than the summary
+        read.result.problems.extend(folded_stale(stale(read.result, ev.grids[read.result.sheet]), at_most=0))
         read.meta = ev.meta
     except SheetsSyncError as e:
         read.error = e.said
