@@ -36,7 +36,7 @@ def test_one_round_wrong_period_states_and_history(tmp_path, cli):
     rows = {r[head.index("รหัสหน่วยงาน")]: r for r in wb["ภาพรวม"].iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"ศปท", "กค"}                                     # กบค not summed
     assert rows["กค"][head.index("สถานะการส่ง")] == "ส่งแล้ว" and rows["ศปท"][head.index("สถานะการส่ง")] == "ร่าง"
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'summary.history.sqlite'}")
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'sheets-sync-history.sqlite'}")
     with engine.connect() as conn:
         rounds = conn.execute(sa.text("select period, units_total, units_read from rounds")).all()
         results = conn.execute(sa.text("select unit, count(*) from unit_results group by unit")).all()
@@ -59,12 +59,32 @@ def test_the_next_round_compares_with_the_last_and_shows_the_year(tmp_path, cli)
     rows = {(r[0], r[1]): r for r in wb["เทียบรอบก่อน"].iter_rows(min_row=3, values_only=True)}
     row = rows[("ศปท", "ศปท.7")]
     assert row[head.index("ผลรอบนี้")] == 90 and row[head.index("แนวโน้ม")] == "▲"   # a number, not text
-    assert abs(row[head.index("เปลี่ยน")] - 0.1) < 1e-9                      # weight 5: 0.150 -> 0.250
+    assert row[head.index("เปลี่ยน")] == 0.1                                # weight 5: 0.150 -> 0.250, no float noise
     assert rows[("กค", "ศปท.1")][head.index("แนวโน้ม")] == "="
     trend = [list(r) for r in wb["แนวโน้มทั้งปี"].iter_rows(min_row=2, values_only=True)]
     assert trend[0][2:] == ["ไตรมาสที่ 2/2567", "ไตรมาสที่ 3/2567"]
     assert [r[2:] for r in trend[1:] if r[0] == "ศปท"] == [[61.0, 63.0]]
     assert wb["แนวโน้มทั้งปี"]._charts
+
+
+def test_a_summary_named_for_its_round_still_compares_with_the_last(tmp_path, cli):
+    """summary_q2.xlsx then summary_q3.xlsx in one folder share its history database, so
+    the second still has its round-over-round sheet (each once had a database of its own)."""
+    from conftest import type_results
+    ss.demo(tmp_path / "demo")
+    folder = tmp_path / "demo"
+    cli("consolidate", "--units", folder / "units.yaml", "--out", tmp_path / "summary_q2.xlsx", "--period", "2/2567")
+    for code in ("ศปท", "กค", "กบค"):
+        set_period(folder / "units" / f"{code}.xlsx", "3/2567")
+    type_results(folder / "units" / "ศปท.xlsx", {"ศปท.7": 90})
+    cli("recalc", folder / "units" / "ศปท.xlsx")
+    cli("consolidate", "--units", folder / "units.yaml", "--out", tmp_path / "summary_q3.xlsx", "--period", "3/2567")
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite")) == ["sheets-sync-history.sqlite"]
+    wb = openpyxl.load_workbook(tmp_path / "summary_q3.xlsx")
+    assert "เทียบรอบก่อน" in wb.sheetnames
+    head = [c.value for c in wb["เทียบรอบก่อน"][2]]
+    row = next(r for r in wb["เทียบรอบก่อน"].iter_rows(min_row=3, values_only=True) if r[:2] == ("ศปท", "ศปท.7"))
+    assert row[head.index("ผลรอบนี้")] == 90 and row[head.index("แนวโน้ม")] == "▲"
 
 
 def test_a_past_years_plan_is_judged_on_its_own_year_not_today(tmp_path):
@@ -105,7 +125,7 @@ def test_a_summary_that_cannot_be_written_leaves_no_round_and_no_history_copy(tm
     folder = tmp_path / "demo"
     out = tmp_path / "summary.xlsx"
     cli("consolidate", "--units", folder / "units.yaml", "--out", out, "--period", "2/2567")
-    db = tmp_path / "summary.history.sqlite"
+    db = tmp_path / "sheets-sync-history.sqlite"
     before, rounds_before = out.read_bytes(), _rounds(db)
     history_before = sorted((tmp_path / "summary-history").iterdir()) if (tmp_path / "summary-history").exists() else []
     os.chmod(out, 0o444)                                     # read-only: sheets-sync will not replace it

@@ -40,7 +40,11 @@ def count(url, table):
 
 
 def test_history_url_defaults_next_to_the_summary(tmp_path):
-    assert hdb.history_url(tmp_path / "summary.xlsx") == f"sqlite:///{tmp_path.resolve() / 'summary.history.sqlite'}"
+    shared = f"sqlite:///{tmp_path.resolve() / 'sheets-sync-history.sqlite'}"
+    assert hdb.history_url(tmp_path / "summary.xlsx") == shared
+    assert hdb.history_url(tmp_path / "summary_q3.xlsx") == shared      # one database per folder
+    (tmp_path / "old.history.sqlite").write_bytes(b"")                   # a database made before that
+    assert hdb.history_url(tmp_path / "old.xlsx") == f"sqlite:///{tmp_path.resolve() / 'old.history.sqlite'}"
     assert hdb.history_url("x.xlsx", "postgresql+psycopg://kpi@db/kpi") == "postgresql+psycopg://kpi@db/kpi"
     assert hdb.history_url(None, str(tmp_path / "h.db")) == f"sqlite:///{tmp_path.resolve() / 'h.db'}"
 

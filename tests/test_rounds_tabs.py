@@ -116,7 +116,7 @@ def test_new_round_as_a_tab_then_consolidate_either_round(three):
     assert all(change[("ก", c)][head_row.index("ผลรอบนี้")] == v for c, v in changed.items())   # numbers
     assert change[("ก", "ศปท.2")][head_row.index("แนวโน้ม")] == "▲" and change[("ก", "ศปท.6")][head_row.index("แนวโน้ม")] == "▼"
     assert change[("ข", "ศปท.7")][head_row.index("แนวโน้ม")] == "▲" and change[("ข", "ศปท.5")][head_row.index("แนวโน้ม")] == "="
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'summary.history.sqlite'}")
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'sheets-sync-history.sqlite'}")
     with engine.connect() as conn:
         counts = dict(conn.execute(sa.text("select r.period, count(*) from unit_results u join rounds r "
                                            "on u.round_id = r.id group by r.period")).all())

@@ -81,7 +81,7 @@ def consolidate(units: Path = typer.Option(..., "--units", help="units.yaml"),
                 period: str = typer.Option("", "--period", help="the round, e.g. 2/2567: units of another round are "
                                            "listed, not summed, and the round is kept in the history database"),
                 history_db: Optional[str] = typer.Option(None, "--history-db", help="SQLAlchemy URL or SQLite file "
-                                                         "(default: <summary>.history.sqlite beside an .xlsx)"),
+                                                         "(default: sheets-sync-history.sqlite in the summary's folder)"),
                 publish: bool = typer.Option(False, "--publish", help="write a read-only overview into each unit"),
                 reads_per_minute: int = typer.Option(60, "--rpm", help="Sheets reads per minute per account"),
                 workers: int = typer.Option(8, "--workers", help="units read at once"),

@@ -2,7 +2,8 @@
 
 SQLAlchemy Core, so a ministry can point ``--history-db`` at PostgreSQL
 (``postgresql+psycopg://user@host/kpi``); by default an SQLite file next to the summary
-(``summary.xlsx`` -> ``summary.history.sqlite``).
+(``sheets-sync-history.sqlite`` in the summary's folder, shared by every summary written
+there: summary_q2.xlsx and then summary_q3.xlsx compare round over round).
 
 Tables:
 
@@ -92,16 +93,21 @@ class HistoryDbError(SheetsSyncError):
     pass
 
 
+HISTORY_FILE = "sheets-sync-history.sqlite"
+
+
 def history_url(out: str | Path | None = None, db: str | None = None) -> str:
     """The database to use: ``db`` as given (a SQLAlchemy URL, or a file path for SQLite),
-    else an SQLite file next to an .xlsx summary (``X.history.sqlite``), else
-    ``sheets-sync-history.sqlite`` in the current folder (a Google summary)."""
+    else the SQLite file of the .xlsx summary's folder (``sheets-sync-history.sqlite``;
+    an older ``X.history.sqlite`` beside ``X.xlsx``, where there is one, goes on being
+    used), else that file in the current folder (a Google summary)."""
     if db:
         return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
     if out and str(out).lower().endswith(".xlsx"):
         p = Path(out).resolve()
-        return f"sqlite:///{p.with_name(p.stem + '.history.sqlite')}"
-    return f"sqlite:///{Path('sheets-sync-history.sqlite').resolve()}"
+        older = p.with_name(p.stem + ".history.sqlite")
+        return f"sqlite:///{older if older.exists() else p.with_name(HISTORY_FILE)}"
+    return f"sqlite:///{Path(HISTORY_FILE).resolve()}"
 
 
 def _sqlite_file(db_url: str) -> Path | None:
@@ -309,8 +315,10 @@ def comparison(db_url: str, period: Period | str) -> pd.DataFrame:
     merged = now[keep].merge(before[keep[:2] + keep[3:]], on=["unit", "indicator"], how="outer",
                              suffixes=("", "_previous"))
     merged["change"] = pd.to_numeric(merged["result_value"]) - pd.to_numeric(merged["result_value_previous"])
+    # both sides are 3-decimal figures; their difference is too (0.250 - 0.150 is 0.1, not
+    # 0.09999999999999998 in the sheet)
     merged["weighted_change"] = (pd.to_numeric(merged["weighted_score"])
-                                 - pd.to_numeric(merged["weighted_score_previous"]))
+                                 - pd.to_numeric(merged["weighted_score_previous"])).round(6)
     merged.insert(0, "previous_period", before["period"].iloc[0] if len(before) else None)
     return merged.sort_values(["unit", "indicator"]).reset_index(drop=True)
 
