@@ -1,6 +1,7 @@
 """The main job out of the box: a few unit workbooks, results typed in, recalculated."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,40 @@ def _registry_text() -> str:
     return "units:\n" + "".join(f"  - {{code: {c}, name: {n}, sheet: units/{c}.xlsx}}\n" for c, n, _ in UNITS)
 
 
+def _written(out: Path) -> list[Path]:
+    """The files a demo writes, and so would write again."""
+    return [out / "units.yaml", out / "ministry.yaml", out / "summary.xlsx",
+            *(out / "units" / f"{c}.xlsx" for c, _, _ in UNITS)]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_marker(out: Path, digests: bool = True) -> None:
+    """The marker lists what the demo wrote with each file's digest, so the next demo can
+    tell a file someone has since edited (results typed to try it out) from its own."""
+    lines = [f"{_digest(p)}  {p.relative_to(out).as_posix()}" for p in _written(out) if digests and p.is_file()]
+    write_atomic(out / MARKER, ("written by `sheets-sync demo`; the next demo may overwrite this folder\n"
+                                + "".join(f"{line}\n" for line in lines)).encode())
+
+
+def edited_since_demo(folder: Path) -> list[str]:
+    """Files of a previous demo that are no longer as the demo left them (a marker without
+    digests, from before they were kept, names none)."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    edited = []
+    for line in text.splitlines()[1:]:
+        digest, _, name = line.partition("  ")
+        path = folder / name
+        if name and path.is_file() and _digest(path) != digest:
+            edited.append(name)
+    return edited
+
+
 def is_previous_demo(folder: Path) -> bool:
     """A folder an earlier demo wrote (its marker, or, before the marker, its exact registry)."""
     if (folder / MARKER).is_file():
@@ -56,6 +91,14 @@ def check_demo_folder(out: Path, force: bool = False) -> None:
         return
     if not out.is_dir():
         raise SheetsSyncError(f"{out} เป็นไฟล์ ไม่ใช่โฟลเดอร์", f"{out} is a file, not a folder")
+    edited = edited_since_demo(out)
+    if edited:
+        names = ", ".join(edited)
+        raise SheetsSyncError(
+            f"ไฟล์ของ demo ครั้งก่อนใน {out} ถูกแก้ไขแล้ว ({names}): demo จะเขียนทับสิ่งที่พิมพ์ไว้ จึงไม่ทำ "
+            f"ให้ใช้ --out โฟลเดอร์ใหม่ หรือ --force ถ้าต้องการเริ่มใหม่จริง",
+            f"files of the previous demo in {out} were edited since ({names}): the demo would overwrite "
+            f"what was typed there, so it stops. Use --out with a new folder, or --force to start over anyway.")
     if any(out.iterdir()) and not is_previous_demo(out):
         raise SheetsSyncError(
             f"โฟลเดอร์ {out} มีไฟล์อยู่แล้วและไม่ใช่ผลของ demo ครั้งก่อน: demo จะเขียนทับ units.yaml, ministry.yaml, "
@@ -74,7 +117,7 @@ def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567", *, force:
     out = Path(out)
     check_demo_folder(out, force)
     (out / "units").mkdir(parents=True, exist_ok=True)
-    write_atomic(out / MARKER, "written by `sheets-sync demo`; the next demo may overwrite this folder\n".encode())
+    _write_marker(out, digests=False)     # a demo stopped half-way is still a demo
     indicators = templates_dir() / "examples" / "scorecard_seed000.csv"
     canonical = out / "ministry.yaml"
     write_atomic(canonical, f"template: scorecard\nversion: 1\nindicators: {indicators.resolve()}\n".encode())
@@ -89,4 +132,5 @@ def demo(out: str | Path = "sheets-sync-demo", period: str = "2/2567", *, force:
         type_results(path, results)
         units.append(DemoUnit(code, name, path, recalc(path)))
     summary = consolidate(registry, str(out / "summary.xlsx"), period=period)
+    _write_marker(out)
     return units, summary

@@ -201,6 +201,22 @@ def test_demo_starts_over_a_previous_demo_and_an_empty_folder(tmp_path, cli):
     assert "3.050" in cli("demo", "--out", old).stdout
 
 
+def test_demo_again_keeps_results_typed_into_the_last_demo(tmp_path, cli):
+    """Trying the product means typing into the demo's workbooks: the next demo must not
+    silently replace them."""
+    out = tmp_path / "demo"
+    cli("demo", "--out", out)
+    unit = out / "units" / "กค.xlsx"
+    type_results(unit, {"ศปท.7": 99})
+    edited = md5(unit)
+    res = cli("demo", "--out", out, code=2)
+    assert "units/กค.xlsx" in res.output and "edited" in res.output and "ถูกแก้ไข" in res.output
+    assert md5(unit) == edited
+    assert "3.050" in cli("demo", "--out", out, "--force").stdout                   # on purpose
+    assert md5(unit) != edited
+    assert "3.050" in cli("demo", "--out", out).stdout                              # untouched: starts over
+
+
 # --- 5. provision with sheet: new ------------------------------------------------------------
 
 def test_provision_new_records_the_key_and_a_second_run_is_a_no_op(tmp_path, cli, emulator):
