@@ -74,6 +74,16 @@ def totals_table(report) -> Table:
     return t
 
 
+# what provision and push-template did to a unit, as staff read it
+OUTCOME_TH = {"created": "สร้างแล้ว", "exists": "มีอยู่แล้ว", "updated": "ปรับแล้ว", "version": "ปรับรุ่นแล้ว",
+              "unchanged": "ไม่เปลี่ยน", "would-update": "จะปรับ", "locked": "ล็อกอยู่", "failed": "ไม่สำเร็จ"}
+
+
+def _outcome(status: str) -> str:
+    th = OUTCOME_TH.get(status)
+    return f"{th} / {status}" if th else status
+
+
 def outcome_table(outcomes, title: str) -> Table:
     t = Table(title=title)
     for col in ("หน่วยงาน / unit", "ผล / outcome", "ที่อยู่ / where", "หมายเหตุ / note"):
@@ -81,10 +91,16 @@ def outcome_table(outcomes, title: str) -> Table:
     for o in outcomes:
         note = o.error or o.details.get("note", "")
         if o.plan is not None and not o.error:
-            note = f"{len(o.plan.changes)} changes, version {o.plan.version_from} -> {o.plan.version_to}"
-            note += "".join(f"; locked, left alone: {t} ({why})" for t, why in o.plan.locked.items())
-        t.add_row(f"{o.unit.code} {o.unit.name}", o.status, o.target, note)
+            p = o.plan
+            note = (f"{len(p.changes)} จุด, รุ่น {p.version_from} -> {p.version_to} / "
+                    f"{len(p.changes)} changes, version {p.version_from} -> {p.version_to}")
+            note += "".join(f"; ล็อกไว้ ไม่แตะ / locked, left alone: {t} ({why})" for t, why in p.locked.items())
+        t.add_row(f"{o.unit.code} {o.unit.name}", _outcome(o.status), o.target, note)
     return t
+
+
+def _shown(v) -> str:
+    return "(ว่าง / empty)" if v is None or v == "" else str(v)
 
 
 def push_diff_tables(outcomes) -> list[Table]:
@@ -93,10 +109,10 @@ def push_diff_tables(outcomes) -> list[Table]:
     for o in outcomes:
         if o.plan is not None and o.plan.changes:
             t = Table(title=f"{o.unit.code}: {o.plan.sheet}")
-            for col in ("kind", "code", "field", "cell", "old", "new"):
+            for col in ("ชนิด / kind", "รหัส / code", "ช่อง / field", "เซลล์ / cell", "เดิม / old", "ใหม่ / new"):
                 t.add_column(col, overflow="fold")
             for c in o.plan.changes:
-                t.add_row(c.kind, c.code, c.field, c.cell, str(c.old), str(c.new))
+                t.add_row(c.kind, c.code, c.field, c.cell, _shown(c.old), _shown(c.new))
             tables.append(t)
     return tables
 

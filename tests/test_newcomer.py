@@ -310,6 +310,24 @@ def test_version(cli):
     assert res.returncode == 0 and ss.__version__ in res.stdout
 
 
+@pytest.mark.parametrize("args, thai, english", [
+    (["push-template", "--units", "u.yaml"], "ขาดตัวเลือกที่ต้องใส่", "Missing option '--template'"),
+    (["recalc"], "ขาดค่าที่ต้องใส่", "Missing argument 'target'"),
+    (["recalc", "--bogus", "x.xlsx"], "ไม่มีตัวเลือกนี้", "No such option: --bogus"),
+    (["push-templat"], "ไม่มีคำสั่งนี้", "No such command 'push-templat'"),
+    (["consolidate", "--units", "u.yaml", "--out", "s.xlsx", "--rpm", "abc"], "ค่าไม่ถูกต้อง", "Invalid value for '--rpm'"),
+    (["recalc", "a.xlsx", "b.xlsx"], "มีค่าเกินมา", "Got unexpected extra argument"),
+])
+def test_a_mistyped_command_is_said_in_thai_and_english(tmp_path, args, thai, english):
+    """The installed command, as staff type it: click's usage errors read in Thai first."""
+    env = {**os.environ, "COLUMNS": "240"}
+    res = subprocess.run([sys.executable, "-m", "sheets_sync", *args], capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert f"{thai} (ดู --help) / {english}" in res.stderr, res.stderr
+    assert res.stderr.count("Invalid value") <= 1
+
+
 def test_emulator_prints_an_absolute_credentials_path(tmp_path, cli, monkeypatch):
     from sheets_sync.emulator import Emulator
 

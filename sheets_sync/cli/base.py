@@ -18,7 +18,45 @@ from ..backends.open import is_google_target as _is_google
 from ..cli_output import TargetWatch
 from ..core.errors import SheetsSyncError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+try:                       # Typer >= 0.24 carries its own click; older ones use click's
+    from typer._click import exceptions as click
+except ImportError:        # pragma: no cover - depends on the installed Typer
+    from click import exceptions as click
+
+# click's usage errors, said in Thai too (staff read Thai first); the English stays as click wrote it
+_USAGE_TH = (("Missing option", "ขาดตัวเลือกที่ต้องใส่"), ("Missing argument", "ขาดค่าที่ต้องใส่"),
+             ("No such option", "ไม่มีตัวเลือกนี้"), ("No such command", "ไม่มีคำสั่งนี้"),
+             ("Invalid value", "ค่าไม่ถูกต้อง"), ("Got unexpected extra argument", "มีค่าเกินมา"),
+             ("Option", "ตัวเลือกนี้ต้องมีค่าตามหลัง"))
+
+
+def _usage_in_thai(e: click.UsageError) -> None:
+    if getattr(e, "_thai", False):
+        return
+    message = e.format_message()
+    th = next((th for en, th in _USAGE_TH if message.startswith(en)), "ใช้คำสั่งไม่ถูกต้อง")
+    e.message, e._thai = f"{th} (ดู --help) / {message}", True
+    if isinstance(e, click.BadParameter):     # its own formatting would say "Invalid value" again
+        e.__class__ = click.UsageError
+
+
+class _Group(typer.core.TyperGroup):
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            _usage_in_thai(e)
+            raise
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            _usage_in_thai(e)
+            raise
+
+
+app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True,
                   help="sheets-sync: คะแนนตัวชี้วัดที่คำนวณถูกต้องเสมอ / KPI scorecards computed right, everywhere.")
 console = Console(soft_wrap=True)  # paths, URLs and messages must stay copyable
 err = Console(stderr=True, soft_wrap=True)
