@@ -26,6 +26,8 @@ def test_explain_interpolation_shows_its_working(tmp_path, cli):
 def test_explain_unknown_code(seed_book, cli):
     res = cli("explain", seed_book, "--code", "ZZ.9", code=2)
     assert "ZZ.9" in res.output and "Traceback" not in res.output
+    # the codes it does have, so the next try is right
+    assert "(it has: ศปท.1, ศปท.2, ศปท.3, ศปท.4, ศปท.5, ศปท.6, ศปท.7)" in res.output and "(มี: ศปท.1," in res.output
 
 
 def test_corrupt_and_missing_files_give_messages_not_tracebacks(tmp_path, cli):

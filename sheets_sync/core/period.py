@@ -225,8 +225,9 @@ def _raise(text):
 
 _Y = r"(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})"
 _FY = r"(?:ปีงบประมาณ|ปีงบ|ปี|fy)?\s*(?:พ\.\s?ศ\.\s*)?/?\s*(\d{4})"
-_QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|q)?\s*([1-4])\s*(?:/|\s)\s*" + _FY)
-_ROUND = re.compile(r"(3|6|9|12)\s*m\s*/\s*(\d{4})")
+# "2-2567" too: a round's tab is named so (a tab name cannot hold "/"), and people copy it
+_QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|q)?\s*([1-4])\s*(?:/|-|\s)\s*" + _FY)
+_ROUND = re.compile(r"(3|6|9|12)\s*m\s*[/-]\s*(\d{4})")
 _ROUND_TH = re.compile(r"รอบ\s*(?:ที่\s*)?(\d{1,2})\s*เดือน\s*(แรก)?\s*" + _FY)
 _YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ|fy)?\s*(?:พ\.\s?ศ\.\s*)?(\d{4})")
 _MCODE = re.compile(r"m(\d{1,2})(?:-(\d{1,2}))?/(\d{4})")

@@ -235,5 +235,8 @@ def explain(target, code: str, *, template: str | Template | None = None,
     ev = evaluate_book(book, template, options)
     out = [(res.sheet, cell, t) for res in ev.results for cell, t in ev.kind.explain(res, code)]
     if not out:
-        raise SheetsSyncError(f"ไม่พบตัวชี้วัดรหัส {code} ใน {book.name}", f"indicator {code} not found in {book.name}")
+        have = ", ".join(dict.fromkeys(str(c) for res in ev.results if "code" in res.inputs
+                                       for c in res.inputs["code"] if isinstance(c, str) and c.strip())) or "-"
+        raise SheetsSyncError(f"ไม่พบตัวชี้วัดรหัส {code} ใน {book.name} (มี: {have})",
+                              f"indicator {code} not found in {book.name} (it has: {have})")
     return out
