@@ -60,6 +60,10 @@ def test_submit_and_approve_twice_say_so_and_succeed(tmp_path, cli):
     cli("submit", book, "--period", "2/2567", "--by", "kpi", "--password", "pw")
     again = cli("submit", book, "--period", "2/2567", "--by", "kpi", "--password", "pw")
     assert "already submitted (by kpi" in again.output and "ส่งแล้วแล้ว" not in again.output
+    # both languages say the same clock: Bangkok time, not Thai local beside English UTC
+    import re
+    th_time = re.search(r"เมื่อ \d+ \S+ \d{4} (\d\d:\d\d)", again.output)[1]
+    assert re.search(r"by kpi, \d{4}-\d\d-\d\d (\d\d:\d\d) Bangkok time\)", again.output)[1] == th_time
     cli("approve", book, "--period", "2/2567", "--by", "director")
     twice = cli("approve", book, "--period", "2/2567", "--by", "director").output
     assert "already approved (by director" in twice and "nothing written" in twice

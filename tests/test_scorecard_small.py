@@ -108,3 +108,22 @@ def test_random_sheets_give_the_same_result(sheets, data, which):
         recorded = None
     small, full = both(grid, layout, tpl, recorded)
     assert_same(small, full)
+
+
+@pytest.mark.parametrize("serial", [45366, 45366.5])
+def test_a_date_typed_as_a_milestone_result_is_one_problem_said_as_the_date(seed000_typed, serial):
+    """15 March 2024 typed into ศปท.2's result (a milestone, steps 1-5) is stored as the day
+    count 45366: the message says the date as the cell shows it, and not also "not a step"."""
+    grids = XlsxBook(seed000_typed).grids()
+    tpl = load_template("scorecard")
+    layout = next(iter(find_tables(grids, tpl, norm, skip=(META_SHEET,))))
+    grid = copy.deepcopy(grids[layout.sheet])
+    row = next(r for r in layout.indicator_rows if grid.get(r, layout.columns["code"]) == "ศปท.2")
+    cell = (row, layout.columns["result"])
+    grid.values[cell], grid.dates = serial, grid.dates | {cell}
+    small, full = both(grid, layout, tpl)
+    assert_same(small, full)
+    at = [p for p in small.problems if p.cell == "L6"]
+    assert [p.kind for p in at] == ["result_is_date"]
+    assert "(15 มี.ค. 2567)" in at[0].message_th and "(2024-03-15)" in at[0].message_en
+    assert small.rows.at[row, "score"] != small.rows.at[row, "score"]          # not scored (NaN)

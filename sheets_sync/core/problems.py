@@ -1,6 +1,7 @@
 """Problems found in a sheet: where (sheet, cell) and what, in Thai and English."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 ERROR = "error"
@@ -12,8 +13,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "ผลการดำเนินงาน {value!r} ไม่ใช่ตัวเลข (ถ้ายังไม่มีผลให้เว้นว่างไว้)",
         "result {value!r} is not a number (leave it empty if not reported yet)"),
     "result_is_date": (ERROR,
-        "ผลการดำเนินงานถูกพิมพ์เป็นวันที่ (ค่า {value!r}) ไม่ใช่ตัวเลข จึงไม่ถูกนำไปคำนวณ",
-        "the result was typed as a date (value {value!r}), not a number, so it is not scored"),
+        "ผลการดำเนินงานถูกพิมพ์เป็นวันที่ ({date_th}) ไม่ใช่ตัวเลข จึงไม่ถูกนำไปคำนวณ",
+        "the result was typed as a date ({date_en}), not a number, so it is not scored"),
     "cells_merged": (ERROR,
         "ช่อง {range} ถูกผสานรวมกัน ผลการดำเนินงานกับช่องอื่นจึงใช้ช่องเดียวกัน ให้ยกเลิกการผสาน",
         "cells {range} are merged, so the result shares one cell with another: unmerge them"),
@@ -145,6 +146,13 @@ def problem(kind: str, sheet: str, cell: str = "", code: str | None = None, **ar
         raise KeyError(kind)
     args.setdefault("code", code or "")
     return Problem(kind, sheet, cell, tuple(sorted(args.items())), code)
+
+
+def not_at(explained: Iterable[Problem], found: list[Problem]) -> list[Problem]:
+    """``found`` without the problems at a cell another problem already explains (a date
+    typed as a result is not also "not a step 0-5")."""
+    cells = {(p.sheet, p.cell) for p in explained}
+    return [p for p in found if (p.sheet, p.cell) not in cells]
 
 
 def folded_stale(problems: list[Problem], at_most: int = 3) -> list[Problem]:

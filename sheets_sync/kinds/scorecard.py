@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..core.grid import Cell, Grid, a1, differing, plain, same_value
 from ..core.numbers import parse_numbers
-from ..core.problems import Problem, problem
+from ..core.problems import Problem, not_at, problem
 from ..core.scoring import compute, rounded, word_arrays
 from ..core.text import norm
 from ..core.trace import ScoreNotes, trace
@@ -125,8 +125,20 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
                 out[r] = problem("cells_merged", grid.name, a1(r, col), range=f"{a1(r1, c1)}:{a1(r2, c2)}")
     for r in layout.indicator_rows:
         if (r, col) in grid.dates and grid.get(r, col) is not None and r not in out:
-            out[r] = problem("result_is_date", grid.name, a1(r, col), value=grid.get(r, col))
+            value = grid.get(r, col)
+            out[r] = problem("result_is_date", grid.name, a1(r, col), value=value, **_as_typed(value))
     return out
+
+
+def _as_typed(serial) -> dict:
+    """The date a person sees in the cell, not the day count it is stored as (45366)."""
+    from datetime import date, datetime, timedelta
+    from ..core.thai_time import thai_date
+    try:
+        day = serial if isinstance(serial, (date, datetime)) else datetime(1899, 12, 30) + timedelta(days=float(serial))
+    except (TypeError, ValueError, OverflowError):
+        return {"date_th": f"ค่า {serial!r}", "date_en": f"value {serial!r}"}
+    return {"date_th": thai_date(day), "date_en": f"{day:%Y-%m-%d}"}
 
 
 def finish_cells(grid: Grid, layout: Layout, template: Template, options: ScoringOptions, recorded, shown: dict,
@@ -175,8 +187,8 @@ def evaluate_sheet(grid: Grid, layout: Layout, template: Template, options: Scor
                               typed_oddly, finish_cells)
     num, bad = parse_inputs(raw)
     found, unusable = check_inputs(raw, num, bad, layout, template)
-    problems += found
     odd = typed_oddly(grid, layout)
+    problems += not_at(odd.values(), found)     # a date on a milestone row is one mistake, not two
     problems += odd.values()
     unusable |= pd.Series([r in odd for r in num.index], index=num.index)
     scored = num.copy()

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..core.grid import Cell, a1, plain
 from ..core.numbers import format_fixed, parse_number, round_half_up, round_half_up_array
-from ..core.problems import Problem, problem
+from ..core.problems import Problem, not_at, problem
 from ..core.scoring import (_HIGHER, _LOWER, _method_code, _method_word, _status_array, descending_array,
                             method_codes, score_arrays)
 from ..core.trace import ScoreNotes
@@ -172,8 +172,8 @@ def evaluate_small(grid, layout, template: Template, options, recorded, raw: pd.
     index, codes = raw.index.tolist(), typed["code"]
     num, cols, bad = parse_columns(raw, typed)
     found, unusable = check_columns(index, typed, cols, bad, layout, template)
-    problems += found
     odd = typed_oddly(grid, layout)
+    problems += not_at(odd.values(), found)     # a date on a milestone row is one mistake, not two
     problems += odd.values()
     unusable = np.array([u or r in odd for u, r in zip(unusable, index)], dtype=bool)
     invalid = unusable | bad["result"] if "invalid" in template.status_levels else None

@@ -122,6 +122,14 @@ def _change(target, period: Period, values_for, lock_password: str | None = None
     return {**meta, **values}
 
 
+def _bangkok_en(at: str) -> str:
+    """The stamp in the same Bangkok time as the Thai sentence beside it says."""
+    try:
+        return f"{parse_stamp(at).astimezone(BANGKOK):%Y-%m-%d %H:%M} Bangkok time" if at else "?"
+    except SheetsSyncError:
+        return at
+
+
 def _transition(period: Period, who: str, now, frm: tuple[str, ...], to: str, field: str):
     if not str(who or "").strip():
         raise RoundError("ต้องระบุผู้ดำเนินการ (--by)", "say who does this (--by)")
@@ -132,9 +140,10 @@ def _transition(period: Period, who: str, now, frm: tuple[str, ...], to: str, fi
             by = meta.get(key(period, f"{STATE_EN[to]}_by")) or meta.get(key(period, "by")) or "?"
             at = meta.get(key(period, f"{STATE_EN[to]}_at")) or meta.get(key(period, "at")) or ""
             at_th = thai_datetime(at) if at else "?"
+            at_en = _bangkok_en(at)
             done_th = {SUBMITTED: "ส่งแล้ว", APPROVED: "อนุมัติแล้ว"}.get(state, state)
             raise AlreadyDone(f"รอบ {period.label_th} {done_th} โดย {by} เมื่อ {at_th} ไม่ได้เขียนอะไร",
-                              f"round {period.code} is already {STATE_EN[to]} (by {by}, {at or '?'}): nothing written")
+                              f"round {period.code} is already {STATE_EN[to]} (by {by}, {at_en}): nothing written")
         if state not in frm:
             raise RoundError(f"รอบ {period.label_th} อยู่ในสถานะ {state} จึง{field}ไม่ได้",
                              f"round {period.code} is {STATE_EN[state]}: cannot mark it {STATE_EN[to]}")
