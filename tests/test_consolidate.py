@@ -82,7 +82,8 @@ def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
     assert sum('plotVisOnly val="0"' in c for c in charts) == 1      # the matrix's; the overview's plots what shows
     assert wb[MATRIX].page_setup.fitToHeight == 1 and wb[MATRIX].sheet_properties.pageSetUpPr.fitToPage
     assert wb[OVERVIEW]["A3"].font.name == "TH SarabunPSK"
-    assert table(wb[MISSING]) == []
+    assert [list(r) for r in wb[MISSING].iter_rows(min_row=3, values_only=True)] == [["ไม่มี / none", None, None]]
+    assert wb[MISSING].print_title_rows == "$1:$2" and wb[OVERVIEW].print_title_rows == "$1:$2"
 
 
 def test_failures_do_not_spread_and_exit_is_incomplete(registry, cli):

@@ -92,12 +92,20 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
         sheet.widths[c] = max(8, min(30, longest * 1.7 + 2))   # long text wraps instead
         if col in text_columns:
             sheet.widths[c] = TEXT_WIDTH
+    if names:   # the merged title on one line: narrow columns wrapped it over the header
+        short = visible_length(title) * 2.0 + 2 - sum(sheet.widths.values())
+        if short > 0:
+            sheet.widths[len(names)] += short
     fmts = [formats.get(col) for col in names]
     for r, rec in enumerate(zip(*columns), 3):      # row by row, as the cells are laid out
         for c, (v, fmt) in enumerate(zip(rec, fmts), 1):
             sheet.put((r, c), v, "text", fmt)
+    if not len(frame) and names:   # an empty table says so: a blank sheet reads as not done yet
+        sheet.put((3, 1), "ไม่มี / none", "text")
+        sheet.merges.append((3, 1, 3, len(names)))
     sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
+    sheet.print_rows = (1, 2)      # a long table's title and header on every printed page
     if text_columns and len(frame.columns):
         sheet.heights = {r: min(h, MAX_ROW_POINTS) for r, h in sheet.heights.items()}
         sheet.autofilter = (2, 1, len(frame) + 2, len(frame.columns))
