@@ -80,6 +80,8 @@ def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
     with zipfile.ZipFile(tmp_path / "summary.xlsx") as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert sum('plotVisOnly val="0"' in c for c in charts) == 1      # the matrix's; the overview's plots what shows
+    bar = next(c for c in charts if 'barDir val="bar"' in c)          # the overview's, units by rank
+    assert 'orientation val="maxMin"' in bar and 'crosses val="max"' in bar   # rank 1 on top, axis below
     assert wb[MATRIX].page_setup.fitToHeight == 1 and wb[MATRIX].sheet_properties.pageSetUpPr.fitToPage
     assert wb[OVERVIEW]["A3"].font.name == "TH SarabunPSK"
     assert [list(r) for r in wb[MISSING].iter_rows(min_row=3, values_only=True)] == [["ไม่มี / none", None, None]]

@@ -154,6 +154,10 @@ def _chart(ws, spec: Chart):
     bars = LineChart() if spec.kind == "line" else BarChart()
     if spec.kind == "bar":
         bars.type = "bar"
+        # first row at the top, as in the table (Excel draws a bar chart's categories bottom
+        # up, so rank 1 came last); the value axis then stays below the bars
+        bars.x_axis.scaling.orientation = "maxMin"
+        bars.y_axis.crosses = "max"
     bars.title = spec.title
     for s in spec.series:
         bars.add_data(_ref(ws, s), titles_from_data=True, from_rows=spec.by_rows)
