@@ -59,7 +59,7 @@ def test_init_refuses_to_overwrite_and_checks_the_indicator_list(tmp_path, cli, 
     assert "row 2: weight = 'สิบ'" in res.output and "row 3: c5" in res.output and "A.1 appears twice" in res.output
     assert not (tmp_path / "n.xlsx").exists()
     res = cli("init", "--out", tmp_path / "p.xlsx", "--period", "Q2-2024", code=2)
-    assert "2/2567" in res.output
+    assert "Buddhist-Era" in res.output and "2567" in res.output        # Q2-2024: a CE year, said so
 
 
 def test_yaml_indicator_list_with_thai_column_names(tmp_path, cli):

@@ -84,7 +84,7 @@ def test_xlsx_summary_matches_each_units_own_recalc(registry, cli):
     assert 'orientation val="maxMin"' in bar and 'crosses val="max"' in bar   # rank 1 on top, axis below
     assert wb[MATRIX].page_setup.fitToHeight == 1 and wb[MATRIX].sheet_properties.pageSetUpPr.fitToPage
     assert wb[OVERVIEW]["A3"].font.name == "TH SarabunPSK"
-    assert [list(r) for r in wb[MISSING].iter_rows(min_row=3, values_only=True)] == [["ไม่มี / none", None, None]]
+    assert [list(r) for r in wb[MISSING].iter_rows(min_row=3, values_only=True)] == [[None, None, "ไม่มี / none"]]
     assert wb[MISSING].print_title_rows == "$1:$2" and wb[OVERVIEW].print_title_rows == "$1:$2"
 
 

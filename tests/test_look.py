@@ -126,10 +126,28 @@ def test_no_text_is_taller_than_its_row(tmp_path, tab):
             width_pt = sum((ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43) * 5.25
                            for c in range(cell.column, cell.column + ncols)) - 6
             height_pt = sum(ws.row_dimensions[r].height or 15 for r in range(cell.row, cell.row + nrows))
-            lines = sum(max(1, math.ceil(font.getlength(part) / 10 / width_pt)) for part in cell.value.split("\n"))
+            if cell.alignment.wrap_text:
+                lines = sum(max(1, math.ceil(font.getlength(part) / 10 / width_pt)) for part in cell.value.split("\n"))
+            else:    # one line, running over the empty cells beside it (a totals label)
+                lines = len(cell.value.split("\n"))
             if lines * line > height_pt + 1:
                 too_tall.append((cell.coordinate, lines, round(lines * line), height_pt))
     assert too_tall == []
+
+
+def test_totals_labels_read_on_one_line_beside_their_values(tmp_path):
+    """"คะแนนถ่วงน้ำหนักรวม" wrapped to three lines in the narrow column left of its value:
+    it runs left over the empty result/score cells instead, on a one-line row."""
+    ws = openpyxl.load_workbook(seed000_unit(tmp_path))[SHEET]
+    labels = {c.value: c for row in ws.iter_rows() for c in row if c.value in ("คะแนนถ่วงน้ำหนักรวม", "ร้อยละ")
+              and c.row > 4}
+    for text, cell in labels.items():
+        assert not cell.alignment.wrap_text and cell.alignment.horizontal == "right", text
+        assert ws.row_dimensions[cell.row].height <= 30, text           # one 16 pt line with room
+        left = ws.cell(cell.row, cell.column - 1)
+        assert left.value is None and (cell.border.left is None or cell.border.left.style is None)   # room, no line
+    value = ws.cell(labels["คะแนนถ่วงน้ำหนักรวม"].row, labels["คะแนนถ่วงน้ำหนักรวม"].column + 1).value
+    assert value == 3.05
 
 
 def test_the_ministry_summary_prints_landscape_with_its_title_whole(tmp_path):

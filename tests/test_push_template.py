@@ -267,3 +267,36 @@ def test_a_definition_whose_weights_do_not_add_up_is_refused_before_any_unit(min
                      encoding="utf-8")
     again = cli("provision", "--units", units, "--template", short, code=2).output
     assert "not provisioned" in again and not (tmp_path / "units" / "D.xlsx").exists()
+
+
+def test_retiring_a_dimensions_last_indicator_takes_its_heading_too(ministry, cli):
+    """ศปท.7 is the only indicator of มิติด้านการพัฒนาองค์กร: after it retires the heading
+    printed alone as an empty section. It goes, unless something was typed into its row."""
+    tmp_path, units, paths = ministry
+    wb = openpyxl.load_workbook(paths["C"])
+    ws = wb[SHEET]
+    heading = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "มิติด้านการพัฒนาองค์กร")
+    ws.unmerge_cells(start_row=heading, start_column=1, end_row=heading, end_column=ws.max_column)
+    ws.cell(heading, 2).value = "หมายเหตุของหน่วยงาน"      # C unmerged the heading and typed a note beside it
+    wb.save(paths["C"])
+    before = {u: unit_cells(p) for u, p in paths.items()}
+
+    def retire_7(rows):
+        rows = [r for r in rows if r["code"] != "ศปท.7"]
+        next(r for r in rows if r["code"] == "ศปท.6")["weight"] = "20.00"
+        return rows
+    out = json.loads(cli("push-template", "--units", units, "--template", write_canonical(tmp_path, 2, retire_7),
+                         "--json").stdout)
+    changes = {u["unit"]: {(c["kind"], c["field"], c["old"]) for c in u["changes"]} for u in out["units"]}
+    assert ("retire", "dimension", "มิติด้านการพัฒนาองค์กร") in changes["A"]
+    assert ("retire", "dimension", "มิติด้านการพัฒนาองค์กร") not in changes["C"]
+    for u, p in paths.items():
+        ws = openpyxl.load_workbook(p)[SHEET]
+        texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+        assert ("มิติด้านการพัฒนาองค์กร" in texts) == (u == "C"), u
+        after = unit_cells(p)
+        assert all(after[k] == v for k, v in before[u].items() if k[0] != "ศปท.7"), u   # cell by cell
+        assert ss.recalc(p).changed_cells == 0
+    c = openpyxl.load_workbook(paths["C"])[SHEET]
+    row = next(r for r in range(1, c.max_row + 1) if c.cell(r, 1).value == "มิติด้านการพัฒนาองค์กร")
+    assert c.cell(row, 2).value == "หมายเหตุของหน่วยงาน"

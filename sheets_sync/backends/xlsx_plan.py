@@ -89,12 +89,15 @@ def _named_style(wb, key: tuple, font, bold, fills) -> str:
     style = NamedStyle(name=name)
     style.font = bold if role in BOLD_ROLES else font
     centred = role in ("title", "header") or fmt is not None
-    style.alignment = Alignment(wrap_text=True, vertical="top" if top else "center",
-                                horizontal="center" if centred else None)
+    # a totals label runs left over the empty cells before its value (wrapped in its one
+    # narrow column "คะแนนถ่วงน้ำหนักรวม" took three lines); it stays in the cell left of it
+    label = role == "total_label"
+    style.alignment = Alignment(wrap_text=not label, vertical="top" if top else "center",
+                                horizontal="center" if centred else "right" if label else None)
     if role in fills:
         style.fill = fills[role]
-    if role != "title":
-        style.border = _BORDER
+    if role != "title":     # no left edge through a totals label that runs left
+        style.border = Border(right=_THIN, top=_THIN, bottom=_THIN) if label else _BORDER
     if fmt:
         style.number_format = fmt
     # A guard, not a wall: only what units type is unlocked.

@@ -113,7 +113,8 @@ class SheetPlan:
             width = spans.get((r, c), self.widths.get(c, 10))
             # a number never wraps (a summary's mean 2.666666666666667 shows as 2.667; measured
             # as its 17 digits it made the row four lines tall)
-            if width != -1 and c not in self.hidden_columns and isinstance(v, str):
+            if width != -1 and c not in self.hidden_columns and isinstance(v, str) \
+                    and self.roles.get((r, c)) != "total_label":     # runs over its neighbours instead
                 n = measured.get((v, width))
                 if n is None:
                     n = measured[(v, width)] = lines_for(v, width, font_size)

@@ -101,8 +101,8 @@ def _table_sheet(name: str, title: str, frame: pd.DataFrame, formats: dict[str, 
         for c, (v, fmt) in enumerate(zip(rec, fmts), 1):
             sheet.put((r, c), v, "text", fmt)
     if not len(frame) and names:   # an empty table says so: a blank sheet reads as not done yet
-        sheet.put((3, 1), "ไม่มี / none", "text")
-        sheet.merges.append((3, 1, 3, len(names)))
+        widest = max(sheet.widths, key=sheet.widths.get)     # where it reads on one line
+        sheet.put((3, widest), "ไม่มี / none", "text")
     sheet.fit_rows(summary_font)
     sheet.heights[1] = LINE_POINTS + 6
     sheet.print_rows = (1, 2)      # a long table's title and header on every printed page

@@ -111,6 +111,15 @@ def plan_table(grid: Grid, layout, tpl: Template, canon: dict, code_key, recorde
 
     def dim_of(row) -> str:
         return (row.get("dimension") or "") if sectioned else ""
+    # a dimension whose last indicator retires leaves with it: its heading alone printed as
+    # an empty section (kept when anything else was typed into that row)
+    emptied = [(dim, r) for dim, r in section_rows.items() if sectioned
+               and dim not in {dim_of(row) for row in canon.values()}
+               and not any(isinstance(s_, int) and dim_of_row.get(s_) == dim and s_ in layout.indicator_rows
+                           for s_ in slots)
+               and all(v == dim for v in grid.row(r).values())]
+    for dim, r in emptied:
+        slots.remove(r)
     for code, row in canon.items():
         if code in existing:
             continue
@@ -134,7 +143,7 @@ def plan_table(grid: Grid, layout, tpl: Template, canon: dict, code_key, recorde
     final = {s: i + 1 for i, s in enumerate(slots)}
     final_rows = sorted(final[existing[c]] if c in existing else final[("new", dim_of(canon[c]), c)] for c in canon)
     push = TablePush(sheet_name, tpl, cols, Grid(sheet_name), final_rows)
-    for code, r in sorted(retired, key=lambda x: -x[1]):
+    for r in sorted([r for _, r in retired] + [r for _, r in emptied], reverse=True):
         push.ops.append(("delete", sheet_name, r, 1, None))
     # Inserts in ascending final order: the row above each one is already in place,
     # and it is the row whose look the new row copies.
@@ -145,6 +154,8 @@ def plan_table(grid: Grid, layout, tpl: Template, canon: dict, code_key, recorde
     for code, r in retired:
         push.archive_rows.append([stamp] + [grid.get(r, cols[f.key]) if f.key in cols else None for f in tpl.fields])
         push.changes.append(Change("retire", code, "row", a1(r, cols["code"]), code, ""))
+    for dim, r in emptied:
+        push.changes.append(Change("retire", "", "dimension", a1(r, 1), dim, ""))
 
     # -- the final grid, as the backend will hold it after the row operations ------------
     after = push.after

@@ -41,13 +41,15 @@ def typed(v) -> dict:
 def _cell(plan: SheetPlan, cell: Cell, style: dict, font: str, size: int) -> dict:
     role = plan.roles.get(cell, "text")
     fmt: dict = {"textFormat": {"fontFamily": font, "fontSize": size, "bold": role in BOLD_ROLES},
-                 "wrapStrategy": "WRAP",
+                 "wrapStrategy": "OVERFLOW_CELL" if role == "total_label" else "WRAP",
                  "verticalAlignment": "TOP" if plan.text_top and role not in ("title", "header") else "MIDDLE"}
     fill = FILL_OF_ROLE.get(role)
     if fill and fill in style:
         fmt["backgroundColor"] = rgb(style[fill])
     if role in ("title", "header") or cell in plan.formats:
         fmt["horizontalAlignment"] = "CENTER"
+    elif role == "total_label":     # runs left over the empty cells before its value, as in .xlsx
+        fmt["horizontalAlignment"] = "RIGHT"
     pattern = plan.formats.get(cell)
     if pattern and pattern != "General":
         fmt["numberFormat"] = {"type": "NUMBER" if pattern[0] in "0#" else "TEXT", "pattern": pattern}
