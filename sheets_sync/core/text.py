@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WS = re.compile(r"\s+")
@@ -10,11 +11,19 @@ _WS = re.compile(r"\s+")
 
 def norm(value) -> str:
     """A cell's text for matching: Thai digits as 0-9, runs of spaces as one, 2.0 as 2."""
+    if type(value) is str:
+        return _norm_text(value)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _WS.sub(" ", str(value).translate(THAI_DIGITS)).strip()
+    return _norm_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_text(text: str) -> str:
+    # cached: a consolidation normalises the same headers and codes in every unit's sheet
+    return _WS.sub(" ", text.translate(THAI_DIGITS)).strip()
 
 
 def squash(text: str) -> str:

@@ -252,7 +252,7 @@ def notes_of(r, cc, desc, interp, codes, options: ScoringOptions, limit: int = 2
     return out.tolist()
 
 
-_KEYS_VERSION = 2     # in the salt: keys of another version never match (those notes are rebuilt)
+_KEYS_VERSION = 3     # in the salt: keys of another version never match (those notes are rebuilt)
 # an odd multiplier per part of a key (golden-ratio steps): part j's values go through a
 # bijection of their own, so a value moved to another part moves the key too
 _PART = [np.uint64((j * 0x9E3779B97F4A7C16 + 0xBF58476D1CE4E5B9) % 2 ** 64) for j in range(8)]
@@ -286,7 +286,8 @@ def _salt(codes, options: ScoringOptions, limit: int) -> np.uint64:
     if joined.count("\0") != max(len(codes) - 1, 0):   # a code holding NUL: say where each ends
         joined = repr(codes)
     head = repr((_KEYS_VERSION, options, limit, len(codes))).encode()
-    digest = hashlib.blake2b(head + b"\0" + joined.encode("utf-32-le"), digest_size=8).digest()
+    # UTF-8: codes are mostly ASCII, a quarter of the bytes UTF-32 hashed (NUL still ends each)
+    digest = hashlib.blake2b(head + b"\0" + joined.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return np.uint64(int.from_bytes(digest, "little"))
 
 

@@ -91,13 +91,12 @@ def check_inputs(raw: pd.DataFrame, num: pd.DataFrame, bad: dict[str, pd.Series]
     res = num["result"].to_numpy()
     # outside 0..5 it is no step at all (80% typed on a milestone scored 5): an error, not scored
     outside = milestone & ~np.isnan(res) & ((res < 0) | (res > 5))
-    for r in num.index[outside]:
-        out.append(problem("milestone_out_of_range", sheet, at(r, "result"), raw.at[r, "code"],
-                           value=raw.at[r, "result"]))
-        unusable[r] = True
     odd = milestone & ~np.isnan(res) & ~outside & (res != np.round(res))
-    for r in num.index[odd]:
-        out.append(problem("milestone_not_step", sheet, at(r, "result"), raw.at[r, "code"], value=raw.at[r, "result"]))
+    for r, off in zip(num.index[outside | odd], outside[outside | odd]):     # in row order, as the small path
+        out.append(problem("milestone_out_of_range" if off else "milestone_not_step", sheet, at(r, "result"),
+                           raw.at[r, "code"], value=raw.at[r, "result"]))
+        if off:
+            unusable[r] = True
 
     weights = num["weight"]
     total = float(weights.sum())
