@@ -4,7 +4,7 @@ import sys
 
 import openpyxl
 
-from conftest import SHEET, type_results
+from conftest import SEED000_CSV, SHEET, type_results
 
 
 def test_explain_interpolation_shows_its_working(tmp_path, cli):
@@ -48,6 +48,18 @@ def test_a_workbook_without_a_scorecard(tmp_path, cli):
     res = cli("recalc", path, code=2)
     assert "no scorecard sheet found" in res.output
     assert path.read_bytes() == before
+
+
+def test_init_takes_its_workbook_as_recalc_does(tmp_path, cli):
+    """`init unit.xlsx` was "Got unexpected extra argument": recalc and validate take the
+    workbook so, and a newcomer types it so."""
+    cli("init", tmp_path / "a.xlsx", "--indicators", SEED000_CSV, "--unit", "กองคลัง", "--period", "2/2567")
+    codes = [c.value for row in openpyxl.load_workbook(tmp_path / "a.xlsx")[SHEET].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("ศปท.")]
+    assert codes == [f"ศปท.{i}" for i in range(1, 8)]
+    res = cli("init", tmp_path / "b.xlsx", "--out", tmp_path / "c.xlsx", code=2)
+    assert "give one" in res.output and "ให้ใช้ชื่อเดียว" in res.output
+    assert not (tmp_path / "b.xlsx").exists() and not (tmp_path / "c.xlsx").exists()
 
 
 def test_init_refuses_to_overwrite_and_checks_the_indicator_list(tmp_path, cli, seed_book):

@@ -9,13 +9,15 @@ import typer
 import sheets_sync as ss
 
 from ..cli_output import problems_table as _problems_table, totals_table as _totals_table
+from ..core.errors import SheetsSyncError
 from .base import (ALLOW_REMOTE, CREDENTIALS, ENDPOINT, FORCE, Kind, _book_options, _google, _is_google,
                    _print_json, _watched, app, console, err, friendly)
 
 
 @app.command()
 @friendly
-def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to create (.xlsx), or the title with --google"),
+def init(path: Optional[str] = typer.Argument(None, help="workbook to create (.xlsx), as --out says", show_default=False),
+         out: Optional[str] = typer.Option(None, "--out", help="workbook to create (.xlsx), or the title with --google"),
          kind: Optional[Kind] = typer.Option(None, "--kind", help="kind of sheet (default: the template's, else scorecard)"),
          indicators: Optional[Path] = typer.Option(None, "--indicators", help="indicator list (.csv or .yaml)"),
          unit: Optional[str] = typer.Option(None, "--unit", help="unit name for the title"),
@@ -28,6 +30,10 @@ def init(out: Optional[str] = typer.Option(None, "--out", help="workbook to crea
          credentials: Optional[Path] = CREDENTIALS, endpoint: Optional[str] = ENDPOINT,
          allow_remote_endpoint: bool = ALLOW_REMOTE):
     """Create a workbook in the canonical template's layout."""
+    if path and out and path != out:
+        raise SheetsSyncError(f"ระบุไฟล์ที่จะสร้างสองชื่อ ({path} และ --out {out}) ให้ใช้ชื่อเดียว",
+                              f"two workbooks to create ({path} and --out {out}): give one")
+    out = out or path     # `init unit.xlsx`, as recalc and validate take their workbook
     extra = _google(credentials, endpoint, allow_remote_endpoint) if google else {}
     if not google:
         _watched.watch(out)
