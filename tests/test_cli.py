@@ -118,3 +118,17 @@ def test_demo_runs_the_whole_flow(tmp_path, cli):
 def test_console_script_runs(tmp_path):
     res = subprocess.run([sys.executable, "-m", "sheets_sync", "--help"], capture_output=True, text=True)
     assert res.returncode == 0 and "recalc" in res.stdout
+
+
+def test_google_out_of_reach_says_where_and_why_in_a_line(cli, emulator):
+    """urllib3's "HTTPConnectionPool(host=..., port=...): Max retries exceeded with url: ...
+    (Caused by NewConnectionError(...))" buried the two things a person can act on."""
+    import socket
+    with socket.socket() as s:           # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    res = cli("recalc", "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg", "--credentials", emulator.creds,
+              "--endpoint", f"http://127.0.0.1:{port}", code=2)
+    assert f"cannot reach Google at 127.0.0.1:{port} (connection refused)" in res.output
+    assert f"ติดต่อ Google ไม่ได้ ที่ 127.0.0.1:{port} (ปลายทางปฏิเสธการเชื่อมต่อ)" in res.output
+    assert "HTTPConnectionPool" not in res.output and "Traceback" not in res.output

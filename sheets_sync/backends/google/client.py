@@ -163,6 +163,24 @@ def make_client(credentials: str | Path | None, *, endpoint: str | None = None, 
     return client
 
 
+def _unreachable(e: Exception) -> tuple[str, str, str]:
+    """('host:port' or '', the reason in Thai, in English) of a failed connection: urllib3's
+    own text ("HTTPConnectionPool(host=..., port=...): Max retries exceeded with url: ...
+    (Caused by NewConnectionError(...))") buries both."""
+    import re
+    text = str(e)
+    host = re.search(r"host='([^']+)', port=(\d+)", text)
+    where = f"{host[1]}:{host[2]}" if host else ""
+    for pattern, th, en in (("refused", "ปลายทางปฏิเสธการเชื่อมต่อ", "connection refused"),
+                            ("timed out|Timeout", "หมดเวลารอ", "timed out"),
+                            ("Name or service not known|getaddrinfo|resolve", "หาชื่อเครื่องไม่พบ", "name not found"),
+                            ("SSL|certificate", "TLS ไม่ผ่าน", "TLS failed"),
+                            ("reset", "การเชื่อมต่อถูกตัด", "connection reset")):
+        if re.search(pattern, text):
+            return where, th, en
+    return where, text[:160], text[:160]
+
+
 def translate(e: Exception, spreadsheet: str, account: str) -> SheetsSyncError:
     """A Google failure as a message a person can act on, with the API's own words."""
     if isinstance(e, RefreshError) and "invalid_scope" in str(e):
@@ -175,7 +193,11 @@ def translate(e: Exception, spreadsheet: str, account: str) -> SheetsSyncError:
         return CredentialsError(f"ขอสิทธิ์เข้าถึง Google ไม่สำเร็จ ({account}): ตรวจไฟล์สิทธิ์เข้าถึง",
                                 f"Google refused the credentials of {account}: {e}")
     if isinstance(e, (requests.ConnectionError, requests.Timeout, TransportError)):
-        return GoogleError("ติดต่อ Google ไม่ได้ ลองใหม่ภายหลัง", f"cannot reach Google: {e}")
+        where, th, en = _unreachable(e)
+        return GoogleError(f"ติดต่อ Google ไม่ได้{' ที่ ' + where if where else ''} ({th}) "
+                           "ตรวจการเชื่อมต่อแล้วลองใหม่ภายหลัง",
+                           f"cannot reach Google{' at ' + where if where else ''} ({en}): "
+                           "check the connection and try again later")
     if not isinstance(e, APIError):
         raise e
     code, msg = e.code, e.error.get("message", str(e))
