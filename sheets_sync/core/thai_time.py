@@ -65,6 +65,15 @@ def month_number(name: str) -> int | None:
     return None
 
 
+def from_serial(value) -> date | datetime:
+    """A spreadsheet's day count (45366, in the 1900 date system both Excel and Google use)
+    as the date its cell shows; a date is returned as it is. Raises ValueError/TypeError/
+    OverflowError for what is no day count."""
+    if isinstance(value, (date, datetime)):
+        return value
+    return datetime(1899, 12, 30) + timedelta(days=float(value))
+
+
 def to_bangkok(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)

@@ -132,10 +132,9 @@ def typed_oddly(grid: Grid, layout: Layout) -> dict[int, Problem]:
 
 def _as_typed(serial) -> dict:
     """The date a person sees in the cell, not the day count it is stored as (45366)."""
-    from datetime import date, datetime, timedelta
-    from ..core.thai_time import thai_date
+    from ..core.thai_time import from_serial, thai_date
     try:
-        day = serial if isinstance(serial, (date, datetime)) else datetime(1899, 12, 30) + timedelta(days=float(serial))
+        day = from_serial(serial)
     except (TypeError, ValueError, OverflowError):
         return {"date_th": f"ค่า {serial!r}", "date_en": f"value {serial!r}"}
     return {"date_th": thai_date(day), "date_en": f"{day:%Y-%m-%d}"}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..core.errors import SheetsSyncError
 from ..core.period import Period
-from ..core.thai_time import BANGKOK, parse_stamp, thai_datetime
+from ..core.thai_time import BANGKOK, parse_stamp, thai_datetime, to_bangkok
 from ..kinds.meta import META_SHEET, meta_cells, read_meta
 from ..kinds.round_tabs import round_tabs
 from .rounds_lock import PASSWORD_ENV, RoundError, excel_password_hash, lock_google_tabs, lock_xlsx_tab  # noqa: F401
@@ -125,7 +125,7 @@ def _change(target, period: Period, values_for, lock_password: str | None = None
 def _bangkok_en(at: str) -> str:
     """The stamp in the same Bangkok time as the Thai sentence beside it says."""
     try:
-        return f"{parse_stamp(at).astimezone(BANGKOK):%Y-%m-%d %H:%M} Bangkok time" if at else "?"
+        return f"{to_bangkok(parse_stamp(at)):%Y-%m-%d %H:%M} Bangkok time" if at else "?"
     except SheetsSyncError:
         return at
 

@@ -113,11 +113,13 @@ def plan_table(grid: Grid, layout, tpl: Template, canon: dict, code_key, recorde
         return (row.get("dimension") or "") if sectioned else ""
     # a dimension whose last indicator retires leaves with it: its heading alone printed as
     # an empty section (kept when anything else was typed into that row)
-    emptied = [(dim, r) for dim, r in section_rows.items() if sectioned
-               and dim not in {dim_of(row) for row in canon.values()}
-               and not any(isinstance(s_, int) and dim_of_row.get(s_) == dim and s_ in layout.indicator_rows
-                           for s_ in slots)
-               and all(v == dim for v in grid.row(r).values())]
+    emptied = []
+    if sectioned and section_rows:
+        live = {dim_of(row) for row in canon.values()}          # once, not per section (10,000 rows)
+        kept = set(slots)                                      # rows left after the retired ones
+        live |= {dim_of_row.get(r) for r in layout.indicator_rows if r in kept}
+        emptied = [(dim, r) for dim, r in section_rows.items()
+                   if dim not in live and all(v == dim for v in grid.row(r).values())]
     for dim, r in emptied:
         slots.remove(r)
     for code, row in canon.items():
