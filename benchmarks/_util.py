@@ -21,6 +21,19 @@ def best(fn: Callable[[], object], repeat: int = 3) -> float:
     return min(times)
 
 
+def paired(a: Callable[[], object], b: Callable[[], object], repeat: int = 7) -> tuple[float, float, float]:
+    """``a`` and ``b`` run in turns ``repeat`` times: (best of a, best of b, the median of
+    the per-turn ratios a / b). A machine shared with other work slows both of a turn
+    alike, so the ratio of one turn says more than two bests taken at different times."""
+    ta, tb, rs = [], [], []
+    for _ in range(max(1, repeat)):
+        x, y = once(a)[0], once(b)[0]
+        ta.append(x)
+        tb.append(y)
+        rs.append(x / y if y else float("inf"))
+    return min(ta), min(tb), sorted(rs)[len(rs) // 2]
+
+
 def once(fn: Callable[[], object]) -> tuple[float, object]:
     gc.collect()
     t0 = time.perf_counter()

@@ -230,6 +230,14 @@ def test_held_notes_in_another_order_or_elsewhere_are_looked_up_by_cell():
     extra = {**written, (99, 2): "a person's own note"}
     again, got = _reused(f, codes, extra, record)
     assert again.built == 0 and got == written
+    # the same rows in the same order, one column over: not the notes of these cells
+    beside = {(r, c + 1): t for (r, c), t in written.items()}
+    again, got = _reused(f, codes, beside, record)
+    assert again.built == 4 and got == written and list(got) == fresh.cells
+    # and one row off: neither
+    below = {(r + 1, c): t for (r, c), t in written.items()}
+    again, got = _reused(f, codes, below, record)
+    assert again.built == 4 and got == written
 
 
 def test_notes_given_the_scores_word_arrays_are_the_notes_that_look_them_up():

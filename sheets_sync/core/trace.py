@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -305,6 +306,9 @@ def note_keys(r, cc, desc, interp, codes, cells, options: ScoringOptions, limit:
         return _mix(h ^ _salt(codes, options, limit))
 
 
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+
 class ScoreNotes(Mapping):
     """The score notes of a table, cell -> text, built when first read. :meth:`reuse`
     first hands in the notes the sheet holds and the keys (:func:`note_keys`) they were
@@ -316,13 +320,19 @@ class ScoreNotes(Mapping):
         # words: core/scoring.word_arrays of frame, when the score looked them up already
         self.frame, self.options, self.codes, self.limit, self.col = frame, options, list(codes), limit, col
         self.words = words
-        self.cells = list(zip(frame.index.tolist(), itertools.repeat(col)))
+        self._cells = None                                # (row, col) per row, made when first needed
         self._keys = self._texts = self._inputs = None
         self._held: dict = {}
         self._held_texts: list = []
         self._in_order = None                             # a held dict found to be exactly :attr:`cells`
         self._known = np.empty(0, dtype=np.uint64)
         self.built = 0                                    # how many notes were built (not reused)
+
+    @property
+    def cells(self) -> list:
+        if self._cells is None:
+            self._cells = list(zip(self.frame.index.tolist(), itertools.repeat(self.col)))
+        return self._cells
 
     def inputs(self):
         if self._inputs is None:
@@ -339,8 +349,17 @@ class ScoreNotes(Mapping):
     def held_texts(self, held: dict) -> list:
         """The texts ``held`` (the sheet's notes, by cell) has at :attr:`cells`, in order,
         '' where none."""
-        if len(held) == len(self.cells) and list(held) == self.cells:
-            self._in_order = held                         # the usual: the notes written last time
+        if len(held) == len(self.frame) and self._cells is None:
+            # the usual: the notes written last time, at these cells in this order. Checked
+            # a component at a time, and held's own key tuples become the cells (10,000 new
+            # tuples cost as much as the rest of a one-change recalc's notes)
+            keys = list(held)
+            if (list(map(_first, keys)) == self.frame.index.tolist()
+                    and all(map(operator.eq, map(_second, keys), itertools.repeat(self.col)))):
+                self._cells, self._in_order = keys, held
+                return list(held.values())
+        elif len(held) == len(self.cells) and list(held) == self.cells:
+            self._in_order = held
             return list(held.values())
         return list(map(held.get, self.cells, itertools.repeat("")))
 
@@ -395,4 +414,4 @@ class ScoreNotes(Mapping):
         return iter(self._built())
 
     def __len__(self) -> int:
-        return len(self.cells)
+        return len(self.frame)
