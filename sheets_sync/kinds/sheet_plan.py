@@ -158,10 +158,12 @@ def rows_to_grow(grid: Grid, rows: list[int], font_size: float = 16, computed=()
     fits: dict[int, float] = {}      # column -> characters that surely fit on one line there
     wrapped: dict[tuple[int, str], int] = {}     # (column, text) -> its lines: texts repeat down a sheet
     hidden, heights = grid.hidden_columns, grid.heights
-    for (r, c), v in grid.values.items():
+    for cell, v in grid.values.items():
         if not isinstance(v, str):
             continue
-        if r not in wanted or c in hidden or (r, c) in computed or (r, c) in merged:
+        # the key tuple itself is looked up: no new (r, c) per text cell of a 10,000-row sheet
+        r, c = cell
+        if r not in wanted or cell in computed or cell in merged or c in hidden:
             continue
         room = fits.get(c)
         if room is None:
