@@ -12,7 +12,8 @@ and the floor run in turns; the ratio is the median of the turns' ratios.
 from __future__ import annotations
 
 from sheets_sync.core.scoring import compute, rounded, word_arrays
-from sheets_sync.core.trace import ScoreNotes, notes, trace
+from sheets_sync.core.score_notes import ScoreNotes
+from sheets_sync.core.trace import notes, trace
 from sheets_sync.kinds.meta import NOTES, notes_record, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
 

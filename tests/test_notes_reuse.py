@@ -9,7 +9,8 @@ import pandas as pd
 import sheets_sync
 from conftest import SHEET, code_rows, header_columns, type_results
 from sheets_sync.core.scoring import compute, word_arrays
-from sheets_sync.core.trace import ScoreNotes, note_inputs, note_keys, notes, trace
+from sheets_sync.core.score_notes import ScoreNotes
+from sheets_sync.core.trace import note_inputs, note_keys, notes, trace
 from sheets_sync.kinds.meta import NOTES, notes_record, recorded_notes, reuse_recorded_notes
 from sheets_sync.kinds.template import ScoringOptions
 

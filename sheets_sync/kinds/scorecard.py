@@ -13,7 +13,8 @@ from ..core.numbers import parse_numbers
 from ..core.problems import Problem, not_at, problem
 from ..core.scoring import compute, rounded, word_arrays
 from ..core.text import norm
-from ..core.trace import ScoreNotes, trace
+from ..core.score_notes import ScoreNotes
+from ..core.trace import trace
 from .base import Kind, SheetResult, SummaryPart, Total, UnitRead, register, show
 from .layout import Layout, find_tables
 from .meta import META_SHEET

@@ -17,7 +17,7 @@ from ..core.numbers import format_fixed, parse_number, round_half_up, round_half
 from ..core.problems import Problem, not_at, problem
 from ..core.scoring import (_HIGHER, _LOWER, _method_code, _method_word, _status_array, descending_array,
                             method_codes, score_arrays)
-from ..core.trace import ScoreNotes
+from ..core.score_notes import ScoreNotes
 from .base import SheetResult
 from .sheet_plan import grown_rows
 from .template import CRITERIA, Template

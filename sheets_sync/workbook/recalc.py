@@ -11,7 +11,7 @@ from ..core.errors import SheetsSyncError, WorkbookError
 from ..core.grid import a1
 from ..core.problems import ERROR, Problem, problem
 from ..kinds.base import Kind, SheetResult, kind_of, places, show
-from ..core.trace import ScoreNotes
+from ..core.score_notes import ScoreNotes
 from ..kinds.meta import (META_SHEET, NOTES, meta_cells, notes_record, read_meta, recorded_values,
                           reuse_recorded_notes)
 from ..kinds.template import ScoringOptions, Template, load_template
