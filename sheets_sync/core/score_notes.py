@@ -55,18 +55,17 @@ class ScoreNotes(Mapping):
     def held_texts(self, held: dict) -> list:
         """The texts ``held`` (the sheet's notes, by cell) has at :attr:`cells`, in order,
         '' where none."""
-        if len(held) == len(self.frame) and self._cells is None:
+        if len(held) == len(self.frame):
             # the usual: the notes written last time, at these cells in this order. Checked
             # a component at a time, and held's own key tuples become the cells (10,000 new
             # tuples cost as much as the rest of a one-change recalc's notes)
             keys = list(held)
             if (list(map(_first, keys)) == self.frame.index.tolist()
                     and all(map(operator.eq, map(_second, keys), itertools.repeat(self.col)))):
-                self._cells, self._in_order = keys, held
+                if self._cells is None:
+                    self._cells = keys
+                self._in_order = held
                 return list(held.values())
-        elif len(held) == len(self.cells) and list(held) == self.cells:
-            self._in_order = held
-            return list(held.values())
         return list(map(held.get, self.cells, itertools.repeat("")))
 
     def reuse(self, held: dict, held_texts: list, known: np.ndarray) -> None:
@@ -77,7 +76,7 @@ class ScoreNotes(Mapping):
 
     def _build(self, rows: np.ndarray) -> list[str]:
         """The notes of ``rows`` (positions), built."""
-        if len(rows) == len(self.cells):
+        if len(rows) == len(self.frame):
             return notes_of(*self.inputs(), self.codes, self.options, self.limit)
         codes = self.codes
         return notes_of(*(a[rows] for a in self.inputs()), [codes[i] for i in rows.tolist()],
